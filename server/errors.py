@@ -1,0 +1,78 @@
+"""The error hierarchy: a small set of coded errors raised anywhere in the server.
+
+They are mapped to HTTP statuses, Socket.IO error payloads and WebSocket close
+codes only at the edge (``server/transports``, ``server/views``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RollingTextError(Exception):
+    """Base class: a stable machine-readable ``code`` and a human message."""
+
+    code = "error"
+    http_status = 500
+    ws_close_code = 1011
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.details:
+            body["details"] = self.details
+        return body
+
+
+class BadInput(RollingTextError):
+    code = "bad_input"
+    http_status = 400
+    ws_close_code = 4400
+
+
+class MalformedUpdate(BadInput):
+    code = "malformed_update"
+
+
+class FrameTooLarge(BadInput):
+    code = "frame_too_large"
+    http_status = 413
+    ws_close_code = 1009
+
+
+class Unauthenticated(RollingTextError):
+    code = "unauthenticated"
+    http_status = 401
+    ws_close_code = 4401
+
+
+class TokenExpired(Unauthenticated):
+    code = "token_expired"
+
+
+class Forbidden(RollingTextError):
+    code = "forbidden"
+    http_status = 403
+    ws_close_code = 4403
+
+
+class ReadOnly(Forbidden):
+    code = "read_only"
+
+
+class NotFound(RollingTextError):
+    code = "not_found"
+    http_status = 404
+    ws_close_code = 4404
+
+
+class Unavailable(RollingTextError):
+    """A dependency (database) cannot make a write durable right now."""
+
+    code = "unavailable"
+    http_status = 503
+    ws_close_code = 1013

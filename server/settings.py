@@ -1,0 +1,100 @@
+"""Settings read once from the environment (and CLI flags) into a frozen object.
+
+Every component receives the ``Settings`` it needs explicitly; nothing else reads
+``os.environ``. Each default says why it is what it is.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Loopback by default: an operator opts in to exposing the server.
+    host: str = "127.0.0.1"
+    # 8080 is what the README and Procfile promise; PaaS platforms override via $PORT.
+    port: int = 8080
+    # Everything local (SQLite file, generated secret) lives here, so one folder
+    # is the whole state of an embedded install.
+    data_dir: Path = Path("data")
+    # None means the embedded SQLite file under data_dir (see database_url_resolved).
+    database_url: str | None = None
+    # None means "generate once and keep in data_dir/secret", so `rollingtext token`
+    # and `rollingtext serve` on one machine agree without configuration.
+    secret: str | None = None
+    # A large rolling text with its history can be several MB; python-socketio's
+    # 1 MB default would cut off a cold sync of a big document.
+    max_message_bytes: int = 16 * 1024 * 1024
+    # Compact a document's update log once it holds this many rows: loading stays
+    # fast (snapshot + short tail) while compaction stays rare.
+    compact_after_updates: int = 500
+    # ... or when its room has been idle this long (seconds).
+    compact_idle_seconds: float = 30.0
+    # Keep an empty room this long before unloading it: a delegate whose hotel
+    # Wi-Fi drops for a moment reconnects to a warm room.
+    room_linger_seconds: float = 5.0
+    # Awareness (cursors) is chatty and loss-tolerant: merge it per this window.
+    awareness_tick_seconds: float = 0.03
+    # SQLite synchronous=FULL: an acknowledged edit survives power loss, not only kill -9.
+    sqlite_synchronous: str = "FULL"
+    # Ping interval for both transports: detects dead mobile connections quickly.
+    heartbeat_seconds: float = 20.0
+    # Lifetime of tokens printed by `rollingtext token` when --ttl is not given.
+    default_token_ttl_seconds: int = 12 * 3600
+    redis_url: str | None = None
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from ``env`` (default ``os.environ``); non-None overrides win."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        if "PORT" in env:
+            values["port"] = int(env["PORT"])
+        if "ROLLINGTEXT_HOST" in env:
+            values["host"] = env["ROLLINGTEXT_HOST"]
+        if "ROLLINGTEXT_DATA_DIR" in env:
+            values["data_dir"] = Path(env["ROLLINGTEXT_DATA_DIR"])
+        if env.get("DATABASE_URL"):
+            values["database_url"] = env["DATABASE_URL"]
+        if env.get("ROLLINGTEXT_SECRET"):
+            values["secret"] = env["ROLLINGTEXT_SECRET"]
+        if env.get("REDIS_URL"):
+            values["redis_url"] = env["REDIS_URL"]
+        if "ROLLINGTEXT_MAX_MESSAGE_BYTES" in env:
+            values["max_message_bytes"] = int(env["ROLLINGTEXT_MAX_MESSAGE_BYTES"])
+        if "ROLLINGTEXT_COMPACT_AFTER" in env:
+            values["compact_after_updates"] = int(env["ROLLINGTEXT_COMPACT_AFTER"])
+        if "ROLLINGTEXT_LOG_LEVEL" in env:
+            values["log_level"] = env["ROLLINGTEXT_LOG_LEVEL"]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    @property
+    def database_url_resolved(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'rollingtext.db').resolve()}"
+
+    def secret_resolved(self) -> str:
+        """The signing secret: configured, or generated once and kept in data_dir."""
+        if self.secret:
+            return self.secret
+        path = self.data_dir / "secret"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(value)
+        return value
