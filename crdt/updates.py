@@ -1,0 +1,63 @@
+"""Yjs update helpers: validation, merging, diffs, and building a document from storage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pycrdt
+
+from crdt.encoding import DecodeError
+
+# An update that changes nothing: zero structs, empty delete set.
+EMPTY_UPDATE = b"\x00\x00"
+EMPTY_STATE_VECTOR = b"\x00"
+
+
+def merge(updates: Sequence[bytes]) -> bytes:
+    """Merge updates into one equivalent update (compaction, coalesced broadcasts)."""
+    if not updates:
+        return EMPTY_UPDATE
+    if len(updates) == 1:
+        return updates[0]
+    return pycrdt.merge_updates(*updates)
+
+
+def state_vector_of(update: bytes) -> bytes:
+    return pycrdt.get_state(update)
+
+
+def diff(update: bytes, state_vector: bytes) -> bytes:
+    """The part of ``update`` not covered by ``state_vector``."""
+    return pycrdt.get_update(update, state_vector)
+
+
+def check_state_vector(state_vector: bytes) -> None:
+    """Raise ``DecodeError`` unless ``state_vector`` is a well-formed Yjs state vector."""
+    try:
+        pycrdt.get_update(EMPTY_UPDATE, state_vector)
+    except ValueError as exc:
+        raise DecodeError(f"malformed state vector: {exc}") from exc
+
+
+def apply(doc: pycrdt.Doc, update: bytes, origin: object = None) -> None:
+    """Apply ``update`` to ``doc`` tagged with ``origin``; ``DecodeError`` if malformed.
+
+    Yrs decodes the whole update before integrating it, so a malformed update
+    leaves the document untouched.
+    """
+    try:
+        if origin is None:
+            doc.apply_update(update)
+        else:
+            with doc.transaction(origin=origin):
+                doc.apply_update(update)
+    except ValueError as exc:
+        raise DecodeError(f"malformed update: {exc}") from exc
+
+
+def doc_from_updates(updates: Iterable[bytes], doc: pycrdt.Doc | None = None) -> pycrdt.Doc:
+    """A document holding every given update (snapshot first, then the log tail)."""
+    doc = pycrdt.Doc() if doc is None else doc
+    for update in updates:
+        doc.apply_update(update)
+    return doc

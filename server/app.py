@@ -1,0 +1,66 @@
+"""The aiohttp application.
+
+Services are built here (construction does no I/O) and started and stopped in
+pairs in ``cleanup_ctx``: on SIGTERM every room is stored and every pending write
+is committed before the database engine is disposed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from crdt import updates
+from server import keys
+from server.auth.tokens import TokenSigner
+from server.errors import RollingTextError
+from server.rooms.manager import RoomManager
+from server.settings import Settings
+from server.storage import DocumentStore, create_engine, upgrade
+from server.transports.socketio import SocketIOTransport
+from server.transports.websocket import WebSocketTransport
+from server.views import api, health
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: web.Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except RollingTextError as exc:
+        return web.json_response({"error": exc.to_dict()}, status=exc.http_status)
+
+
+def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> web.Application:
+    log = logger or logging.getLogger("rollingtext")
+    app = web.Application(
+        middlewares=[error_middleware], client_max_size=settings.max_message_bytes
+    )
+    engine = create_engine(
+        settings.database_url_resolved, sqlite_synchronous=settings.sqlite_synchronous
+    )
+    store = DocumentStore(engine, logger=log, merge=updates.merge)
+    rooms = RoomManager(store, settings, log)
+    signer = TokenSigner(settings.secret_resolved())
+    app[keys.SETTINGS] = settings
+    app[keys.SIGNER] = signer
+    app[keys.ENGINE] = engine
+    app[keys.STORE] = store
+    app[keys.ROOMS] = rooms
+
+    async def services(app: web.Application) -> AsyncIterator[None]:
+        try:
+            await upgrade(engine, logger=log)
+            async with store, rooms:
+                yield
+                log.info("shutting down: storing every room")
+        finally:
+            await engine.dispose()
+
+    app.cleanup_ctx.append(services)
+    SocketIOTransport(rooms, signer, settings, log).attach(app)
+    app.router.add_routes(WebSocketTransport(rooms, signer, settings, log).routes())
+    app.router.add_routes(health.routes())
+    app.router.add_routes(api.routes())
+    return app

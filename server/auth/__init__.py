@@ -1,0 +1,1 @@
+"""Who is connecting and what they may do (a small stand-in until the access model lands)."""

@@ -1,0 +1,17 @@
+"""Typed application keys: the one place that says what lives on the aiohttp app."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from server.auth.tokens import TokenSigner
+from server.rooms.manager import RoomManager
+from server.settings import Settings
+from server.storage import DocumentStore
+
+SETTINGS = web.AppKey("settings", Settings)
+SIGNER = web.AppKey("signer", TokenSigner)
+ENGINE = web.AppKey("engine", AsyncEngine)
+STORE = web.AppKey("store", DocumentStore)
+ROOMS = web.AppKey("rooms", RoomManager)

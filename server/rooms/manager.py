@@ -1,0 +1,136 @@
+"""Loads rooms on first use, shares them between transports, unloads them when idle."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from types import TracebackType
+
+import pycrdt
+
+from crdt import updates
+from server.errors import NotFound
+from server.rooms.peer import Peer
+from server.rooms.room import Room
+from server.settings import Settings
+from server.storage import DocumentStore
+
+
+class RoomManager:
+    """An async context manager owning every loaded room of this process."""
+
+    def __init__(self, store: DocumentStore, settings: Settings, logger: logging.Logger) -> None:
+        self._store = store
+        self._settings = settings
+        self._log = logger
+        self._rooms: dict[str, Room] = {}
+        self._loading: dict[str, asyncio.Future[Room]] = {}
+        self._unloading: dict[str, asyncio.Task[None]] = {}
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+
+    async def __aenter__(self) -> RoomManager:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        for timer in self._timers.values():
+            timer.cancel()
+        await asyncio.gather(*self._unloading.values(), return_exceptions=True)
+        rooms, self._rooms = list(self._rooms.values()), {}
+        for room in rooms:
+            await room.close()
+
+    def loaded(self, name: str) -> Room | None:
+        return self._rooms.get(name)
+
+    @property
+    def rooms(self) -> dict[str, Room]:
+        return self._rooms
+
+    async def join(self, name: str, peer: Peer, *, create: bool) -> Room:
+        """Seat ``peer`` in the room of ``name``; ``NotFound`` if absent and not ``create``."""
+        room = await self._get(name, create=create)
+        timer = self._timers.pop(name, None)
+        if timer is not None:
+            timer.cancel()
+        room.join(peer)
+        return room
+
+    def leave(self, room: Room, peer: Peer) -> None:
+        room.leave(peer)
+        if not room.peers and room.name not in self._timers:
+            loop = asyncio.get_running_loop()
+            self._timers[room.name] = loop.call_later(
+                self._settings.room_linger_seconds, self._start_unload, room.name
+            )
+
+    async def _get(self, name: str, *, create: bool) -> Room:
+        while True:
+            if (unloading := self._unloading.get(name)) is not None:
+                await asyncio.wait([unloading])
+                continue
+            if (room := self._rooms.get(name)) is not None:
+                return room
+            if (pending := self._loading.get(name)) is not None:
+                await asyncio.wait([pending])  # its outcome is re-checked on the next turn
+                continue
+            future: asyncio.Future[Room] = asyncio.get_running_loop().create_future()
+            self._loading[name] = future
+            try:
+                room = await self._load(name, create=create)
+            except BaseException as exc:
+                future.set_exception(exc)
+                future.exception()  # retrieved: waiters retry with their own `create`
+                raise
+            finally:
+                del self._loading[name]
+            self._rooms[name] = room
+            future.set_result(room)
+            return room
+
+    async def _load(self, name: str, *, create: bool) -> Room:
+        stored = await self._store.load(name)
+        if stored is None:
+            if not create:
+                raise NotFound(f"no document named {name!r}")
+            await self._store.ensure(name)
+            parts: list[bytes] = []
+        else:
+            parts = ([stored.snapshot] if stored.snapshot else []) + list(stored.updates)
+        doc = pycrdt.Doc()
+        if parts:
+            # Merging a long log is CPU work: do it off the event loop.
+            merged = await asyncio.to_thread(updates.merge, parts)
+            doc.apply_update(merged)
+        room = Room(
+            name,
+            doc,
+            store=self._store,
+            settings=self._settings,
+            logger=self._log,
+            log_rows=len(stored.updates) if stored else 0,
+        )
+        room.start()
+        self._log.info("room %s loaded (%s log rows)", name, room._log_rows)
+        return room
+
+    def _start_unload(self, name: str) -> None:
+        self._timers.pop(name, None)
+        room = self._rooms.get(name)
+        if room is None or room.peers or name in self._unloading:
+            return
+        task = asyncio.create_task(self._unload(room))
+        self._unloading[name] = task
+        task.add_done_callback(lambda _: self._unloading.pop(name, None))
+
+    async def _unload(self, room: Room) -> None:
+        await room.flush()
+        if room.peers:  # someone came back while we were storing
+            return
+        del self._rooms[room.name]
+        await room.close()
+        self._log.info("room %s unloaded", room.name)

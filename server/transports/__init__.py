@@ -1,0 +1,1 @@
+"""Thin transports: decode, check permission, call the room. Errors are mapped here."""

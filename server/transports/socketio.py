@@ -1,0 +1,192 @@
+"""The Socket.IO transport, compatible with the ``y-socket.io`` client.
+
+One namespace per document, ``/yjs|<document>``; events ``sync-step-1`` (answered
+through the ack), ``sync-step-2``, ``sync-update`` and ``awareness-update`` carry
+raw Yjs bytes. The token comes in the handshake ``auth`` (``{"token": ...}``).
+A ``sync-update`` sent with an ack is acknowledged only once it is durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import socketio
+from engineio import packet as eio_packet
+from engineio.async_drivers.aiohttp import WebSocket as EngineIOWebSocket
+from aiohttp import web
+
+from server.auth.tokens import Identity, TokenSigner
+from server.errors import BadInput, ReadOnly, RollingTextError
+from server.rooms.manager import RoomManager
+from server.rooms.peer import Channel, Peer
+from server.rooms.room import Room
+from server.settings import Settings
+from server.transports.names import check_document_name
+
+NAMESPACE_PREFIX = "/yjs|"
+EVENT_OF = {Channel.UPDATE: "sync-update", Channel.AWARENESS: "awareness-update"}
+
+
+class SocketIOPeer(Peer):
+    transport_name = "sio"
+
+    def __init__(self, identity: Identity, sio: socketio.AsyncServer, namespace: str, sid: str):
+        super().__init__(identity)
+        self.sio = sio
+        self.namespace = namespace
+        self.sid = sid
+        self.eio_sid = sio.manager.eio_sid_from_sid(sid, namespace)
+
+    @classmethod
+    async def fanout(cls, peers: Sequence[Peer], channel: Channel, payload: bytes) -> None:
+        first = peers[0]
+        assert isinstance(first, SocketIOPeer)
+        sio = first.sio
+        # Encode the Socket.IO packet once; queue the same Engine.IO packets for all.
+        pkt = sio.packet_class(
+            socketio.packet.EVENT, namespace=first.namespace, data=[EVENT_OF[channel], payload]
+        )
+        encoded = pkt.encode()
+        parts = encoded if isinstance(encoded, list) else [encoded]
+        eio_packets = [eio_packet.Packet(eio_packet.MESSAGE, part) for part in parts]
+        for peer in peers:
+            assert isinstance(peer, SocketIOPeer)
+            for eio_pkt in eio_packets:
+                await sio.eio.send_packet(peer.eio_sid, eio_pkt)
+
+    async def close(self, code: int, reason: str) -> None:
+        await self.sio.disconnect(self.sid, namespace=self.namespace)
+
+
+class _UncompressedWebSocket(EngineIOWebSocket):  # type: ignore[misc]
+    """Engine.IO's aiohttp WebSocket without permessage-deflate (no per-recipient zlib)."""
+
+    async def __call__(self, environ: dict[str, Any]) -> web.WebSocketResponse:
+        request = environ["aiohttp.request"]
+        self._sock = web.WebSocketResponse(
+            max_msg_size=self.server.max_http_buffer_size, compress=False
+        )
+        await self._sock.prepare(request)
+        self.environ = environ
+        await self.handler(self)
+        return self._sock
+
+
+def _error(exc: RollingTextError) -> dict[str, Any]:
+    return {"error": exc.to_dict()}
+
+
+def _payload(args: tuple[Any, ...], what: str) -> bytes:
+    if not args or not isinstance(args[0], bytes | bytearray):
+        raise BadInput(f"{what} expects one binary payload (raw Yjs bytes)")
+    return bytes(args[0])
+
+
+class SocketIOTransport:
+    def __init__(
+        self,
+        rooms: RoomManager,
+        signer: TokenSigner,
+        settings: Settings,
+        logger: logging.Logger,
+        client_manager: socketio.AsyncManager | None = None,
+    ) -> None:
+        self._rooms = rooms
+        self._signer = signer
+        self._log = logger
+        self.sio = socketio.AsyncServer(
+            async_mode="aiohttp",
+            namespaces="*",
+            cors_allowed_origins="*",
+            max_http_buffer_size=settings.max_message_bytes,
+            ping_interval=settings.heartbeat_seconds,
+            http_compression=False,
+            client_manager=client_manager,
+        )
+        self.sio.eio._async = {**self.sio.eio._async, "websocket": _UncompressedWebSocket}
+        self._seats: dict[tuple[str, str], tuple[Room, SocketIOPeer]] = {}
+        self.sio.on("connect", self._on_connect, namespace="*")
+        self.sio.on("disconnect", self._on_disconnect, namespace="*")
+        self.sio.on("*", self._on_event, namespace="*")
+
+    def attach(self, app: web.Application) -> None:
+        self.sio.attach(app)
+
+    async def _on_connect(
+        self, namespace: str, sid: str, environ: dict[str, Any], auth: Any = None
+    ) -> None:
+        try:
+            if not namespace.startswith(NAMESPACE_PREFIX):
+                raise BadInput(f"unknown namespace; documents live under {NAMESPACE_PREFIX}<name>")
+            name = check_document_name(namespace[len(NAMESPACE_PREFIX) :])
+            token = auth.get("token") if isinstance(auth, dict) else None
+            identity = self._signer.verify(token)
+            peer = SocketIOPeer(identity, self.sio, namespace, sid)
+            room = await self._rooms.join(name, peer, create=identity.can_edit_text)
+        except RollingTextError as exc:
+            raise socketio.exceptions.ConnectionRefusedError(exc.message, exc.to_dict()) from exc
+        self._seats[(namespace, sid)] = (room, peer)
+        # The CONNECT packet is queued when this handler returns; greet after it.
+        asyncio.get_running_loop().call_soon(
+            lambda: asyncio.ensure_future(self._greet(room, peer))
+        )
+
+    async def _greet(self, room: Room, peer: SocketIOPeer) -> None:
+        def answered(*args: Any) -> None:
+            try:
+                update = _payload(args, "the answer to sync-step-1")
+                room.receive_update(peer, update)
+            except ReadOnly:
+                pass
+            except RollingTextError as exc:
+                asyncio.ensure_future(self._report(peer, exc))
+
+        await self.sio.emit(
+            "sync-step-1",
+            room.state_vector(),
+            to=peer.sid,
+            namespace=peer.namespace,
+            callback=answered,
+        )
+        present = room.awareness.encode_present()
+        if present is not None:
+            await self.sio.emit("awareness-update", present, to=peer.sid, namespace=peer.namespace)
+
+    async def _on_disconnect(self, namespace: str, sid: str, reason: Any = None) -> None:
+        seat = self._seats.pop((namespace, sid), None)
+        if seat is not None:
+            room, peer = seat
+            self._rooms.leave(room, peer)
+
+    async def _report(self, peer: SocketIOPeer, exc: RollingTextError) -> None:
+        self._log.info("sio %s: %s", peer, exc.message)
+        await self.sio.emit("error", exc.to_dict(), to=peer.sid, namespace=peer.namespace)
+
+    async def _on_event(self, event: str, namespace: str, sid: str, *args: Any) -> Any:
+        seat = self._seats.get((namespace, sid))
+        if seat is None:
+            return _error(BadInput("not connected to a document"))
+        room, peer = seat
+        try:
+            return await self._dispatch(room, peer, event, args)
+        except ReadOnly as exc:
+            return _error(exc)
+        except RollingTextError as exc:
+            await self._report(peer, exc)
+            return _error(exc)
+
+    async def _dispatch(self, room: Room, peer: SocketIOPeer, event: str, args: tuple[Any, ...]) -> Any:
+        if event == "sync-step-1":
+            return room.missing_for(_payload(args, event))
+        if event in ("sync-update", "sync-step-2"):
+            durable = room.receive_update(peer, _payload(args, event))
+            if durable is not None:
+                await durable
+            return {"ok": True}
+        if event == "awareness-update":
+            room.receive_awareness(peer, _payload(args, event))
+            return None
+        raise BadInput(f"unknown event {event!r}")

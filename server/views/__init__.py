@@ -1,0 +1,1 @@
+"""HTTP views: thin handlers over the services, errors mapped at the edge."""
