@@ -1,0 +1,23 @@
+"""Persistence of documents: SQLAlchemy models, engine, migrations and the store."""
+
+from __future__ import annotations
+
+from server.storage.engine import create_engine, normalize_url
+from server.storage.migrate import upgrade
+from server.storage.models import Base, Document, DocumentSnapshot, DocumentUpdate
+from server.storage.store import DocumentInfo, DocumentStore, StoredDocument
+from server.storage.writer import WriterStats
+
+__all__ = [
+    "Base",
+    "Document",
+    "DocumentInfo",
+    "DocumentSnapshot",
+    "DocumentStore",
+    "DocumentUpdate",
+    "StoredDocument",
+    "WriterStats",
+    "create_engine",
+    "normalize_url",
+    "upgrade",
+]
