@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 import pycrdt
 
-from crdt.encoding import DecodeError
+from crdt.encoding import DecodeError, Reader
 
 # An update that changes nothing: zero structs, empty delete set.
 EMPTY_UPDATE = b"\x00\x00"
@@ -37,6 +37,22 @@ def check_state_vector(state_vector: bytes) -> None:
         pycrdt.get_update(EMPTY_UPDATE, state_vector)
     except ValueError as exc:
         raise DecodeError(f"malformed state vector: {exc}") from exc
+
+
+def decode_state_vector(state_vector: bytes) -> dict[int, int]:
+    """``{client id: clock}``; two replicas hold the same content iff these are equal
+    (the encoded bytes may list clients in any order)."""
+    reader = Reader(state_vector)
+    clocks = {}
+    for _ in range(reader.read_var_uint()):
+        client = reader.read_var_uint()
+        clocks[client] = reader.read_var_uint()
+    reader.expect_end()
+    return clocks
+
+
+def same_state(a: pycrdt.Doc, b: pycrdt.Doc) -> bool:
+    return decode_state_vector(a.get_state()) == decode_state_vector(b.get_state())
 
 
 def apply(doc: pycrdt.Doc, update: bytes, origin: object = None) -> None:

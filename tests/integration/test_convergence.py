@@ -1,0 +1,86 @@
+"""Many concurrent Python clients on one document converge, and the server agrees."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import pycrdt
+import pytest
+
+from client import DocumentClient
+from crdt import schema, updates
+from tests.support.servers import RunningServer
+
+CLIENTS = 12
+EDITS = 40
+
+
+def text_of(doc: pycrdt.Doc) -> str:
+    return str(doc.get("t", type=pycrdt.Text))
+
+
+async def edit_randomly(client: DocumentClient, index: int, seed: int) -> None:
+    """Insert unique markers at word boundaries and delete spare spaces, concurrently."""
+    rng = random.Random(seed)
+    text = client.doc.get("t", type=pycrdt.Text)
+    for n in range(EDITS):
+        current = str(text)
+        gaps = [i for i in range(1, len(current)) if current[i - 1] == " " and current[i] == " "]
+        if gaps and rng.random() < 0.3:
+            del text[rng.choice(gaps)]  # a spare space; markers stay whole
+            current = str(text)
+        bounds = [0, len(current)] + [
+            i for i in range(1, len(current)) if current[i - 1] == " " and current[i] == " "
+        ]
+        text.insert(rng.choice(bounds), f" <c{index}e{n}> ")
+        if n % 5 == 0:
+            await asyncio.sleep(0)  # let other clients interleave on the loop
+
+
+@pytest.mark.timeout(60)
+async def test_many_clients_converge(server: RunningServer) -> None:
+    clients = [
+        DocumentClient(server.url, "plenary", server.token("member", f"delegate-{i}"))
+        for i in range(CLIENTS)
+    ]
+    await asyncio.gather(*(c.connect() for c in clients))
+    try:
+        await asyncio.gather(*(edit_randomly(c, i, seed=i) for i, c in enumerate(clients)))
+        await asyncio.gather(*(c.flush() for c in clients))
+        room = server.rooms.loaded("plenary")
+        assert room is not None
+        for c in clients:
+            await c.wait_for(lambda d: updates.same_state(d, room.doc))
+        texts = {text_of(c.doc) for c in clients} | {text_of(room.doc)}
+        assert len(texts) == 1, "replicas diverged"
+        final = texts.pop()
+        for i in range(CLIENTS):
+            for n in range(EDITS):
+                assert f"<c{i}e{n}>" in final
+        assert all(not c.errors for c in clients)
+    finally:
+        await asyncio.gather(*(c.close() for c in clients))
+
+
+async def test_structured_rolling_text_converges(server: RunningServer) -> None:
+    """Paragraph inserts from two delegations and text edits inside them converge."""
+    async with (
+        DocumentClient(server.url, "rolling", server.token("member", "brazil")) as brazil,
+        DocumentClient(server.url, "rolling", server.token("member", "india")) as india,
+    ):
+        schema.init_document(brazil.doc, title="WGEC rolling text")
+        pid = schema.add_paragraph(
+            brazil.doc, schema.ParagraphSpec(label="OP1", section="A", text="Recommend [X]")
+        )
+        await india.wait_for(lambda d: len(schema.paragraphs(d)) == 1)
+        schema.add_paragraph(india.doc, schema.ParagraphSpec(label="OP2", section="B", text="Y"))
+        schema.paragraph_text(india.doc, pid).insert(0, "We ")
+        schema.paragraph_text(brazil.doc, pid).insert(len("Recommend [X]"), " now")
+        await brazil.flush()
+        await india.flush()
+        await brazil.wait_for(lambda d: len(schema.paragraphs(d)) == 2)
+        await brazil.wait_for(lambda d: str(schema.paragraph_text(d, pid)).startswith("We "))
+        await india.wait_for(lambda d: str(schema.paragraph_text(d, pid)).endswith("now"))
+        assert schema.to_plain(brazil.doc) == schema.to_plain(india.doc)
+        assert str(schema.paragraph_text(india.doc, pid)) == "We Recommend [X] now"

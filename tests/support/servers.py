@@ -1,0 +1,149 @@
+"""Run a real rollingtext server: in this process (fast) or as a subprocess (kill -9)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from server.app import create_app
+from server.auth.tokens import Role, TokenSigner
+from server.keys import ROOMS, STORE
+from server.rooms.manager import RoomManager
+from server.settings import Settings
+from server.storage import DocumentStore
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class RunningServer:
+    settings: Settings
+    port: int
+    app: web.Application | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    def token(self, role: str = "member", name: str = "tester", ttl: int = 3600) -> str:
+        return TokenSigner(self.settings.secret_resolved()).issue(name, Role(role), ttl)
+
+    @property
+    def rooms(self) -> RoomManager:
+        assert self.app is not None
+        return self.app[ROOMS]
+
+    @property
+    def store(self) -> DocumentStore:
+        assert self.app is not None
+        return self.app[STORE]
+
+
+@asynccontextmanager
+async def serve_in_process(settings: Settings) -> AsyncIterator[RunningServer]:
+    app = create_app(settings)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=5)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield RunningServer(settings, port, app)
+    finally:
+        await runner.cleanup()
+
+
+class ServerProcess:
+    """``rollingtext serve`` in a subprocess, for crash (kill -9) and cross-language tests."""
+
+    def __init__(self, settings: Settings, env: dict[str, str] | None = None) -> None:
+        self.settings = settings
+        self.port = settings.port if settings.port != 8080 else free_port()
+        self._env = env or {}
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log_path = settings.data_dir / f"server-{self.port}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def token(self, role: str = "member", name: str = "tester", ttl: int = 3600) -> str:
+        return TokenSigner(self.settings.secret_resolved()).issue(name, Role(role), ttl)
+
+    async def start(self, timeout: float = 20.0) -> None:
+        env = {**os.environ, **self._env}
+        env["ROLLINGTEXT_DATA_DIR"] = str(self.settings.data_dir)
+        env["ROLLINGTEXT_SECRET"] = self.settings.secret_resolved()
+        env.pop("DATABASE_URL", None)
+        if self.settings.database_url:
+            env["DATABASE_URL"] = self.settings.database_url
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")  # noqa: SIM115 - owned by the child
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        await self._wait_healthy(timeout)
+
+    async def _wait_healthy(self, timeout: float) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        async with aiohttp.ClientSession() as session:
+            while True:
+                assert self.proc is not None
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
+                try:
+                    async with session.get(f"{self.url}/healthz") as resp:
+                        if resp.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                if loop.time() > deadline:
+                    raise TimeoutError(f"server not healthy: {self.log_path.read_text()[-2000:]}")
+                await asyncio.sleep(0.05)  # polling a process we cannot get an event from
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hook runs, nothing is flushed."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def terminate(self) -> int:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(20)
+
+    async def __aenter__(self) -> ServerProcess:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.kill()
