@@ -58,8 +58,17 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
         finally:
             await engine.dispose()
 
+    async def disconnect_everyone(app: web.Application) -> None:
+        # Tell clients to go (they reconnect to another process or after the restart)
+        # instead of letting graceful shutdown wait for long-lived sockets to time out.
+        log.info("shutting down: disconnecting clients")
+        await rooms.disconnect_all(1001, "server shutting down")
+        await sio.shutdown()
+
     app.cleanup_ctx.append(services)
-    SocketIOTransport(rooms, signer, settings, log).attach(app)
+    app.on_shutdown.append(disconnect_everyone)
+    sio = SocketIOTransport(rooms, signer, settings, log)
+    sio.attach(app)
     app.router.add_routes(WebSocketTransport(rooms, signer, settings, log).routes())
     app.router.add_routes(health.routes())
     app.router.add_routes(api.routes())

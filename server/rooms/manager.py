@@ -44,6 +44,15 @@ class RoomManager:
         for room in rooms:
             await room.close()
 
+    async def disconnect_all(self, code: int, reason: str) -> None:
+        peers = [peer for room in self._rooms.values() for peer in room.peers.values()]
+        results = await asyncio.gather(
+            *(peer.close(code, reason) for peer in peers), return_exceptions=True
+        )
+        for peer, result in zip(peers, results, strict=True):
+            if isinstance(result, Exception):
+                self._log.warning("closing %s failed: %s", peer, result)
+
     def loaded(self, name: str) -> Room | None:
         return self._rooms.get(name)
 

@@ -115,6 +115,11 @@ class SocketIOTransport:
     def attach(self, app: web.Application) -> None:
         self.sio.attach(app)
 
+    async def shutdown(self) -> None:
+        """Close every Engine.IO connection (graceful shutdown would wait on them)."""
+        await self.sio.eio.disconnect()
+        await self.sio.shutdown()
+
     async def _on_connect(
         self, namespace: str, sid: str, environ: dict[str, Any], auth: Any = None
     ) -> None:

@@ -135,10 +135,11 @@ class ServerProcess:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(10)
 
-    def terminate(self) -> int:
+    async def terminate(self, timeout: float = 30.0) -> int:
+        """SIGTERM, then wait (without blocking the loop: clients may need to answer)."""
         assert self.proc is not None
         self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(20)
+        return await asyncio.to_thread(self.proc.wait, timeout)
 
     async def __aenter__(self) -> ServerProcess:
         await self.start()
