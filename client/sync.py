@@ -40,7 +40,7 @@ class DocumentClient:
         document: str,
         token: str,
         *,
-        doc: pycrdt.Doc | None = None,
+        doc: pycrdt.Doc[Any] | None = None,
         reconnection: bool = True,
         logger: logging.Logger | None = None,
     ) -> None:
@@ -55,6 +55,7 @@ class DocumentClient:
         self._log = logger or logging.getLogger("rollingtext.client")
         self._applying_remote = False
         self._unacked: dict[int, bytes] = {}
+        self._sending: set[asyncio.Future[None]] = set()
         self._next_id = 0
         self._all_acked = asyncio.Event()
         self._all_acked.set()
@@ -109,7 +110,9 @@ class DocumentClient:
     def unacknowledged(self) -> int:
         return len(self._unacked)
 
-    async def wait_for(self, predicate: Callable[[pycrdt.Doc], bool], timeout: float = 10.0) -> None:
+    async def wait_for(
+        self, predicate: Callable[[pycrdt.Doc[Any]], bool], timeout: float = 10.0
+    ) -> None:
         """Wait until ``predicate(doc)`` holds, re-checked after each remote event."""
 
         async def wait() -> None:
@@ -175,7 +178,9 @@ class DocumentClient:
         self._unacked[ident] = update
         self._all_acked.clear()
         if self.sio.connected and self.namespace in self.sio.namespaces:
-            asyncio.ensure_future(self._emit(ident, update))
+            task = asyncio.ensure_future(self._emit(ident, update))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
 
     async def _emit(self, ident: int, update: bytes) -> None:
         def acked(result: Any = None) -> None:

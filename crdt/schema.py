@@ -67,15 +67,17 @@ class ParagraphSpec:
             raise SchemaError("a paragraph label must be 1 to 32 characters")
 
 
-def meta(doc: Doc) -> Map[Any]:
-    return doc.get(META, type=Map)
+def meta(doc: Doc[Any]) -> Map[Any]:
+    root: Map[Any] = doc.get(META, type=Map)
+    return root
 
 
-def paragraphs(doc: Doc) -> Array[Any]:
-    return doc.get(PARAGRAPHS, type=Array)
+def paragraphs(doc: Doc[Any]) -> Array[Any]:
+    root: Array[Any] = doc.get(PARAGRAPHS, type=Array)
+    return root
 
 
-def init_document(doc: Doc, *, title: str, kind: str = "rolling", session: str = "") -> None:
+def init_document(doc: Doc[Any], *, title: str, kind: str = "rolling", session: str = "") -> None:
     """Set the document's metadata (idempotent for equal values)."""
     if kind not in DOCUMENT_KINDS:
         raise SchemaError(f"unknown document kind {kind!r}; expected one of {DOCUMENT_KINDS}")
@@ -87,7 +89,7 @@ def init_document(doc: Doc, *, title: str, kind: str = "rolling", session: str =
         paragraphs(doc)
 
 
-def add_paragraph(doc: Doc, spec: ParagraphSpec, index: int | None = None) -> str:
+def add_paragraph(doc: Doc[Any], spec: ParagraphSpec, index: int | None = None) -> str:
     """Insert a paragraph (at the end by default); return its id."""
     spec.validate()
     pid = spec.id or uuid.uuid4().hex[:12]
@@ -111,14 +113,14 @@ def add_paragraph(doc: Doc, spec: ParagraphSpec, index: int | None = None) -> st
     return pid
 
 
-def find_paragraph(doc: Doc, paragraph_id: str) -> tuple[int, Map[Any]]:
+def find_paragraph(doc: Doc[Any], paragraph_id: str) -> tuple[int, Map[Any]]:
     for index, para in enumerate(paragraphs(doc)):
         if isinstance(para, Map) and para.get("id") == paragraph_id:
             return index, para
     raise SchemaError(f"no paragraph with id {paragraph_id!r}")
 
 
-def paragraph_text(doc: Doc, paragraph_id: str) -> Text:
+def paragraph_text(doc: Doc[Any], paragraph_id: str) -> Text:
     _, para = find_paragraph(doc, paragraph_id)
     text = para.get("text")
     if not isinstance(text, Text):
@@ -126,7 +128,7 @@ def paragraph_text(doc: Doc, paragraph_id: str) -> Text:
     return text
 
 
-def to_plain(doc: Doc) -> dict[str, Any]:
+def to_plain(doc: Doc[Any]) -> dict[str, Any]:
     """The document as plain data (exports, tests, convergence checks)."""
     m = meta(doc)
     out_paragraphs = []

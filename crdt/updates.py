@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from typing import Any
+
 import pycrdt
 
 from crdt.encoding import DecodeError, Reader
@@ -51,11 +53,11 @@ def decode_state_vector(state_vector: bytes) -> dict[int, int]:
     return clocks
 
 
-def same_state(a: pycrdt.Doc, b: pycrdt.Doc) -> bool:
+def same_state(a: pycrdt.Doc[Any], b: pycrdt.Doc[Any]) -> bool:
     return decode_state_vector(a.get_state()) == decode_state_vector(b.get_state())
 
 
-def apply(doc: pycrdt.Doc, update: bytes, origin: object = None) -> None:
+def apply(doc: pycrdt.Doc[Any], update: bytes, origin: object = None) -> None:
     """Apply ``update`` to ``doc`` tagged with ``origin``; ``DecodeError`` if malformed.
 
     Yrs decodes the whole update before integrating it, so a malformed update
@@ -71,7 +73,9 @@ def apply(doc: pycrdt.Doc, update: bytes, origin: object = None) -> None:
         raise DecodeError(f"malformed update: {exc}") from exc
 
 
-def doc_from_updates(updates: Iterable[bytes], doc: pycrdt.Doc | None = None) -> pycrdt.Doc:
+def doc_from_updates(
+    updates: Iterable[bytes], doc: pycrdt.Doc[Any] | None = None
+) -> pycrdt.Doc[Any]:
     """A document holding every given update (snapshot first, then the log tail)."""
     doc = pycrdt.Doc() if doc is None else doc
     for update in updates:

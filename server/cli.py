@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
+from server.access_log import RedactingAccessLogger
 from server.auth.tokens import Role, TokenSigner
 from server.settings import Settings
 
@@ -22,7 +23,14 @@ def _serve(args: argparse.Namespace) -> int:
 
     app = create_app(settings, logger=logging.getLogger("rollingtext"))
     print(f"rollingtext serving on http://{settings.host}:{settings.port}", flush=True)
-    web.run_app(app, host=settings.host, port=settings.port, print=None, shutdown_timeout=10)
+    web.run_app(
+        app,
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        shutdown_timeout=10,
+        access_log_class=RedactingAccessLogger,
+    )
     return 0
 
 

@@ -12,12 +12,12 @@ import hmac
 import json
 import time
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from server.errors import TokenExpired, Unauthenticated
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     CHAIR = "chair"
     SECRETARIAT = "secretariat"
     MEMBER = "member"

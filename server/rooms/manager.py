@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 from types import TracebackType
 
 import pycrdt
@@ -110,7 +111,7 @@ class RoomManager:
             parts: list[bytes] = []
         else:
             parts = ([stored.snapshot] if stored.snapshot else []) + list(stored.updates)
-        doc = pycrdt.Doc()
+        doc: pycrdt.Doc[Any] = pycrdt.Doc()
         if parts:
             # Merging a long log is CPU work: do it off the event loop.
             merged = await asyncio.to_thread(updates.merge, parts)

@@ -49,7 +49,7 @@ class Room:
     def __init__(
         self,
         name: str,
-        doc: pycrdt.Doc,
+        doc: pycrdt.Doc[Any],
         *,
         store: DocumentStore,
         settings: Settings,
@@ -158,7 +158,7 @@ class Room:
         self.stats.updates_applied += 1
         return self._persist(update)
 
-    def apply_local(self, change: Callable[[pycrdt.Doc], None]) -> asyncio.Task[None]:
+    def apply_local(self, change: Callable[[pycrdt.Doc[Any]], None]) -> asyncio.Task[None]:
         """Make a server-side change (origin: the server) and persist it."""
         before = self.doc.get_state()
         change(self.doc)

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import socketio
+from aiohttp import web
 from engineio import packet as eio_packet
 from engineio.async_drivers.aiohttp import WebSocket as EngineIOWebSocket
-from aiohttp import web
 
 from server.auth.tokens import Identity, TokenSigner
 from server.errors import BadInput, ReadOnly, RollingTextError
@@ -24,6 +24,7 @@ from server.rooms.manager import RoomManager
 from server.rooms.peer import Channel, Peer
 from server.rooms.room import Room
 from server.settings import Settings
+from server.tasks import spawn
 from server.transports.names import check_document_name
 
 NAMESPACE_PREFIX = "/yjs|"
@@ -135,9 +136,7 @@ class SocketIOTransport:
             raise socketio.exceptions.ConnectionRefusedError(exc.message, exc.to_dict()) from exc
         self._seats[(namespace, sid)] = (room, peer)
         # The CONNECT packet is queued when this handler returns; greet after it.
-        asyncio.get_running_loop().call_soon(
-            lambda: asyncio.ensure_future(self._greet(room, peer))
-        )
+        asyncio.get_running_loop().call_soon(lambda: spawn(self._greet(room, peer)))
 
     async def _greet(self, room: Room, peer: SocketIOPeer) -> None:
         def answered(*args: Any) -> None:
@@ -147,7 +146,7 @@ class SocketIOTransport:
             except ReadOnly:
                 pass
             except RollingTextError as exc:
-                asyncio.ensure_future(self._report(peer, exc))
+                spawn(self._report(peer, exc))
 
         await self.sio.emit(
             "sync-step-1",
@@ -183,7 +182,9 @@ class SocketIOTransport:
             await self._report(peer, exc)
             return _error(exc)
 
-    async def _dispatch(self, room: Room, peer: SocketIOPeer, event: str, args: tuple[Any, ...]) -> Any:
+    async def _dispatch(
+        self, room: Room, peer: SocketIOPeer, event: str, args: tuple[Any, ...]
+    ) -> Any:
         if event == "sync-step-1":
             return room.missing_for(_payload(args, event))
         if event in ("sync-update", "sync-step-2"):

@@ -22,6 +22,7 @@ from server.rooms.manager import RoomManager
 from server.rooms.peer import Channel, Peer
 from server.rooms.room import Room
 from server.settings import Settings
+from server.tasks import spawn
 from server.transports.names import check_document_name
 from server.transports.wsframe import binary_frame
 
@@ -59,7 +60,7 @@ class WebSocketPeer(Peer):
         if transport.is_closing():
             return
         if transport.get_write_buffer_size() > SLOW_CONSUMER_BYTES:
-            asyncio.ensure_future(self.close(CLOSE_SLOW_CONSUMER, "too slow to keep up"))
+            spawn(self.close(CLOSE_SLOW_CONSUMER, "too slow to keep up"))
             return
         transport.write(frame)
 
@@ -95,7 +96,7 @@ class WebSocketTransport:
         try:
             name = check_document_name(request.match_info["document"])
             identity = self._signer.verify(request.query.get("token"))
-            peer = WebSocketPeer(identity, ws, transport)  # type: ignore[arg-type]
+            peer = WebSocketPeer(identity, ws, transport)
             room = await self._rooms.join(name, peer, create=identity.can_edit_text)
         except RollingTextError as exc:
             await ws.close(code=exc.ws_close_code, message=exc.message.encode()[:120])

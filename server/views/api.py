@@ -6,8 +6,8 @@ from aiohttp import web
 
 from crdt import schema
 from crdt.updates import doc_from_updates
-from server.keys import ROOMS, SIGNER, STORE
 from server.errors import NotFound, Unauthenticated
+from server.keys import ROOMS, SIGNER, STORE
 from server.transports.names import check_document_name
 from server.views.openapi import OPENAPI
 

@@ -106,13 +106,20 @@ OPENAPI: dict[str, Any] = {
                 "summary": "A document's content as plain JSON",
                 "security": [{"bearer": []}],
                 "parameters": [
-                    {"name": "document", "in": "path", "required": True, "schema": {"type": "string"}}
+                    {
+                        "name": "document",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
                 ],
                 "responses": {
                     "200": {
                         "description": "The document",
                         "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/Document"}}
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Document"}
+                            }
                         },
                     },
                     "400": _error_response("Invalid document name"),

@@ -84,7 +84,9 @@ async def test_bad_tokens_are_refused(server: RunningServer, make_token, code: s
 
 async def test_follower_cannot_create_documents(server: RunningServer) -> None:
     with pytest.raises(SyncError) as refused:
-        await DocumentClient(server.url, "nope", server.token("follower"), reconnection=False).connect()
+        await DocumentClient(
+            server.url, "nope", server.token("follower"), reconnection=False
+        ).connect()
     assert refused.value.code == "not_found"
     async with YWebSocketClient(server.ws_url, "nope", server.token("follower")) as ws:
         assert await ws.wait_closed() == 4404

@@ -8,8 +8,8 @@ import signal
 import socket
 import subprocess
 import sys
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,7 +100,7 @@ class ServerProcess:
         if self.settings.database_url:
             env["DATABASE_URL"] = self.settings.database_url
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "ab")  # noqa: SIM115 - owned by the child
+        log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
             cwd=REPO,

@@ -25,6 +25,7 @@ class YWebSocketClient:
         self.synced = asyncio.Event()
         self.closed = asyncio.Event()
         self._applying = False
+        self._sending: set[asyncio.Future[None]] = set()
         self.doc.observe(self._on_local)
 
     async def __aenter__(self) -> YWebSocketClient:
@@ -73,7 +74,9 @@ class YWebSocketClient:
     def _on_local(self, event: object) -> None:
         if not self._applying and self.ws is not None and not self.ws.closed:
             update = event.update  # type: ignore[attr-defined]
-            asyncio.ensure_future(self.ws.send_bytes(protocol.sync_update(update)))
+            task = asyncio.ensure_future(self.ws.send_bytes(protocol.sync_update(update)))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
 
     def _apply(self, update: bytes) -> None:
         self._applying = True

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from crdt.awareness import NULL_STATE, AwarenessEntry, AwarenessRegistry, decode_update, encode_update
+from crdt.awareness import (
+    NULL_STATE,
+    AwarenessEntry,
+    AwarenessRegistry,
+    decode_update,
+    encode_update,
+)
 from crdt.encoding import DecodeError
 
 
