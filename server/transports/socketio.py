@@ -118,7 +118,8 @@ class SocketIOTransport:
 
     async def shutdown(self) -> None:
         """Close every Engine.IO connection (graceful shutdown would wait on them)."""
-        await self.sio.eio.disconnect()
+        if self.sio.eio.sockets:  # engineio's disconnect-all fails on an empty set
+            await self.sio.eio.disconnect()
         await self.sio.shutdown()
 
     async def _on_connect(
