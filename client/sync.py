@@ -47,7 +47,7 @@ class DocumentClient:
         self.url = url.rstrip("/")
         self.document = document
         self.namespace = f"/yjs|{document}"
-        self.doc = doc if doc is not None else pycrdt.Doc()
+        self.doc = doc if doc is not None else updates.new_doc()
         self.errors: list[dict[str, Any]] = []
         self.awareness_updates: list[bytes] = []
         self.synced = asyncio.Event()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Sequence
-
 from typing import Any
 
 import pycrdt
@@ -13,6 +13,15 @@ from crdt.encoding import DecodeError, Reader
 # An update that changes nothing: zero structs, empty delete set.
 EMPTY_UPDATE = b"\x00\x00"
 EMPTY_STATE_VECTOR = b"\x00"
+
+
+def new_doc() -> pycrdt.Doc[Any]:
+    """A document with a 32-bit client id, as Yjs picks them.
+
+    pycrdt draws ids up to 2**53; y-py (and other older Yrs ports) misread ids
+    of 2**32 and above and then corrupt the text they build on.
+    """
+    return pycrdt.Doc(client_id=secrets.randbits(32))
 
 
 def merge(updates: Sequence[bytes]) -> bytes:
@@ -77,7 +86,7 @@ def doc_from_updates(
     updates: Iterable[bytes], doc: pycrdt.Doc[Any] | None = None
 ) -> pycrdt.Doc[Any]:
     """A document holding every given update (snapshot first, then the log tail)."""
-    doc = pycrdt.Doc() if doc is None else doc
+    doc = new_doc() if doc is None else doc
     for update in updates:
         doc.apply_update(update)
     return doc

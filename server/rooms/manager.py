@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 from types import TracebackType
-
-import pycrdt
 
 from crdt import updates
 from server.errors import NotFound
@@ -111,7 +108,7 @@ class RoomManager:
             parts: list[bytes] = []
         else:
             parts = ([stored.snapshot] if stored.snapshot else []) + list(stored.updates)
-        doc: pycrdt.Doc[Any] = pycrdt.Doc()
+        doc = updates.new_doc()
         if parts:
             # Merging a long log is CPU work: do it off the event loop.
             merged = await asyncio.to_thread(updates.merge, parts)
