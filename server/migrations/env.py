@@ -18,9 +18,9 @@ import logging.config
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from server.models import Base
 from server.settings import Settings
 from server.storage.engine import create_engine
-from server.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""The working group: stakeholder seats, delegations, people, observers, invitations, audit."""

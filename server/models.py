@@ -1,0 +1,11 @@
+"""Every SQLAlchemy model of the server, imported once: the metadata migrations describe."""
+
+from __future__ import annotations
+
+from server.groups import models as groups_models
+from server.storage import models as storage_models
+from server.storage.models import Base
+
+metadata = Base.metadata
+
+__all__ = ["Base", "groups_models", "metadata", "storage_models"]
