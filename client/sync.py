@@ -42,6 +42,7 @@ class DocumentClient:
         *,
         doc: pycrdt.Doc[Any] | None = None,
         reconnection: bool = True,
+        transports: tuple[str, ...] = ("websocket",),
         logger: logging.Logger | None = None,
     ) -> None:
         self.url = url.rstrip("/")
@@ -52,6 +53,7 @@ class DocumentClient:
         self.awareness_updates: list[bytes] = []
         self.synced = asyncio.Event()
         self._token = token
+        self._transports = list(transports)
         self._log = logger or logging.getLogger("rollingtext.client")
         self._applying_remote = False
         self._unacked: dict[int, bytes] = {}
@@ -90,7 +92,7 @@ class DocumentClient:
                 self.url,
                 namespaces=[self.namespace],
                 auth={"token": self._token},
-                transports=["websocket"],
+                transports=self._transports,
                 wait_timeout=timeout,
             )
         except socketio.exceptions.ConnectionError as exc:

@@ -25,45 +25,69 @@ from server.rooms.peer import Channel, Peer
 from server.rooms.room import Room
 from server.settings import Settings
 from server.tasks import spawn
+from server.transports.direct import CLOSE_SLOW_CONSUMER, DirectSocket
 from server.transports.names import check_document_name
+from server.transports.wsframe import binary_frame, text_frame
 
 NAMESPACE_PREFIX = "/yjs|"
 EVENT_OF = {Channel.UPDATE: "sync-update", Channel.AWARENESS: "awareness-update"}
+DIRECT_SOCKET = "rollingtext.direct_socket"  # environ key: the connection's DirectSocket
 
 
 class SocketIOPeer(Peer):
     transport_name = "sio"
 
-    def __init__(self, identity: Identity, sio: socketio.AsyncServer, namespace: str, sid: str):
+    def __init__(
+        self,
+        identity: Identity,
+        sio: socketio.AsyncServer,
+        namespace: str,
+        sid: str,
+        direct: DirectSocket | None,
+    ) -> None:
         super().__init__(identity)
         self.sio = sio
         self.namespace = namespace
         self.sid = sid
         self.eio_sid = sio.manager.eio_sid_from_sid(sid, namespace)
+        # None when the client came in over long-polling: then Engine.IO's queue is used.
+        self.direct = direct
 
     @classmethod
     async def fanout(cls, peers: Sequence[Peer], channel: Channel, payload: bytes) -> None:
         first = peers[0]
         assert isinstance(first, SocketIOPeer)
         sio = first.sio
-        # Encode the Socket.IO packet once; queue the same Engine.IO packets for all.
+        # Encode the Socket.IO packet once; WebSocket clients get the same frame bytes.
         pkt = sio.packet_class(
             socketio.packet.EVENT, namespace=first.namespace, data=[EVENT_OF[channel], payload]
         )
         encoded = pkt.encode()
         parts = encoded if isinstance(encoded, list) else [encoded]
         eio_packets = [eio_packet.Packet(eio_packet.MESSAGE, part) for part in parts]
+        frames = b"".join(
+            binary_frame(p) if isinstance(p, bytes) else text_frame(p)
+            for p in (e.encode() for e in eio_packets)
+        )
         for peer in peers:
             assert isinstance(peer, SocketIOPeer)
-            for eio_pkt in eio_packets:
-                await sio.eio.send_packet(peer.eio_sid, eio_pkt)
+            if peer.direct is not None:
+                peer.direct.write(frames)
+            else:
+                for eio_pkt in eio_packets:
+                    await sio.eio.send_packet(peer.eio_sid, eio_pkt)
 
     async def close(self, code: int, reason: str) -> None:
         await self.sio.disconnect(self.sid, namespace=self.namespace)
 
 
-class _UncompressedWebSocket(EngineIOWebSocket):  # type: ignore[misc]
-    """Engine.IO's aiohttp WebSocket without permessage-deflate (no per-recipient zlib)."""
+class _DirectWebSocket(EngineIOWebSocket):  # type: ignore[misc]
+    """Engine.IO's aiohttp WebSocket, writing frames straight to the socket.
+
+    No permessage-deflate (no per-recipient zlib), and every frame, Engine.IO's
+    own or a broadcast, is one synchronous write: a broadcast can never land
+    between a binary event's placeholder and its attachment.
+    """
 
     async def __call__(self, environ: dict[str, Any]) -> web.WebSocketResponse:
         request = environ["aiohttp.request"]
@@ -72,8 +96,18 @@ class _UncompressedWebSocket(EngineIOWebSocket):  # type: ignore[misc]
         )
         await self._sock.prepare(request)
         self.environ = environ
+        self.direct = DirectSocket(request.transport, self._too_slow)
+        environ[DIRECT_SOCKET] = self.direct
         await self.handler(self)
         return self._sock
+
+    def _too_slow(self) -> None:
+        spawn(self._sock.close(code=CLOSE_SLOW_CONSUMER, message=b"too slow to keep up"))
+
+    async def send(self, message: str | bytes) -> None:
+        self.direct.write(
+            binary_frame(message) if isinstance(message, bytes) else text_frame(message)
+        )
 
 
 def _error(exc: RollingTextError) -> dict[str, Any]:
@@ -107,7 +141,7 @@ class SocketIOTransport:
             http_compression=False,
             client_manager=client_manager,
         )
-        self.sio.eio._async = {**self.sio.eio._async, "websocket": _UncompressedWebSocket}
+        self.sio.eio._async = {**self.sio.eio._async, "websocket": _DirectWebSocket}
         self._seats: dict[tuple[str, str], tuple[Room, SocketIOPeer]] = {}
         self.sio.on("connect", self._on_connect, namespace="*")
         self.sio.on("disconnect", self._on_disconnect, namespace="*")
@@ -131,7 +165,7 @@ class SocketIOTransport:
             name = check_document_name(namespace[len(NAMESPACE_PREFIX) :])
             token = auth.get("token") if isinstance(auth, dict) else None
             identity = self._signer.verify(token)
-            peer = SocketIOPeer(identity, self.sio, namespace, sid)
+            peer = SocketIOPeer(identity, self.sio, namespace, sid, environ.get(DIRECT_SOCKET))
             room = await self._rooms.join(name, peer, create=identity.can_edit_text)
         except RollingTextError as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.message, exc.to_dict()) from exc

@@ -23,24 +23,22 @@ from server.rooms.peer import Channel, Peer
 from server.rooms.room import Room
 from server.settings import Settings
 from server.tasks import spawn
+from server.transports.direct import CLOSE_SLOW_CONSUMER, DirectSocket
 from server.transports.names import check_document_name
 from server.transports.wsframe import binary_frame
-
-# A follower whose socket has this much unsent data is too slow to keep up; it is
-# disconnected and resyncs when it reconnects, instead of growing server memory.
-SLOW_CONSUMER_BYTES = 8 * 1024 * 1024
-CLOSE_SLOW_CONSUMER = 4408
 
 
 class WebSocketPeer(Peer):
     transport_name = "ws"
 
     def __init__(
-        self, identity: Identity, ws: web.WebSocketResponse, transport: asyncio.Transport
+        self, identity: Identity, ws: web.WebSocketResponse, transport: asyncio.BaseTransport
     ) -> None:
         super().__init__(identity)
         self.ws = ws
-        self._transport = transport
+        self.direct = DirectSocket(
+            transport, lambda: spawn(self.close(CLOSE_SLOW_CONSUMER, "too slow to keep up"))
+        )
         self.told_read_only = False
 
     @classmethod
@@ -53,16 +51,7 @@ class WebSocketPeer(Peer):
         frame = binary_frame(message)
         for peer in peers:
             assert isinstance(peer, WebSocketPeer)
-            peer.write_frame(frame)
-
-    def write_frame(self, frame: bytes) -> None:
-        transport = self._transport
-        if transport.is_closing():
-            return
-        if transport.get_write_buffer_size() > SLOW_CONSUMER_BYTES:
-            spawn(self.close(CLOSE_SLOW_CONSUMER, "too slow to keep up"))
-            return
-        transport.write(frame)
+            peer.direct.write(frame)
 
     async def close(self, code: int, reason: str) -> None:
         await self.ws.close(code=code, message=reason.encode()[:120])
