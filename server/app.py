@@ -11,11 +11,16 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from crdt import updates
 from server import keys
 from server.auth.tokens import TokenSigner
 from server.errors import RollingTextError
+from server.groups import views as group_views
+from server.groups.access import AccessPolicy
+from server.groups.observers import ObserverService
+from server.groups.service import GroupService
 from server.rooms.manager import RoomManager
 from server.settings import Settings
 from server.storage import DocumentStore, create_engine, upgrade
@@ -45,11 +50,19 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     store = DocumentStore(engine, logger=log, merge=updates.merge)
     rooms = RoomManager(store, settings, log)
     signer = TokenSigner(settings.secret_resolved())
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    access = AccessPolicy(sessions, signer)
+    groups = GroupService(sessions, logger=log)
+    # Revocations and role changes reach open connections at once.
+    groups.on_access_changed(lambda change: rooms.reauthorize(change.person_id, access.refresh))
     app[keys.SETTINGS] = settings
     app[keys.SIGNER] = signer
     app[keys.ENGINE] = engine
     app[keys.STORE] = store
     app[keys.ROOMS] = rooms
+    app[keys.ACCESS] = access
+    app[keys.GROUPS] = groups
+    app[keys.OBSERVERS] = ObserverService(groups)
 
     async def services(app: web.Application) -> AsyncIterator[None]:
         try:
@@ -69,9 +82,10 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
 
     app.cleanup_ctx.append(services)
     app.on_shutdown.append(disconnect_everyone)
-    sio = SocketIOTransport(rooms, signer, settings, log)
+    sio = SocketIOTransport(rooms, access, settings, log)
     sio.attach(app)
-    app.router.add_routes(WebSocketTransport(rooms, signer, settings, log).routes())
+    app.router.add_routes(WebSocketTransport(rooms, access, settings, log).routes())
     app.router.add_routes(health.routes())
     app.router.add_routes(api.routes())
+    app.router.add_routes(group_views.routes())
     return app

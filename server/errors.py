@@ -76,3 +76,19 @@ class Unavailable(RollingTextError):
     code = "unavailable"
     http_status = 503
     ws_close_code = 1013
+
+
+class Conflict(RollingTextError):
+    """The request is well-formed but contradicts the current state."""
+
+    code = "conflict"
+    http_status = 409
+    ws_close_code = 4409
+
+
+class QuotaExceeded(Conflict):
+    code = "seat_quota_full"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"

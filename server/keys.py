@@ -6,6 +6,9 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.auth.tokens import TokenSigner
+from server.groups.access import AccessPolicy
+from server.groups.observers import ObserverService
+from server.groups.service import GroupService
 from server.rooms.manager import RoomManager
 from server.settings import Settings
 from server.storage import DocumentStore
@@ -15,3 +18,6 @@ SIGNER = web.AppKey("signer", TokenSigner)
 ENGINE = web.AppKey("engine", AsyncEngine)
 STORE = web.AppKey("store", DocumentStore)
 ROOMS = web.AppKey("rooms", RoomManager)
+ACCESS = web.AppKey("access", AccessPolicy)
+GROUPS = web.AppKey("groups", GroupService)
+OBSERVERS = web.AppKey("observers", ObserverService)

@@ -47,6 +47,10 @@ class Settings:
     heartbeat_seconds: float = 20.0
     # Lifetime of tokens printed by `rollingtext token` when --ttl is not given.
     default_token_ttl_seconds: int = 12 * 3600
+    # An invitation link works this long: time to reach a delegate by e-mail.
+    invitation_ttl_seconds: int = 14 * 86400
+    # A browser session from an invitation lasts a meeting week, then re-open the link.
+    session_ttl_seconds: int = 7 * 86400
     redis_url: str | None = None
     log_level: str = "INFO"
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 
 from crdt import updates
+from server.auth.principal import Principal
 from server.errors import NotFound
 from server.rooms.peer import Peer
 from server.rooms.room import Room
@@ -50,6 +52,27 @@ class RoomManager:
         for peer, result in zip(peers, results, strict=True):
             if isinstance(result, Exception):
                 self._log.warning("closing %s failed: %s", peer, result)
+
+    async def reauthorize(
+        self, person_id: int, refresh: Callable[[Principal], Awaitable[Principal | None]]
+    ) -> int:
+        """Re-check every live connection of a person: downgrade, upgrade or disconnect.
+
+        Returns how many connections were affected.
+        """
+        affected = 0
+        for room in list(self._rooms.values()):
+            for peer in list(room.peers.values()):
+                if peer.principal.person_id != person_id:
+                    continue
+                affected += 1
+                current = await refresh(peer.principal)
+                if current is None:
+                    self._log.info("%s in %s: access revoked, disconnecting", peer, room.name)
+                    await peer.close(4403, "access revoked")
+                else:
+                    peer.principal = current
+        return affected
 
     def loaded(self, name: str) -> Room | None:
         return self._rooms.get(name)

@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Sequence
 from enum import Enum
 
-from server.auth.tokens import Identity
+from server.auth.principal import Principal
 
 _ids = itertools.count(1)
 
@@ -27,13 +27,17 @@ class Peer(abc.ABC):
 
     transport_name: str = "?"
 
-    def __init__(self, identity: Identity) -> None:
+    def __init__(self, principal: Principal) -> None:
         self.id = f"{self.transport_name}-{next(_ids)}"
-        self.identity = identity
-        self.readonly = not identity.can_edit_text
+        self.principal = principal
         # Awareness client ids announced over this connection, removed when it leaves.
         self.awareness_ids: set[int] = set()
         self.dropped_writes = 0
+
+    @property
+    def readonly(self) -> bool:
+        """Re-evaluated on every write: a downgraded principal stops writing at once."""
+        return not self.principal.can_edit_text
 
     @classmethod
     @abc.abstractmethod
@@ -45,4 +49,4 @@ class Peer(abc.ABC):
         """Close the connection (a slow consumer, a shutdown, a revoked token)."""
 
     def __repr__(self) -> str:
-        return f"<{self.id} {self.identity.name} {self.identity.role.value}>"
+        return f"<{self.id} {self.principal.name} {self.principal.role.value}>"

@@ -18,15 +18,16 @@ from aiohttp import web
 from engineio import packet as eio_packet
 from engineio.async_drivers.aiohttp import WebSocket as EngineIOWebSocket
 
-from server.auth.tokens import Identity, TokenSigner
+from server.auth.principal import Principal
 from server.errors import BadInput, ReadOnly, RollingTextError
+from server.groups.access import AccessPolicy
 from server.rooms.manager import RoomManager
 from server.rooms.peer import Channel, Peer
 from server.rooms.room import Room
 from server.settings import Settings
 from server.tasks import spawn
 from server.transports.direct import CLOSE_SLOW_CONSUMER, DirectSocket
-from server.transports.names import check_document_name
+from server.transports.names import check_document_name, handshake_token
 from server.transports.wsframe import binary_frame, text_frame
 
 NAMESPACE_PREFIX = "/yjs|"
@@ -39,13 +40,13 @@ class SocketIOPeer(Peer):
 
     def __init__(
         self,
-        identity: Identity,
+        principal: Principal,
         sio: socketio.AsyncServer,
         namespace: str,
         sid: str,
         direct: DirectSocket | None,
     ) -> None:
-        super().__init__(identity)
+        super().__init__(principal)
         self.sio = sio
         self.namespace = namespace
         self.sid = sid
@@ -78,6 +79,12 @@ class SocketIOPeer(Peer):
                     await sio.eio.send_packet(peer.eio_sid, eio_pkt)
 
     async def close(self, code: int, reason: str) -> None:
+        await self.sio.emit(
+            "error",
+            {"code": f"closed_{code}", "message": reason},
+            to=self.sid,
+            namespace=self.namespace,
+        )
         await self.sio.disconnect(self.sid, namespace=self.namespace)
 
 
@@ -124,13 +131,13 @@ class SocketIOTransport:
     def __init__(
         self,
         rooms: RoomManager,
-        signer: TokenSigner,
+        access: AccessPolicy,
         settings: Settings,
         logger: logging.Logger,
         client_manager: socketio.AsyncManager | None = None,
     ) -> None:
         self._rooms = rooms
-        self._signer = signer
+        self._access = access
         self._log = logger
         self.sio = socketio.AsyncServer(
             async_mode="aiohttp",
@@ -163,10 +170,11 @@ class SocketIOTransport:
             if not namespace.startswith(NAMESPACE_PREFIX):
                 raise BadInput(f"unknown namespace; documents live under {NAMESPACE_PREFIX}<name>")
             name = check_document_name(namespace[len(NAMESPACE_PREFIX) :])
-            token = auth.get("token") if isinstance(auth, dict) else None
-            identity = self._signer.verify(token)
-            peer = SocketIOPeer(identity, self.sio, namespace, sid, environ.get(DIRECT_SOCKET))
-            room = await self._rooms.join(name, peer, create=identity.can_edit_text)
+            grant = await self._access.open_document(handshake_token(auth, environ), name)
+            peer = SocketIOPeer(
+                grant.principal, self.sio, namespace, sid, environ.get(DIRECT_SOCKET)
+            )
+            room = await self._rooms.join(name, peer, create=grant.create)
         except RollingTextError as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.message, exc.to_dict()) from exc
         self._seats[(namespace, sid)] = (room, peer)

@@ -16,15 +16,16 @@ from aiohttp import WSMsgType, web
 from crdt import protocol
 from crdt.encoding import DecodeError
 from crdt.protocol import MessageType, SyncType
-from server.auth.tokens import Identity, TokenSigner
+from server.auth.principal import Principal
 from server.errors import BadInput, ReadOnly, RollingTextError
+from server.groups.access import AccessPolicy
 from server.rooms.manager import RoomManager
 from server.rooms.peer import Channel, Peer
 from server.rooms.room import Room
 from server.settings import Settings
 from server.tasks import spawn
 from server.transports.direct import CLOSE_SLOW_CONSUMER, DirectSocket
-from server.transports.names import check_document_name
+from server.transports.names import check_document_name, request_token
 from server.transports.wsframe import binary_frame
 
 
@@ -32,9 +33,9 @@ class WebSocketPeer(Peer):
     transport_name = "ws"
 
     def __init__(
-        self, identity: Identity, ws: web.WebSocketResponse, transport: asyncio.BaseTransport
+        self, principal: Principal, ws: web.WebSocketResponse, transport: asyncio.BaseTransport
     ) -> None:
-        super().__init__(identity)
+        super().__init__(principal)
         self.ws = ws
         self.direct = DirectSocket(
             transport, lambda: spawn(self.close(CLOSE_SLOW_CONSUMER, "too slow to keep up"))
@@ -61,12 +62,12 @@ class WebSocketTransport:
     def __init__(
         self,
         rooms: RoomManager,
-        signer: TokenSigner,
+        access: AccessPolicy,
         settings: Settings,
         logger: logging.Logger,
     ) -> None:
         self._rooms = rooms
-        self._signer = signer
+        self._access = access
         self._settings = settings
         self._log = logger
 
@@ -84,9 +85,9 @@ class WebSocketTransport:
         assert transport is not None
         try:
             name = check_document_name(request.match_info["document"])
-            identity = self._signer.verify(request.query.get("token"))
-            peer = WebSocketPeer(identity, ws, transport)
-            room = await self._rooms.join(name, peer, create=identity.can_edit_text)
+            grant = await self._access.open_document(request_token(request), name)
+            peer = WebSocketPeer(grant.principal, ws, transport)
+            room = await self._rooms.join(name, peer, create=grant.create)
         except RollingTextError as exc:
             await ws.close(code=exc.ws_close_code, message=exc.message.encode()[:120])
             return ws

@@ -230,7 +230,7 @@ async def test_node_followers_are_read_only(server: RunningServer) -> None:
             server_text = text(the_room.doc)
             server_clocks = decode_clocks(the_room.doc.get_state())
             stats = the_room.stats
-            dropped_by_name = {p.identity.name: p.dropped_writes for p in the_room.peers.values()}
+            dropped_by_name = {p.principal.name: p.dropped_writes for p in the_room.peers.values()}
             await py.wait_for(lambda d: text(d) == server_text, timeout=20)
             py_clocks = decode_clocks(py.doc.get_state())
             await node.send("bye")

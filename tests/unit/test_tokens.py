@@ -10,9 +10,13 @@ from server.errors import TokenExpired, Unauthenticated
 
 def test_issue_and_verify() -> None:
     signer = TokenSigner("s1")
-    identity = signer.verify(signer.issue("Amina", Role.MEMBER, 60))
-    assert (identity.name, identity.role, identity.can_edit_text) == ("Amina", Role.MEMBER, True)
-    assert not signer.verify(signer.issue("Remote", Role.FOLLOWER, 60)).can_edit_text
+    claims = signer.verify(signer.issue("Amina", Role.MEMBER, 60))
+    assert (claims.name, claims.role, claims.person_id) == ("Amina", Role.MEMBER, None)
+    assert not signer.verify(signer.issue("Remote", Role.FOLLOWER, 60)).role.can_edit_text
+    tied = signer.verify(
+        signer.issue("Amina", Role.MEMBER, 60, person_id=7, group_id=2, version=3, invitation_id=9)
+    )
+    assert (tied.person_id, tied.group_id, tied.version, tied.invitation_id) == (7, 2, 3, 9)
 
 
 @pytest.mark.parametrize("token", [None, "", "abc", "a.b", 42])

@@ -1,0 +1,117 @@
+"""Resolve tokens to current principals and decide who may open which document.
+
+Every connection and request goes through here, so a revoked person, a changed
+role or a revoked invitation takes effect on the next check, whatever the token
+says. Operator tokens (no person) keep their signed role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from server.auth.permissions import Action, allowed
+from server.auth.principal import Principal
+from server.auth.tokens import Role, TokenSigner
+from server.errors import Forbidden, NotFound, Unauthenticated
+from server.groups.models import GroupDocument, Invitation, Person, WorkingGroup
+from server.storage.models import Document, utcnow
+
+
+@dataclass(frozen=True)
+class DocumentGrant:
+    principal: Principal
+    # Operator writers may create ad-hoc documents outside any group.
+    create: bool
+    group_id: int | None
+
+
+class AccessPolicy:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], signer: TokenSigner) -> None:
+        self._sessions = sessions
+        self._signer = signer
+
+    async def principal(self, token: str | None) -> Principal | None:
+        """The principal a token stands for now; None without a token."""
+        if token is None:
+            return None
+        claims = self._signer.verify(token)
+        if claims.person_id is None:
+            return Principal.operator(claims)
+        async with self._sessions() as session:
+            person = await session.get(Person, claims.person_id)
+            if person is None or not person.active or person.token_version != claims.version:
+                raise Unauthenticated("this sign-in has been revoked; ask for a new invitation")
+            if claims.invitation_id is not None:
+                invitation = await session.get(Invitation, claims.invitation_id)
+                if invitation is None or invitation.revoked_at is not None:
+                    raise Unauthenticated("the invitation behind this sign-in was revoked")
+            return _principal_of(person, claims.invitation_id)
+
+    async def refresh(self, principal: Principal) -> Principal | None:
+        """Re-check a connected principal; None if its access is gone."""
+        if principal.person_id is None:
+            return principal
+        async with self._sessions() as session:
+            person = await session.get(Person, principal.person_id)
+            if person is None or not person.active:
+                return None
+            if principal.invitation_id is not None:
+                invitation = await session.get(Invitation, principal.invitation_id)
+                if invitation is None or invitation.revoked_at is not None:
+                    return None
+            return _principal_of(person, principal.invitation_id)
+
+    async def open_document(self, token: str | None, name: str) -> DocumentGrant:
+        """Who may open document ``name`` with this token, or the error to report."""
+        principal = await self.principal(token)
+        async with self._sessions() as session:
+            row = (
+                await session.execute(
+                    select(GroupDocument, WorkingGroup.public_follow)
+                    .join(Document, Document.id == GroupDocument.document_id)
+                    .join(WorkingGroup, WorkingGroup.id == GroupDocument.group_id)
+                    .where(Document.name == name)
+                )
+            ).first()
+            exists = (
+                row is not None
+                or (await session.execute(select(Document.id).where(Document.name == name))).first()
+                is not None
+            )
+        if row is None:
+            # A document of no group: only operator tokens (ad-hoc drafting, bots).
+            if principal is None:
+                raise Unauthenticated("a token is required")
+            if not principal.is_operator or principal.group_id is not None:
+                raise NotFound(f"no document named {name!r} in your working group")
+            if not exists and not principal.can_edit_text:
+                raise NotFound(f"no document named {name!r}")
+            return DocumentGrant(principal, create=principal.can_edit_text, group_id=None)
+        grant, public_follow = row
+        if principal is None:
+            if public_follow and grant.public:
+                return DocumentGrant(
+                    Principal.anonymous_follower(grant.group_id), False, grant.group_id
+                )
+            raise Unauthenticated("this document is not public: sign in to follow it")
+        if not allowed(principal, Action.READ_TEXT, grant.group_id):
+            raise Forbidden("this document belongs to another working group")
+        return DocumentGrant(principal, create=False, group_id=grant.group_id)
+
+
+def _principal_of(person: Person, invitation_id: int | None) -> Principal:
+    return Principal(
+        name=person.name,
+        role=Role(person.role),
+        group_id=person.group_id,
+        person_id=person.id,
+        invitation_id=invitation_id,
+    )
+
+
+def is_live(invitation: Invitation, now: datetime | None = None) -> bool:
+    return invitation.revoked_at is None and invitation.expires_at > (now or utcnow())

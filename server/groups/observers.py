@@ -1,0 +1,140 @@
+"""Observer admission: ECOSOC rules apply and only the group's agreement admits.
+
+A request moves ``pending -> approved | rejected`` only by a recorded decision
+(who recorded it, when, at which meeting the group agreed); an approved
+observer can later be ``revoked``. Approval creates the observer's person
+record in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from server.auth.permissions import Action, require
+from server.auth.principal import Principal
+from server.auth.tokens import Role
+from server.errors import InvalidTransition, NotFound
+from server.groups import audit
+from server.groups.models import ObserverRequest, Person
+from server.groups.service import AccessChange, GroupService
+from server.groups.views_format import observer_request_dict
+from server.storage.models import utcnow
+
+TRANSITIONS = {
+    "pending": {"approved", "rejected"},
+    "approved": {"revoked"},
+    "rejected": set(),
+    "revoked": set(),
+}
+
+
+class ObserverService:
+    def __init__(self, groups: GroupService) -> None:
+        self._groups = groups
+        self._sessions = groups._sessions
+
+    async def submit(
+        self,
+        group_id: int,
+        *,
+        organization: str,
+        ecosoc_status: str,
+        contact_name: str,
+        contact_email: str,
+        justification: str,
+        submitted_by: str = "public",
+    ) -> dict[str, Any]:
+        """Anyone may ask; nothing is granted until the group decides."""
+        async with self._sessions.begin() as session:
+            await self._groups._group(session, group_id)
+            request = ObserverRequest(
+                group_id=group_id,
+                organization=organization,
+                ecosoc_status=ecosoc_status,
+                contact_name=contact_name,
+                contact_email=contact_email,
+                justification=justification,
+                status="pending",
+            )
+            session.add(request)
+            await session.flush()
+            audit.record(
+                session,
+                submitted_by,
+                "observer.request",
+                f"observer_request:{request.id}",
+                group_id=group_id,
+                organization=organization,
+            )
+            return observer_request_dict(request)
+
+    async def list(
+        self, actor: Principal, group_id: int, *, status: str | None = None
+    ) -> list[dict[str, Any]]:
+        require(actor, Action.LIST_OBSERVER_REQUESTS, group_id)
+        async with self._sessions() as session:
+            query = select(ObserverRequest).where(ObserverRequest.group_id == group_id)
+            if status is not None:
+                query = query.where(ObserverRequest.status == status)
+            rows = await session.scalars(query.order_by(ObserverRequest.id))
+            return [observer_request_dict(r) for r in rows]
+
+    async def decide(
+        self,
+        actor: Principal,
+        group_id: int,
+        request_id: int,
+        *,
+        to: str,
+        meeting_ref: str,
+        note: str | None = None,
+    ) -> dict[str, Any]:
+        """Record the group's decision: approve, reject or revoke."""
+        require(actor, Action.DECIDE_OBSERVERS, group_id)
+        async with self._sessions.begin() as session:
+            request = await session.get(ObserverRequest, request_id, with_for_update=True)
+            if request is None or request.group_id != group_id:
+                raise NotFound(f"no observer request {request_id} in this working group")
+            if to not in TRANSITIONS[request.status]:
+                raise InvalidTransition(
+                    f"an observer request that is {request.status} cannot become {to}",
+                    status=request.status,
+                )
+            request.status = to
+            request.decided_by = actor.actor
+            request.decided_at = utcnow()
+            request.meeting_ref = meeting_ref
+            request.decision_note = note
+            if to == "approved":
+                person = await self._groups.add_person(
+                    actor,
+                    group_id,
+                    name=request.contact_name,
+                    role=Role.OBSERVER,
+                    email=request.contact_email,
+                    organization=request.organization,
+                    audit_action="observer.admit",
+                    session=session,
+                )
+                request.person_id = person["id"]
+            elif to == "revoked" and request.person_id is not None:
+                admitted = await session.get(Person, request.person_id)
+                if admitted is not None:
+                    admitted.active = False
+                    admitted.token_version += 1
+            audit.record(
+                session,
+                actor,
+                f"observer.{to}",
+                f"observer_request:{request_id}",
+                group_id=group_id,
+                meeting=meeting_ref,
+                note=note,
+                organization=request.organization,
+            )
+            result = observer_request_dict(request)
+        if to == "revoked" and request.person_id is not None:
+            await self._groups._notify(AccessChange(request.person_id))
+        return result

@@ -1,0 +1,503 @@
+"""Working groups, their seats, delegations, people, invitations and documents.
+
+Every method checks the actor's permission, runs in one transaction (nothing is
+half-written), records what it changed in the audit log, and, when someone's
+access changed, tells the live rooms after the commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from crdt.schema import DOCUMENT_KINDS
+from server.auth.permissions import Action, require
+from server.auth.principal import Principal
+from server.auth.tokens import Role
+from server.errors import Conflict, NotFound, QuotaExceeded, Unauthenticated
+from server.groups import audit
+from server.groups.access import is_live
+from server.groups.models import (
+    AuditEntry,
+    Delegation,
+    GroupDocument,
+    Invitation,
+    Person,
+    StakeholderGroup,
+    WorkingGroup,
+)
+from server.groups.presets import WGEC_STAKEHOLDER_GROUPS, Seats
+from server.groups.views_format import delegation_dict, group_dict, invitation_dict, person_dict
+from server.storage.models import Document, utcnow
+from server.validation import ValidationFailed
+
+
+@dataclass(frozen=True)
+class AccessChange:
+    """Someone's access changed: live connections must be re-checked."""
+
+    person_id: int
+    invitation_id: int | None = None
+
+
+AccessHook = Callable[[AccessChange], Awaitable[object]]
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+class GroupService:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        logger: logging.Logger,
+        on_access_changed: AccessHook | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._log = logger
+        self._hooks: list[AccessHook] = [on_access_changed] if on_access_changed else []
+
+    def on_access_changed(self, hook: AccessHook) -> None:
+        self._hooks.append(hook)
+
+    async def _notify(self, change: AccessChange) -> None:
+        for hook in self._hooks:
+            try:
+                await hook(change)
+            except Exception:
+                self._log.exception("access-change hook failed for %s", change)
+
+    # -- groups ------------------------------------------------------------------
+
+    async def create_group(
+        self,
+        actor: Principal,
+        *,
+        slug: str,
+        name: str,
+        mandate: str = "",
+        public_follow: bool = False,
+        stakeholder_groups: Sequence[Seats] = WGEC_STAKEHOLDER_GROUPS,
+    ) -> dict[str, Any]:
+        require(actor, Action.CREATE_GROUP, None)
+        async with self._sessions.begin() as session:
+            if await session.scalar(select(WorkingGroup.id).where(WorkingGroup.slug == slug)):
+                raise ValidationFailed({"slug": f"a working group {slug!r} already exists"})
+            group = WorkingGroup(slug=slug, name=name, mandate=mandate, public_follow=public_follow)
+            session.add(group)
+            await session.flush()
+            for seats in stakeholder_groups:
+                session.add(
+                    StakeholderGroup(
+                        group_id=group.id, key=seats.key, name=seats.name, seats=seats.seats
+                    )
+                )
+            audit.record(
+                session,
+                actor,
+                "group.create",
+                f"group:{group.id}",
+                group_id=group.id,
+                slug=slug,
+                name=name,
+            )
+        return await self.get_group(actor, group.id)
+
+    async def update_group(
+        self, actor: Principal, group_id: int, *, public_follow: bool | None = None
+    ) -> dict[str, Any]:
+        require(actor, Action.MANAGE_PEOPLE, group_id)
+        async with self._sessions.begin() as session:
+            group = await self._group(session, group_id)
+            if public_follow is not None and public_follow != group.public_follow:
+                group.public_follow = public_follow
+                audit.record(
+                    session,
+                    actor,
+                    "group.public_follow",
+                    f"group:{group_id}",
+                    group_id=group_id,
+                    public_follow=public_follow,
+                )
+        return await self.get_group(actor, group_id)
+
+    async def list_groups(self, actor: Principal) -> list[dict[str, Any]]:
+        async with self._sessions() as session:
+            query = select(WorkingGroup).order_by(WorkingGroup.id)
+            if actor.group_id is not None:
+                query = query.where(WorkingGroup.id == actor.group_id)
+            groups = (await session.scalars(query)).all()
+            return [group_dict(g, None) for g in groups]
+
+    async def get_group(self, actor: Principal, group_id: int) -> dict[str, Any]:
+        require(actor, Action.VIEW_GROUP, group_id)
+        async with self._sessions() as session:
+            group = await self._group(session, group_id)
+            rows = (
+                await session.execute(
+                    select(StakeholderGroup, func.count(Delegation.id))
+                    .outerjoin(Delegation, Delegation.stakeholder_group_id == StakeholderGroup.id)
+                    .where(StakeholderGroup.group_id == group_id)
+                    .group_by(StakeholderGroup.id)
+                    .order_by(StakeholderGroup.id)
+                )
+            ).all()
+            return group_dict(group, [(sg, int(n)) for sg, n in rows])
+
+    async def group_id(self, slug: str) -> int:
+        async with self._sessions() as session:
+            value = await session.scalar(select(WorkingGroup.id).where(WorkingGroup.slug == slug))
+        if value is None:
+            raise NotFound(f"no working group {slug!r}")
+        return int(value)
+
+    async def _group(self, session: AsyncSession, group_id: int) -> WorkingGroup:
+        group = await session.get(WorkingGroup, group_id)
+        if group is None:
+            raise NotFound(f"no working group {group_id}")
+        return group
+
+    # -- delegations ---------------------------------------------------------------
+
+    async def add_delegation(
+        self, actor: Principal, group_id: int, *, name: str, stakeholder: str
+    ) -> dict[str, Any]:
+        require(actor, Action.MANAGE_PEOPLE, group_id)
+        async with self._sessions.begin() as session:
+            delegation = await self._add_delegation(session, actor, group_id, name, stakeholder)
+            result = delegation_dict(delegation, stakeholder)
+        return result
+
+    async def _add_delegation(
+        self, session: AsyncSession, actor: Principal, group_id: int, name: str, stakeholder: str
+    ) -> Delegation:
+        await self._group(session, group_id)
+        # Locks the stakeholder group's row (PostgreSQL) so two concurrent additions
+        # cannot both take the last seat; SQLite serializes writers anyway.
+        sg = await session.scalar(
+            select(StakeholderGroup)
+            .where(StakeholderGroup.group_id == group_id, StakeholderGroup.key == stakeholder)
+            .with_for_update()
+        )
+        if sg is None:
+            keys = await session.scalars(
+                select(StakeholderGroup.key).where(StakeholderGroup.group_id == group_id)
+            )
+            raise ValidationFailed({"stakeholder_group": f"must be one of: {', '.join(keys)}"})
+        if await session.scalar(
+            select(Delegation.id).where(Delegation.group_id == group_id, Delegation.name == name)
+        ):
+            raise ValidationFailed({"name": f"a delegation named {name!r} already exists"})
+        taken = await session.scalar(
+            select(func.count(Delegation.id)).where(Delegation.stakeholder_group_id == sg.id)
+        )
+        if (taken or 0) >= sg.seats:
+            raise QuotaExceeded(
+                f"{sg.name} has {sg.seats} seats and all are taken; {name!r} cannot join",
+                stakeholder_group=stakeholder,
+                seats=sg.seats,
+            )
+        delegation = Delegation(group_id=group_id, stakeholder_group_id=sg.id, name=name)
+        session.add(delegation)
+        await session.flush()
+        audit.record(
+            session,
+            actor,
+            "delegation.add",
+            f"delegation:{delegation.id}",
+            group_id=group_id,
+            name=name,
+            stakeholder_group=stakeholder,
+        )
+        return delegation
+
+    async def list_delegations(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
+        require(actor, Action.VIEW_GROUP, group_id)
+        async with self._sessions() as session:
+            rows = (
+                await session.execute(
+                    select(Delegation, StakeholderGroup.key)
+                    .join(StakeholderGroup, StakeholderGroup.id == Delegation.stakeholder_group_id)
+                    .where(Delegation.group_id == group_id)
+                    .order_by(Delegation.id)
+                )
+            ).all()
+            return [delegation_dict(d, key) for d, key in rows]
+
+    # -- people --------------------------------------------------------------------
+
+    async def add_person(
+        self,
+        actor: Principal,
+        group_id: int,
+        *,
+        name: str,
+        role: Role,
+        delegation_id: int | None = None,
+        email: str | None = None,
+        organization: str | None = None,
+        audit_action: str = "person.add",
+        session: AsyncSession | None = None,
+    ) -> dict[str, Any]:
+        require(actor, Action.MANAGE_PEOPLE, group_id)
+        if session is None:
+            async with self._sessions.begin() as own:
+                return await self.add_person(
+                    actor,
+                    group_id,
+                    name=name,
+                    role=role,
+                    delegation_id=delegation_id,
+                    email=email,
+                    organization=organization,
+                    audit_action=audit_action,
+                    session=own,
+                )
+        await self._group(session, group_id)
+        if role is Role.MEMBER and delegation_id is None:
+            raise ValidationFailed({"delegation_id": "a member sits for a delegation"})
+        if delegation_id is not None:
+            delegation = await session.get(Delegation, delegation_id)
+            if delegation is None or delegation.group_id != group_id:
+                raise ValidationFailed({"delegation_id": "no such delegation in this group"})
+        person = Person(
+            group_id=group_id,
+            name=name,
+            role=role.value,
+            email=email,
+            delegation_id=delegation_id,
+            organization=organization,
+        )
+        session.add(person)
+        await session.flush()
+        audit.record(
+            session,
+            actor,
+            audit_action,
+            f"person:{person.id}",
+            group_id=group_id,
+            name=name,
+            role=role.value,
+            delegation_id=delegation_id,
+        )
+        return person_dict(person)
+
+    async def list_people(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
+        require(actor, Action.VIEW_PEOPLE, group_id)
+        async with self._sessions() as session:
+            people = await session.scalars(
+                select(Person).where(Person.group_id == group_id).order_by(Person.id)
+            )
+            return [person_dict(p) for p in people]
+
+    async def update_person(
+        self,
+        actor: Principal,
+        group_id: int,
+        person_id: int,
+        *,
+        role: Role | None = None,
+        active: bool | None = None,
+    ) -> dict[str, Any]:
+        """Change a role (connections are upgraded or downgraded) or revoke access."""
+        require(actor, Action.MANAGE_PEOPLE, group_id)
+        async with self._sessions.begin() as session:
+            person = await self._person(session, group_id, person_id)
+            if role is not None and role.value != person.role:
+                if role is Role.MEMBER and person.delegation_id is None:
+                    raise ValidationFailed({"role": "a member sits for a delegation"})
+                audit.record(
+                    session,
+                    actor,
+                    "person.role",
+                    f"person:{person_id}",
+                    group_id=group_id,
+                    old=person.role,
+                    new=role.value,
+                )
+                person.role = role.value
+            if active is not None and active != person.active:
+                person.active = active
+                # Every token issued so far dies with the revocation, even if reinstated.
+                person.token_version += 1
+                audit.record(
+                    session,
+                    actor,
+                    "person.revoke" if not active else "person.reinstate",
+                    f"person:{person_id}",
+                    group_id=group_id,
+                )
+            result = person_dict(person)
+        await self._notify(AccessChange(person_id))
+        return result
+
+    async def _person(self, session: AsyncSession, group_id: int, person_id: int) -> Person:
+        person = await session.get(Person, person_id)
+        if person is None or person.group_id != group_id:
+            raise NotFound(f"no person {person_id} in this working group")
+        return person
+
+    # -- invitations -----------------------------------------------------------------
+
+    async def issue_invitation(
+        self, actor: Principal, group_id: int, person_id: int, *, ttl_seconds: int
+    ) -> dict[str, Any]:
+        """A one-person login link; the returned ``code`` is never shown again."""
+        require(actor, Action.MANAGE_INVITATIONS, group_id)
+        code = secrets.token_urlsafe(24)
+        async with self._sessions.begin() as session:
+            person = await self._person(session, group_id, person_id)
+            if not person.active:
+                raise Conflict("this person's access is revoked; reinstate them first")
+            invitation = Invitation(
+                group_id=group_id,
+                person_id=person_id,
+                code_hash=hash_code(code),
+                created_by=actor.actor,
+                expires_at=utcnow() + timedelta(seconds=ttl_seconds),
+            )
+            session.add(invitation)
+            await session.flush()
+            audit.record(
+                session,
+                actor,
+                "invitation.issue",
+                f"invitation:{invitation.id}",
+                group_id=group_id,
+                person_id=person_id,
+                ttl_seconds=ttl_seconds,
+            )
+            return {**invitation_dict(invitation), "code": code}
+
+    async def revoke_invitation(
+        self, actor: Principal, group_id: int, invitation_id: int
+    ) -> dict[str, Any]:
+        require(actor, Action.MANAGE_INVITATIONS, group_id)
+        async with self._sessions.begin() as session:
+            invitation = await session.get(Invitation, invitation_id)
+            if invitation is None or invitation.group_id != group_id:
+                raise NotFound(f"no invitation {invitation_id} in this working group")
+            if invitation.revoked_at is None:
+                invitation.revoked_at = utcnow()
+                audit.record(
+                    session,
+                    actor,
+                    "invitation.revoke",
+                    f"invitation:{invitation_id}",
+                    group_id=group_id,
+                    person_id=invitation.person_id,
+                )
+            result = invitation_dict(invitation)
+        await self._notify(AccessChange(invitation.person_id, invitation_id))
+        return result
+
+    async def list_invitations(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
+        require(actor, Action.MANAGE_INVITATIONS, group_id)
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(Invitation).where(Invitation.group_id == group_id).order_by(Invitation.id)
+            )
+            return [invitation_dict(i) for i in rows]
+
+    async def redeem_invitation(self, code: str) -> tuple[Person, Invitation]:
+        async with self._sessions() as session:
+            invitation = await session.scalar(
+                select(Invitation).where(Invitation.code_hash == hash_code(code))
+            )
+            if invitation is None or not is_live(invitation):
+                raise Unauthenticated("this invitation link is invalid, expired or revoked")
+            person = await session.get(Person, invitation.person_id)
+            if person is None or not person.active:
+                raise Unauthenticated("the access this invitation gave has been revoked")
+            return person, invitation
+
+    # -- documents and audit -------------------------------------------------------
+
+    async def create_document(
+        self,
+        actor: Principal,
+        group_id: int,
+        *,
+        name: str,
+        title: str,
+        kind: str,
+        public: bool = True,
+    ) -> dict[str, Any]:
+        require(actor, Action.CREATE_DOCUMENT, group_id)
+        if kind not in DOCUMENT_KINDS:
+            raise ValidationFailed({"kind": f"must be one of: {', '.join(DOCUMENT_KINDS)}"})
+        try:
+            async with self._sessions.begin() as session:
+                await self._group(session, group_id)
+                document = Document(name=name, created_at=utcnow())
+                session.add(document)
+                await session.flush()
+                session.add(
+                    GroupDocument(
+                        document_id=document.id,
+                        group_id=group_id,
+                        title=title,
+                        kind=kind,
+                        public=public,
+                    )
+                )
+                audit.record(
+                    session,
+                    actor,
+                    "document.create",
+                    f"document:{name}",
+                    group_id=group_id,
+                    title=title,
+                    kind=kind,
+                    public=public,
+                )
+        except IntegrityError as exc:
+            raise ValidationFailed({"name": f"a document named {name!r} already exists"}) from exc
+        return {"name": name, "title": title, "kind": kind, "public": public, "group_id": group_id}
+
+    async def list_documents(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
+        require(actor, Action.READ_TEXT, group_id)
+        async with self._sessions() as session:
+            rows = (
+                await session.execute(
+                    select(Document.name, GroupDocument)
+                    .join(GroupDocument, GroupDocument.document_id == Document.id)
+                    .where(GroupDocument.group_id == group_id)
+                    .order_by(Document.id)
+                )
+            ).all()
+        return [
+            {
+                "name": name,
+                "title": gd.title,
+                "kind": gd.kind,
+                "public": gd.public,
+                "group_id": group_id,
+            }
+            for name, gd in rows
+            if gd.public or actor.role is not Role.FOLLOWER
+        ]
+
+    async def audit_log(
+        self, actor: Principal, group_id: int, *, limit: int = 200
+    ) -> list[dict[str, Any]]:
+        require(actor, Action.READ_AUDIT, group_id)
+        async with self._sessions() as session:
+            entries = await session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.group_id == group_id)
+                .order_by(AuditEntry.id.desc())
+                .limit(limit)
+            )
+            return [audit.as_dict(e) for e in entries]

@@ -1,0 +1,305 @@
+"""HTTP API of the access model under ``/api/groups`` and the invitation links.
+
+Thin: parse and validate the body, resolve the caller, call the service. Errors
+are mapped to HTTP by the app's middleware.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from aiohttp import web
+
+from server.auth.principal import Principal
+from server.auth.tokens import Role
+from server.errors import BadInput, NotFound, Unauthenticated
+from server.groups.presets import ECOSOC_STATUSES
+from server.keys import ACCESS, GROUPS, OBSERVERS, SETTINGS, SIGNER
+from server.transports.names import SESSION_COOKIE, check_document_name, request_token
+from server.validation import Fields
+
+ROLES = [r.value for r in Role]
+
+
+async def _body(request: web.Request) -> Fields:
+    try:
+        return Fields(await request.json())
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"the request body is not valid JSON: {exc}") from exc
+
+
+async def _principal(request: web.Request) -> Principal | None:
+    return await request.app[ACCESS].principal(request_token(request))
+
+
+def _id(request: web.Request, name: str) -> int:
+    try:
+        return int(request.match_info[name])
+    except ValueError as exc:
+        raise NotFound(f"{name} must be a number") from exc
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status)
+
+
+async def me(request: web.Request) -> web.Response:
+    principal = await _principal(request)
+    if principal is None:
+        return _json({"signed_in": False})
+    return _json(
+        {
+            "signed_in": True,
+            "name": principal.name,
+            "role": principal.role.value,
+            "group_id": principal.group_id,
+            "person_id": principal.person_id,
+        }
+    )
+
+
+async def create_group(request: web.Request) -> web.Response:
+    actor = await _principal(request)
+    f = await _body(request)
+    slug, name = f.slug("slug"), f.text("name")
+    mandate = f.text("mandate", required=False, max_len=5000, default="")
+    public_follow = f.boolean("public_follow", default=False)
+    f.check()
+    assert slug and name is not None
+    group = await request.app[GROUPS].create_group(
+        _require_signed_in(actor),
+        slug=slug,
+        name=name,
+        mandate=mandate or "",
+        public_follow=public_follow,
+    )
+    return _json(group, 201)
+
+
+def _require_signed_in(actor: Principal | None) -> Principal:
+    """The caller, or 401: each service call then checks what it may do."""
+    if actor is None:
+        raise Unauthenticated("sign in (a token or an invitation link) to do this")
+    return actor
+
+
+async def list_groups(request: web.Request) -> web.Response:
+    actor = _require_signed_in(await _principal(request))
+    return _json({"groups": await request.app[GROUPS].list_groups(actor)})
+
+
+async def get_group(request: web.Request) -> web.Response:
+    actor = _require_signed_in(await _principal(request))
+    return _json(await request.app[GROUPS].get_group(actor, _id(request, "gid")))
+
+
+async def update_group(request: web.Request) -> web.Response:
+    actor = _require_signed_in(await _principal(request))
+    f = await _body(request)
+    public_follow = None
+    if f.raw("public_follow") is not None:
+        public_follow = f.boolean("public_follow", default=False)
+    f.check()
+    group = await request.app[GROUPS].update_group(
+        actor, _id(request, "gid"), public_follow=public_follow
+    )
+    return _json(group)
+
+
+async def delegations(request: web.Request) -> web.Response:
+    actor = _require_signed_in(await _principal(request))
+    service, gid = request.app[GROUPS], _id(request, "gid")
+    if request.method == "GET":
+        return _json({"delegations": await service.list_delegations(actor, gid)})
+    f = await _body(request)
+    name, stakeholder = f.text("name"), f.text("stakeholder_group", max_len=64)
+    f.check()
+    assert name and stakeholder
+    return _json(await service.add_delegation(actor, gid, name=name, stakeholder=stakeholder), 201)
+
+
+async def people(request: web.Request) -> web.Response:
+    actor = _require_signed_in(await _principal(request))
+    service, gid = request.app[GROUPS], _id(request, "gid")
+    if request.method == "GET":
+        return _json({"people": await service.list_people(actor, gid)})
+    f = await _body(request)
+    name, role = f.text("name"), f.choice("role", ROLES)
+    delegation_id = f.integer("delegation_id", required=False)
+    email = f.email("email", required=False)
+    f.check()
+    assert name and role
+    person = await service.add_person(
+        actor, gid, name=name, role=Role(role), delegation_id=delegation_id, email=email
+    )
+    return _json(person, 201)
+
+
+async def update_person(request: web.Request) -> web.Response:
+    actor = _require_signed_in(await _principal(request))
+    f = await _body(request)
+    role = f.choice("role", ROLES, required=False)
+    active = f.boolean("active", default=True) if f.raw("active") is not None else None
+    f.check()
+    person = await request.app[GROUPS].update_person(
+        actor,
+        _id(request, "gid"),
+        _id(request, "pid"),
+        role=Role(role) if role else None,
+        active=active,
+    )
+    return _json(person)
+
+
+async def observer_requests(request: web.Request) -> web.Response:
+    gid = _id(request, "gid")
+    if request.method == "GET":
+        actor = _require_signed_in(await _principal(request))
+        status = request.query.get("status")
+        return _json({"requests": await request.app[OBSERVERS].list(actor, gid, status=status)})
+    f = await _body(request)
+    values = {
+        "organization": f.text("organization"),
+        "ecosoc_status": f.choice("ecosoc_status", ECOSOC_STATUSES),
+        "contact_name": f.text("contact_name"),
+        "contact_email": f.email("contact_email"),
+        "justification": f.text("justification", max_len=5000),
+    }
+    f.check()
+    submitted_by = (await _principal(request) or Principal("public", Role.FOLLOWER)).actor
+    assert all(isinstance(v, str) for v in values.values())
+    created = await request.app[OBSERVERS].submit(gid, submitted_by=submitted_by, **values)  # type: ignore[arg-type]
+    return _json(created, 201)
+
+
+async def decide_observer(request: web.Request) -> web.Response:
+    actor = _require_signed_in(await _principal(request))
+    f = await _body(request)
+    to = f.choice("decision", ("approved", "rejected", "revoked"))
+    meeting = f.text("meeting")
+    note = f.text("note", required=False, max_len=2000)
+    f.check()
+    assert to and meeting
+    decided = await request.app[OBSERVERS].decide(
+        actor, _id(request, "gid"), _id(request, "rid"), to=to, meeting_ref=meeting, note=note
+    )
+    return _json(decided)
+
+
+async def invitations(request: web.Request) -> web.Response:
+    actor = _require_signed_in(await _principal(request))
+    service, gid = request.app[GROUPS], _id(request, "gid")
+    if request.method == "GET":
+        return _json({"invitations": await service.list_invitations(actor, gid)})
+    f = await _body(request)
+    person_id = f.integer("person_id")
+    ttl = f.integer("ttl_seconds", required=False, maximum=90 * 86400)
+    f.check()
+    assert person_id is not None
+    settings = request.app[SETTINGS]
+    issued = await service.issue_invitation(
+        actor, gid, person_id, ttl_seconds=ttl or settings.invitation_ttl_seconds
+    )
+    issued["url"] = str(request.url.with_path(f"/invite/{issued['code']}").with_query(None))
+    return _json(issued, 201)
+
+
+async def revoke_invitation(request: web.Request) -> web.Response:
+    actor = _require_signed_in(await _principal(request))
+    revoked = await request.app[GROUPS].revoke_invitation(
+        actor, _id(request, "gid"), _id(request, "iid")
+    )
+    return _json(revoked)
+
+
+async def documents(request: web.Request) -> web.Response:
+    actor = _require_signed_in(await _principal(request))
+    service, gid = request.app[GROUPS], _id(request, "gid")
+    if request.method == "GET":
+        return _json({"documents": await service.list_documents(actor, gid)})
+    f = await _body(request)
+    name, title = f.text("name", max_len=128), f.text("title")
+    kind = f.text("kind", required=False, default="rolling", max_len=32)
+    public = f.boolean("public", default=True)
+    if name is not None:
+        try:
+            check_document_name(name)
+        except BadInput as exc:
+            f.error("name", exc.message)
+    f.check()
+    assert name and title and kind
+    created = await service.create_document(
+        actor, gid, name=name, title=title, kind=kind, public=public
+    )
+    return _json(created, 201)
+
+
+async def audit_log(request: web.Request) -> web.Response:
+    actor = _require_signed_in(await _principal(request))
+    return _json({"entries": await request.app[GROUPS].audit_log(actor, _id(request, "gid"))})
+
+
+async def redeem(request: web.Request) -> web.StreamResponse:
+    """Open an invitation link: get a browser session (cookie), or a token as JSON."""
+    person, invitation = await request.app[GROUPS].redeem_invitation(request.match_info["code"])
+    settings = request.app[SETTINGS]
+    ttl = max(60, int(invitation.expires_at.timestamp() - time.time()))
+    token = request.app[SIGNER].issue(
+        person.name,
+        Role(person.role),
+        min(ttl, settings.session_ttl_seconds),
+        person_id=person.id,
+        group_id=person.group_id,
+        version=person.token_version,
+        invitation_id=invitation.id,
+    )
+    body = {
+        "token": token,
+        "person_id": person.id,
+        "group_id": person.group_id,
+        "role": person.role,
+        "name": person.name,
+    }
+    if "application/json" in request.headers.get("Accept", ""):
+        response: web.StreamResponse = web.json_response(body)
+    else:
+        response = web.HTTPFound(f"/?group={person.group_id}")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="Lax",
+        path="/",
+        max_age=settings.session_ttl_seconds,
+        secure=request.secure,
+    )
+    return response
+
+
+def routes() -> list[web.RouteDef]:
+    g = "/api/groups/{gid}"
+    table: list[tuple[str, str, Any]] = [
+        ("GET", "/api/me", me),
+        ("GET", "/api/groups", list_groups),
+        ("POST", "/api/groups", create_group),
+        ("GET", g, get_group),
+        ("PATCH", g, update_group),
+        ("GET", g + "/delegations", delegations),
+        ("POST", g + "/delegations", delegations),
+        ("GET", g + "/people", people),
+        ("POST", g + "/people", people),
+        ("PATCH", g + "/people/{pid}", update_person),
+        ("GET", g + "/observer-requests", observer_requests),
+        ("POST", g + "/observer-requests", observer_requests),
+        ("POST", g + "/observer-requests/{rid}/decision", decide_observer),
+        ("GET", g + "/invitations", invitations),
+        ("POST", g + "/invitations", invitations),
+        ("DELETE", g + "/invitations/{iid}", revoke_invitation),
+        ("GET", g + "/documents", documents),
+        ("POST", g + "/documents", documents),
+        ("GET", g + "/audit", audit_log),
+        ("GET", "/invite/{code}", redeem),
+    ]
+    return [web.route(method, path, handler) for method, path, handler in table]
