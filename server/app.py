@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
 
+import socketio
 from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -22,6 +24,7 @@ from server.groups.access import AccessPolicy
 from server.groups.observers import ObserverService
 from server.groups.service import GroupService
 from server.rooms.manager import RoomManager
+from server.scaleout.redis_bus import RedisDocumentBus, RedisLockedStore
 from server.settings import Settings
 from server.storage import DocumentStore, create_engine, upgrade
 from server.transports.socketio import SocketIOTransport
@@ -47,8 +50,24 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     engine = create_engine(
         settings.database_url_resolved, sqlite_synchronous=settings.sqlite_synchronous
     )
-    store = DocumentStore(engine, logger=log, merge=updates.merge)
-    rooms = RoomManager(store, settings, log)
+    bus: RedisDocumentBus | None = None
+    client_manager: socketio.AsyncRedisManager | None = None
+    if settings.redis_url:
+        # Scale-out: updates, awareness and Socket.IO emits cross processes on Redis.
+        bus = RedisDocumentBus(settings.redis_url, prefix=settings.redis_prefix, logger=log)
+        store: DocumentStore = RedisLockedStore(
+            engine,
+            logger=log,
+            merge=updates.merge,
+            redis_client=bus.client,
+            prefix=settings.redis_prefix,
+        )
+        client_manager = socketio.AsyncRedisManager(
+            settings.redis_url, channel=f"{settings.redis_prefix}socketio"
+        )
+    else:
+        store = DocumentStore(engine, logger=log, merge=updates.merge)
+    rooms = RoomManager(store, settings, log, bus)
     signer = TokenSigner(settings.secret_resolved())
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     access = AccessPolicy(sessions, signer)
@@ -67,7 +86,10 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     async def services(app: web.Application) -> AsyncIterator[None]:
         try:
             await upgrade(engine, logger=log)
-            async with store, rooms:
+            async with store, AsyncExitStack() as stack:
+                if bus is not None:
+                    await stack.enter_async_context(bus)
+                await stack.enter_async_context(rooms)
                 yield
                 log.info("shutting down: storing every room")
         finally:
@@ -82,7 +104,7 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
 
     app.cleanup_ctx.append(services)
     app.on_shutdown.append(disconnect_everyone)
-    sio = SocketIOTransport(rooms, access, settings, log)
+    sio = SocketIOTransport(rooms, access, settings, log, client_manager)
     sio.attach(app)
     app.router.add_routes(WebSocketTransport(rooms, access, settings, log).routes())
     app.router.add_routes(health.routes())

@@ -52,6 +52,8 @@ class Settings:
     # A browser session from an invitation lasts a meeting week, then re-open the link.
     session_ttl_seconds: int = 7 * 86400
     redis_url: str | None = None
+    # Namespaces every Redis key and channel: several deployments may share one Redis.
+    redis_prefix: str = "rollingtext:"
     log_level: str = "INFO"
 
     @classmethod
@@ -71,6 +73,8 @@ class Settings:
             values["secret"] = env["ROLLINGTEXT_SECRET"]
         if env.get("REDIS_URL"):
             values["redis_url"] = env["REDIS_URL"]
+        if env.get("ROLLINGTEXT_REDIS_PREFIX"):
+            values["redis_prefix"] = env["ROLLINGTEXT_REDIS_PREFIX"]
         if "ROLLINGTEXT_MAX_MESSAGE_BYTES" in env:
             values["max_message_bytes"] = int(env["ROLLINGTEXT_MAX_MESSAGE_BYTES"])
         if "ROLLINGTEXT_COMPACT_AFTER" in env:

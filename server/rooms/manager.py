@@ -12,6 +12,7 @@ from server.auth.principal import Principal
 from server.errors import NotFound
 from server.rooms.peer import Peer
 from server.rooms.room import Room
+from server.scaleout.bus import DocumentBus
 from server.settings import Settings
 from server.storage import DocumentStore
 
@@ -19,8 +20,15 @@ from server.storage import DocumentStore
 class RoomManager:
     """An async context manager owning every loaded room of this process."""
 
-    def __init__(self, store: DocumentStore, settings: Settings, logger: logging.Logger) -> None:
+    def __init__(
+        self,
+        store: DocumentStore,
+        settings: Settings,
+        logger: logging.Logger,
+        bus: DocumentBus | None = None,
+    ) -> None:
         self._store = store
+        self._bus = bus
         self._settings = settings
         self._log = logger
         self._rooms: dict[str, Room] = {}
@@ -119,6 +127,8 @@ class RoomManager:
             finally:
                 del self._loading[name]
             self._rooms[name] = room
+            if self._bus is not None:
+                await self._bus.attach(room)
             future.set_result(room)
             return room
 
@@ -162,5 +172,7 @@ class RoomManager:
         if room.peers:  # someone came back while we were storing
             return
         del self._rooms[room.name]
+        if self._bus is not None:
+            await self._bus.detach(room.name)
         await room.close()
         self._log.info("room %s unloaded", room.name)

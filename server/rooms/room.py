@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import pycrdt
 
@@ -27,6 +27,24 @@ from server.settings import Settings
 from server.storage import DocumentStore
 
 T = TypeVar("T")
+
+
+class Relay(Protocol):
+    """Where a room sends what its own clients changed (the scale-out bus)."""
+
+    def publish_update(self, document: str, update: bytes) -> None: ...
+
+    def publish_awareness(self, document: str, update: bytes) -> None: ...
+
+
+class _Remote:
+    """Origin of changes that came from another process: fanned out, never stored."""
+
+    def __repr__(self) -> str:
+        return "<remote>"
+
+
+REMOTE = _Remote()
 
 
 @dataclass
@@ -65,7 +83,8 @@ class Room:
         self._settings = settings
         self._log = logger
         self._log_rows = log_rows
-        self._applying: Peer | None = None
+        self.relay: Relay | None = None
+        self._applying: Peer | _Remote | None = None
         self._full_state: bytes | None = None
         self._outbox: list[tuple[Peer | None, bytes]] = []
         self._awareness_outbox: list[tuple[Peer | None, AwarenessEntry]] = []
@@ -116,6 +135,8 @@ class Room:
         if removed:
             self._awareness_outbox.extend((None, entry) for entry in removed)
             self._awareness_ready.set()
+            if self.relay is not None:
+                self.relay.publish_awareness(self.name, encode_awareness(removed))
 
     # -- sync --------------------------------------------------------------------
 
@@ -179,12 +200,31 @@ class Room:
         if changed:
             self._awareness_outbox.extend((peer, entry) for entry in changed)
             self._awareness_ready.set()
+            if self.relay is not None:
+                self.relay.publish_awareness(self.name, encode_awareness(changed))
+
+    def receive_remote_update(self, update: bytes) -> None:
+        """An update another process applied and stored: fan it out, do not store it."""
+        self._applying = REMOTE
+        try:
+            updates.apply(self.doc, update)
+        finally:
+            self._applying = None
+
+    def receive_remote_awareness(self, update: bytes) -> None:
+        changed = self.awareness.apply(decode_update(update))
+        if changed:
+            self._awareness_outbox.extend((None, entry) for entry in changed)
+            self._awareness_ready.set()
 
     # -- internals ---------------------------------------------------------------
 
     def _on_transaction(self, event: Any) -> None:
         self._full_state = None
-        self._outbox.append((self._applying, event.update))
+        origin = self._applying
+        if origin is not REMOTE and self.relay is not None:
+            self.relay.publish_update(self.name, event.update)
+        self._outbox.append((origin if isinstance(origin, Peer) else None, event.update))
         self._update_ready.set()
 
     def _persist(self, update: bytes) -> asyncio.Task[None]:

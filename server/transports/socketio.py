@@ -197,10 +197,17 @@ class SocketIOTransport:
             to=peer.sid,
             namespace=peer.namespace,
             callback=answered,
+            ignore_queue=True,  # a local connection: never wait on Redis for it
         )
         present = room.awareness.encode_present()
         if present is not None:
-            await self.sio.emit("awareness-update", present, to=peer.sid, namespace=peer.namespace)
+            await self.sio.emit(
+                "awareness-update",
+                present,
+                to=peer.sid,
+                namespace=peer.namespace,
+                ignore_queue=True,
+            )
 
     async def _on_disconnect(self, namespace: str, sid: str, reason: Any = None) -> None:
         seat = self._seats.pop((namespace, sid), None)
@@ -210,7 +217,9 @@ class SocketIOTransport:
 
     async def _report(self, peer: SocketIOPeer, exc: RollingTextError) -> None:
         self._log.info("sio %s: %s", peer, exc.message)
-        await self.sio.emit("error", exc.to_dict(), to=peer.sid, namespace=peer.namespace)
+        await self.sio.emit(
+            "error", exc.to_dict(), to=peer.sid, namespace=peer.namespace, ignore_queue=True
+        )
 
     async def _on_event(self, event: str, namespace: str, sid: str, *args: Any) -> Any:
         seat = self._seats.get((namespace, sid))

@@ -1,0 +1,1 @@
+"""Several server processes as one: document updates and awareness over a pub/sub bus."""
