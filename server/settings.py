@@ -52,6 +52,9 @@ class Settings:
     # A browser session from an invitation lasts a meeting week, then re-open the link.
     session_ttl_seconds: int = 7 * 86400
     redis_url: str | None = None
+    # Set for `serve --workers N` children: share the port, refuse long-polling.
+    reuse_port: bool = False
+    websocket_only: bool = False
     # Namespaces every Redis key and channel: several deployments may share one Redis.
     redis_prefix: str = "rollingtext:"
     log_level: str = "INFO"
@@ -73,6 +76,10 @@ class Settings:
             values["secret"] = env["ROLLINGTEXT_SECRET"]
         if env.get("REDIS_URL"):
             values["redis_url"] = env["REDIS_URL"]
+        if env.get("ROLLINGTEXT_REUSE_PORT") == "1":
+            values["reuse_port"] = True
+        if env.get("ROLLINGTEXT_WEBSOCKET_ONLY") == "1":
+            values["websocket_only"] = True
         if env.get("ROLLINGTEXT_REDIS_PREFIX"):
             values["redis_prefix"] = env["ROLLINGTEXT_REDIS_PREFIX"]
         if "ROLLINGTEXT_MAX_MESSAGE_BYTES" in env:

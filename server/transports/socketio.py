@@ -147,6 +147,7 @@ class SocketIOTransport:
             ping_interval=settings.heartbeat_seconds,
             http_compression=False,
             client_manager=client_manager,
+            transports=["websocket"] if settings.websocket_only else ["polling", "websocket"],
         )
         self.sio.eio._async = {**self.sio.eio._async, "websocket": _DirectWebSocket}
         self._seats: dict[tuple[str, str], tuple[Room, SocketIOPeer]] = {}
