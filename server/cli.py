@@ -273,18 +273,18 @@ async def _member_add(op: Operator, args: argparse.Namespace) -> Result:
     values = {"name": args.name, "email": args.email}
     validated(values, name="text", email="optional_email")
     gid = await op.group_id(args.group)
-    delegation_id = await op.delegation_id(gid, args.delegation) if args.delegation else None
+    delegation = await op.delegation(gid, args.delegation) if args.delegation else None
     person = await op.groups.add_person(
         op.principal,
         gid,
         name=args.name.strip(),
         role=Role(args.role),
-        delegation_id=delegation_id,
+        delegation_id=None if delegation is None else delegation["id"],
         email=args.email,
     )
     text = f"added {person['role']} {person['name']} (person {person['id']})"
-    if args.delegation:
-        text += f" for {args.delegation}"
+    if delegation is not None:
+        text += f" for {delegation['name']}"
     if args.invite:
         person["invitation"] = await _invite_person(op, args, gid, person["id"])
         text += "\n" + _link_text(person["invitation"])
@@ -453,8 +453,12 @@ async def _demo(op: Operator, args: argparse.Namespace) -> Result:
     lines.append(
         "login links (one person each; open in a browser, or GET with Accept: application/json):"
     )
-    for role, link in seeded["links"].items():
-        lines.append(f"{role:<12} {link['url']}  ({link['name']})")
+    for role in demo.LOGIN_ROLES:
+        link = seeded["links"].get(role.value)
+        if link is None:
+            lines.append(f"{role.value:<12} (nobody active holds this role any more)")
+        else:
+            lines.append(f"{role.value:<12} {link['url']}  ({link['name']})")
     follow = seeded["follow"]
     lines.append(
         f"{'follower':<12} no sign-in: public follow is on; read {follow['document']} live at "

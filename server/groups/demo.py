@@ -324,7 +324,9 @@ async def _create_group(op: Operator) -> int:
             await op.groups.add_person(
                 actor,
                 gid,
-                name=f"Delegate of {name}" if stakeholder == "member_states" else name,
+                name=f"Delegate of {name}"
+                if stakeholder == "member_states"
+                else f"Representative, {name}",
                 role=Role.MEMBER,
                 delegation_id=int(delegation["id"]),
             )

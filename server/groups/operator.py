@@ -54,12 +54,12 @@ class Operator:
     async def group_id(self, slug: str) -> int:
         return await self.groups.group_id(slug)
 
-    async def delegation_id(self, group_id: int, name: str) -> int:
-        """The id of the delegation called ``name`` (case-insensitive) in the group."""
+    async def delegation(self, group_id: int, name: str) -> dict[str, Any]:
+        """The delegation called ``name`` (case-insensitive) in the group."""
         delegations = await self.groups.list_delegations(self.principal, group_id)
         for delegation in delegations:
-            if delegation["name"].casefold() == name.casefold():
-                return int(delegation["id"])
+            if delegation["name"].casefold() == name.strip().casefold():
+                return delegation
         known = ", ".join(d["name"] for d in delegations) or "none yet"
         raise NotFound(f"no delegation {name!r} in this working group (known: {known})")
 

@@ -1,20 +1,371 @@
 """The OpenAPI 3.1 description of the HTTP API, served at ``/api/openapi.json``.
 
-Live text does not go through HTTP: see the Socket.IO namespace ``/yjs|<document>``
-and the y-websocket endpoint ``/ws/<document>`` (described in ``info.description``).
+Every route the app registers is described here (a test checks both directions);
+body schemas live in ``server.views.openapi_schemas``. Live text does not go
+through HTTP: see the Socket.IO namespace ``/yjs|<document>`` and the y-websocket
+endpoint ``/ws/<document>`` (described in ``info.description``).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from server import __version__
+from server.views.openapi_schemas import (
+    ERROR_CODES,
+    SCHEMAS,
+    SECURITY_SCHEMES,
+    Schema,
+    array_of,
+    obj,
+    ref,
+)
 
-_ERROR = {"$ref": "#/components/schemas/Error"}
+# Any of the three ways to present a token (``server.transports.names.request_token``).
+SIGNED_IN: list[dict[str, list[str]]] = [{"bearer": []}, {"cookie": []}, {"query": []}]
+# The same, or nobody: the handler decides what an anonymous caller gets.
+OPTIONAL = [{}, *SIGNED_IN]
+
+ERRORS = {
+    "400": ("Error", "The body is not a JSON object, or a name is malformed"),
+    "401": ("Error", "Not signed in, or the token is invalid, expired or revoked"),
+    "403": ("Error", "Your role may not do this in this working group"),
+    "404": ("Error", "No such working group, or no such item in it"),
+    "409": ("Error", "Contradicts the current state"),
+    "422": ("ValidationError", "Some fields are invalid: `error.details.fields` says which"),
+    "503": ("Error", "The database is unreachable"),
+}
 
 
-def _error_response(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
+def _json(schema: Schema) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def _response(description: str, schema: Schema | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"description": description}
+    if schema is not None:
+        out["content"] = _json(schema)
+    return out
+
+
+def _path_param(name: str, description: str, schema: Schema | None = None) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": schema or {"type": "integer", "minimum": 1},
+    }
+
+
+GID = _path_param("gid", "working group id")
+
+
+def operation(
+    summary: str,
+    tag: str,
+    ok: tuple[str, str, Schema | None],
+    *,
+    errors: str = "",
+    security: list[dict[str, list[str]]] | None = None,
+    params: tuple[dict[str, Any], ...] = (GID,),
+    body: str | None = None,
+    description: str | None = None,
+    notes: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """One operation: ``ok`` is (status, description, schema); ``errors`` e.g. "401 404".
+
+    ``notes`` overrides an error status's description for this operation.
+    """
+    status, ok_description, schema = ok
+    responses = {status: _response(ok_description, schema)}
+    for code in errors.split():
+        name, default = ERRORS[code]
+        responses[code] = _response((notes or {}).get(code, default), ref(name))
+    op: dict[str, Any] = {
+        "summary": summary,
+        "tags": [tag],
+        "security": SIGNED_IN if security is None else security,
+        "responses": responses,
+    }
+    if description:
+        op["description"] = description
+    if params:
+        op["parameters"] = list(params)
+    if body:
+        op["requestBody"] = {"required": True, "content": _json(ref(body))}
+    return op
+
+
+def _list(key: str, item: str) -> Schema:
+    return obj((key,), **{key: array_of(item)})
+
+
+READ = "401 403 404"
+WRITE = "400 401 403 404 422"
+
+
+def _group_paths() -> dict[str, dict[str, Any]]:
+    g = "/api/groups/{gid}"
+    pid = _path_param("pid", "person id")
+    rid = _path_param("rid", "observer request id")
+    iid = _path_param("iid", "invitation id")
+    status = {
+        "name": "status",
+        "in": "query",
+        "required": False,
+        "schema": ref("ObserverStatus"),
+    }
+    quota = "The stakeholder group's seats are all taken (`seat_quota_full`)"
+    return {
+        "/api/groups": {
+            "get": operation(
+                "Working groups visible to the caller",
+                "groups",
+                ("200", "The groups", _list("groups", "Group")),
+                errors="401",
+                params=(),
+            ),
+            "post": operation(
+                "Create a working group with the WGEC seat presets (operators)",
+                "groups",
+                ("201", "Created", ref("Group")),
+                errors="400 401 403 422",
+                params=(),
+                body="GroupCreate",
+            ),
+        },
+        g: {
+            "get": operation(
+                "A working group with its seats",
+                "groups",
+                ("200", "The group", ref("Group")),
+                errors=READ,
+            ),
+            "patch": operation(
+                "Turn public follow on or off",
+                "groups",
+                ("200", "Updated", ref("Group")),
+                errors=WRITE,
+                body="GroupUpdate",
+            ),
+        },
+        g + "/delegations": {
+            "get": operation(
+                "Delegations holding seats",
+                "groups",
+                ("200", "The delegations", _list("delegations", "Delegation")),
+                errors=READ,
+            ),
+            "post": operation(
+                "Seat a delegation in a stakeholder group (within its quota)",
+                "groups",
+                ("201", "Seated", ref("Delegation")),
+                errors=WRITE + " 409",
+                body="DelegationCreate",
+                notes={"409": quota},
+            ),
+        },
+        g + "/people": {
+            "get": operation(
+                "People of the group",
+                "people",
+                ("200", "The people", _list("people", "Person")),
+                errors=READ,
+            ),
+            "post": operation(
+                "Add a person with a role",
+                "people",
+                ("201", "Added", ref("Person")),
+                errors=WRITE,
+                body="PersonCreate",
+            ),
+        },
+        g + "/people/{pid}": {
+            "patch": operation(
+                "Change a person's role, revoke or reinstate their access",
+                "people",
+                ("200", "Updated", ref("Person")),
+                errors=WRITE,
+                params=(GID, pid),
+                body="PersonUpdate",
+            ),
+        },
+        g + "/observer-requests": {
+            "get": operation(
+                "Observer admission requests",
+                "observers",
+                ("200", "The requests", _list("requests", "ObserverRequest")),
+                errors=READ,
+                params=(GID, status),
+            ),
+            "post": operation(
+                "Ask to observe (anyone; nothing is granted until the group decides)",
+                "observers",
+                ("201", "Recorded, pending", ref("ObserverRequest")),
+                errors="400 401 404 422",
+                security=OPTIONAL,
+                body="ObserverRequestCreate",
+            ),
+        },
+        g + "/observer-requests/{rid}/decision": {
+            "post": operation(
+                "Record the group's decision on a request",
+                "observers",
+                ("200", "Decided", ref("ObserverRequest")),
+                errors=WRITE + " 409",
+                params=(GID, rid),
+                body="ObserverDecision",
+                notes={"409": "Not allowed from the request's status (`invalid_transition`)"},
+            ),
+        },
+        g + "/invitations": {
+            "get": operation(
+                "Invitations (login links) issued",
+                "invitations",
+                ("200", "The invitations", _list("invitations", "Invitation")),
+                errors=READ,
+            ),
+            "post": operation(
+                "Issue a login link for one person",
+                "invitations",
+                ("201", "Issued; `code` and `url` are shown only now", ref("InvitationIssued")),
+                errors=WRITE + " 409",
+                body="InvitationCreate",
+                notes={"409": "The person's access is revoked"},
+            ),
+        },
+        g + "/invitations/{iid}": {
+            "delete": operation(
+                "Revoke a login link and the sessions it opened",
+                "invitations",
+                ("200", "Revoked", ref("Invitation")),
+                errors=READ,
+                params=(GID, iid),
+            ),
+        },
+        g + "/documents": {
+            "get": operation(
+                "The group's drafting documents (followers see public ones)",
+                "documents",
+                ("200", "The documents", _list("documents", "GroupDocument")),
+                errors=READ,
+            ),
+            "post": operation(
+                "Create a drafting document in the group",
+                "documents",
+                ("201", "Created", ref("GroupDocument")),
+                errors=WRITE,
+                body="GroupDocumentCreate",
+            ),
+        },
+        g + "/audit": {
+            "get": operation(
+                "The audit log, newest first (latest 200)",
+                "groups",
+                ("200", "The entries", _list("entries", "AuditEntry")),
+                errors=READ,
+            ),
+        },
+    }
+
+
+def _other_paths() -> dict[str, dict[str, Any]]:
+    document = _path_param("document", "document name", {"type": "string"})
+    code = _path_param("code", "the invitation's secret code", {"type": "string"})
+    cookie = {
+        "Set-Cookie": {
+            "description": "rt_session=<token>; HttpOnly; SameSite=Lax",
+            "schema": {"type": "string"},
+        }
+    }
+    redeem = operation(
+        "Open an invitation link: a browser session, or a token as JSON",
+        "invitations",
+        ("200", "With `Accept: application/json`: the session token", ref("Session")),
+        errors="401",
+        security=[],
+        params=(code,),
+        notes={"401": "The link is invalid, expired or revoked, or the person's access is"},
+    )
+    redeem["responses"]["200"]["headers"] = cookie
+    redeem["responses"]["302"] = {
+        "description": "Browsers: to `/?group=<id>`",
+        "headers": {**cookie, "Location": {"schema": {"type": "string"}}},
+    }
+    health = operation(
+        "Liveness and database reachability",
+        "operations",
+        ("200", "Up, database reachable", ref("Health")),
+        security=[],
+        params=(),
+    )
+    health["responses"]["503"] = _response("Up, database unreachable", ref("Health"))
+    return {
+        "/healthz": {"get": health},
+        "/api/openapi.json": {
+            "get": operation(
+                "This document",
+                "operations",
+                ("200", "OpenAPI 3.1", {"type": "object"}),
+                security=[],
+                params=(),
+            ),
+        },
+        "/api/me": {
+            "get": operation(
+                "Who the caller is (signed_in false without a token)",
+                "people",
+                ("200", "The caller", ref("Me")),
+                errors="401",
+                security=OPTIONAL,
+                params=(),
+            ),
+        },
+        "/api/documents": {
+            "get": operation(
+                "Every stored document (operators)",
+                "documents",
+                ("200", "The documents", _list("documents", "DocumentInfo")),
+                errors="401 403",
+                params=(),
+            ),
+        },
+        "/api/documents/{document}": {
+            "get": operation(
+                "A document's content as plain JSON",
+                "documents",
+                ("200", "The document", ref("Document")),
+                errors="400 401 403 404",
+                security=OPTIONAL,
+                params=(document,),
+                description="Anonymous callers may read public documents of groups with "
+                "public follow on.",
+            ),
+        },
+        "/invite/{code}": {"get": redeem},
+    }
+
+
+def _operation_id(method: str, path: str) -> str:
+    """``GET /api/groups/{gid}/observer-requests`` -> ``getGroupsByGidObserverRequests``."""
+    words = []
+    for segment in path.split("/"):
+        if segment in ("", "api"):
+            continue
+        if segment.startswith("{"):
+            words.append("By" + segment.strip("{}").title())
+        else:
+            words.extend(w.title() for w in re.split(r"[^A-Za-z0-9]+", segment) if w)
+    return method + "".join(words)
+
+
+def _with_operation_ids(paths: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    for path, item in paths.items():
+        for method, op in item.items():
+            op["operationId"] = _operation_id(method, path)
+    return paths
 
 
 OPENAPI: dict[str, Any] = {
@@ -26,107 +377,14 @@ OPENAPI: dict[str, Any] = {
             "HTTP API of rollingtext. Live co-editing uses Socket.IO (namespace "
             "`/yjs|<document>`, events sync-step-1, sync-step-2, sync-update, "
             "awareness-update; token in the handshake auth) or y-websocket "
-            "(`/ws/<document>?token=`)."
+            '(`/ws/<document>?token=`). Errors are `{"error": {"code", "message", '
+            '"details"}}` with codes: ' + ", ".join(ERROR_CODES) + "."
         ),
     },
-    "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {
-            "Error": {
-                "type": "object",
-                "required": ["error"],
-                "properties": {
-                    "error": {
-                        "type": "object",
-                        "required": ["code", "message"],
-                        "properties": {
-                            "code": {"type": "string"},
-                            "message": {"type": "string"},
-                            "details": {"type": "object"},
-                        },
-                    }
-                },
-            },
-            "DocumentInfo": {
-                "type": "object",
-                "properties": {
-                    "name": {"type": "string"},
-                    "created_at": {"type": "string", "format": "date-time"},
-                    "pending_updates": {"type": "integer"},
-                    "snapshot_bytes": {"type": "integer"},
-                    "live": {"type": "boolean"},
-                },
-            },
-            "Document": {
-                "type": "object",
-                "properties": {
-                    "meta": {"type": "object"},
-                    "paragraphs": {"type": "array", "items": {"type": "object"}},
-                },
-            },
-        },
-    },
-    "paths": {
-        "/healthz": {
-            "get": {
-                "summary": "Liveness and database reachability",
-                "responses": {
-                    "200": {"description": "Up, database reachable"},
-                    "503": {"description": "Up, database unreachable"},
-                },
-            }
-        },
-        "/api/documents": {
-            "get": {
-                "summary": "List stored documents",
-                "security": [{"bearer": []}],
-                "responses": {
-                    "200": {
-                        "description": "The documents",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "documents": {
-                                            "type": "array",
-                                            "items": {"$ref": "#/components/schemas/DocumentInfo"},
-                                        }
-                                    },
-                                }
-                            }
-                        },
-                    },
-                    "401": _error_response("Missing, invalid or expired token"),
-                },
-            }
-        },
-        "/api/documents/{document}": {
-            "get": {
-                "summary": "A document's content as plain JSON",
-                "security": [{"bearer": []}],
-                "parameters": [
-                    {
-                        "name": "document",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "The document",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/Document"}
-                            }
-                        },
-                    },
-                    "400": _error_response("Invalid document name"),
-                    "401": _error_response("Missing, invalid or expired token"),
-                    "404": _error_response("No such document"),
-                },
-            }
-        },
-    },
+    "tags": [
+        {"name": name}
+        for name in ("groups", "people", "observers", "invitations", "documents", "operations")
+    ],
+    "components": {"securitySchemes": SECURITY_SCHEMES, "schemas": SCHEMAS},
+    "paths": _with_operation_ids({**_other_paths(), **_group_paths()}),
 }
