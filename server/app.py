@@ -25,6 +25,11 @@ from server.groups.observers import ObserverService
 from server.groups.service import GroupService
 from server.rooms.manager import RoomManager
 from server.scaleout.redis_bus import RedisDocumentBus, RedisLockedStore
+from server.sessions import views as session_views
+from server.sessions.follow import SessionFollow
+from server.sessions.live import SessionHub
+from server.sessions.service import SessionService
+from server.sessions.transcript import TranscriptService
 from server.settings import Settings
 from server.storage import DocumentStore, create_engine, upgrade
 from server.transports.socketio import SocketIOTransport
@@ -74,6 +79,7 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     groups = GroupService(sessions, logger=log)
     # Revocations and role changes reach open connections at once.
     groups.on_access_changed(lambda change: rooms.reauthorize(change.person_id, access.refresh))
+    rooms.revalidate_with(access.refresh, settings.revalidate_seconds)
     app[keys.SETTINGS] = settings
     app[keys.SIGNER] = signer
     app[keys.ENGINE] = engine
@@ -82,6 +88,9 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app[keys.ACCESS] = access
     app[keys.GROUPS] = groups
     app[keys.OBSERVERS] = ObserverService(groups)
+    hub = SessionHub(log, bus)
+    app[keys.SESSIONS] = SessionService(sessions, store=store, rooms=rooms, hub=hub, logger=log)
+    app[keys.TRANSCRIPTS] = TranscriptService(sessions, hub, log)
 
     async def services(app: web.Application) -> AsyncIterator[None]:
         try:
@@ -106,8 +115,10 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app.on_shutdown.append(disconnect_everyone)
     sio = SocketIOTransport(rooms, access, settings, log, client_manager)
     sio.attach(app)
+    sio.extend(SessionFollow(access, app[keys.SESSIONS], app[keys.TRANSCRIPTS]))
     app.router.add_routes(WebSocketTransport(rooms, access, settings, log).routes())
     app.router.add_routes(health.routes())
     app.router.add_routes(api.routes())
     app.router.add_routes(group_views.routes())
+    app.router.add_routes(session_views.routes())
     return app

@@ -53,6 +53,10 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if args.workers and args.workers > 1:
+        from server.workers import run_workers
+
+        return run_workers(settings, args.workers, logging.getLogger("rollingtext.workers"))
     from server.app import create_app
 
     app = create_app(settings, logger=logging.getLogger("rollingtext"))
@@ -64,6 +68,7 @@ def _serve(args: argparse.Namespace) -> int:
         print=None,
         shutdown_timeout=10,
         access_log_class=RedactingAccessLogger,
+        reuse_port=settings.reuse_port or None,
     )
     return 0
 
@@ -609,6 +614,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="interface to bind (env ROLLINGTEXT_HOST; 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (env PORT; 8080)")
     serve.add_argument("--database-url", help="SQLAlchemy URL (env DATABASE_URL; SQLite file)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes sharing the port (SO_REUSEPORT); > 1 needs REDIS_URL",
+    )
     serve.set_defaults(func=_serve)
     common = _common()
     token = sub.add_parser("token", help="print a signed access token", parents=[common])

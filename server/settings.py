@@ -47,6 +47,9 @@ class Settings:
     heartbeat_seconds: float = 20.0
     # Lifetime of tokens printed by `rollingtext token` when --ttl is not given.
     default_token_ttl_seconds: int = 12 * 3600
+    # Open connections re-check their person's access this often, so a revocation
+    # made elsewhere (CLI, another process) takes effect within seconds.
+    revalidate_seconds: float = 5.0
     # An invitation link works this long: time to reach a delegate by e-mail.
     invitation_ttl_seconds: int = 14 * 86400
     # A browser session from an invitation lasts a meeting week, then re-open the link.

@@ -35,9 +35,43 @@ class RoomManager:
         self._loading: dict[str, asyncio.Future[Room]] = {}
         self._unloading: dict[str, asyncio.Task[None]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._refresh: Callable[[Principal], Awaitable[Principal | None]] | None = None
+        self._revalidate_every = 5.0
+        self._revalidator: asyncio.Task[None] | None = None
+
+    def revalidate_with(
+        self, refresh: Callable[[Principal], Awaitable[Principal | None]], every: float
+    ) -> None:
+        """Re-check every connected person's access periodically.
+
+        Catches what no in-process hook sees: a revocation made by the CLI or by
+        another process, a role changed elsewhere, an invitation revoked.
+        """
+        self._refresh = refresh
+        self._revalidate_every = every
 
     async def __aenter__(self) -> RoomManager:
+        if self._refresh is not None:
+            self._revalidator = asyncio.create_task(self._revalidate_loop(), name="revalidate")
         return self
+
+    async def _revalidate_loop(self) -> None:
+        assert self._refresh is not None
+        while True:
+            await asyncio.sleep(self._revalidate_every)
+            people = {
+                peer.principal.person_id
+                for room in self._rooms.values()
+                for peer in room.peers.values()
+                if peer.principal.person_id is not None
+            }
+            for person_id in people:
+                try:
+                    await self.reauthorize(person_id, self._refresh)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    self._log.warning("revalidating person %s failed: %s", person_id, exc)
 
     async def __aexit__(
         self,
@@ -45,6 +79,9 @@ class RoomManager:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._revalidator is not None:
+            self._revalidator.cancel()
+            await asyncio.gather(self._revalidator, return_exceptions=True)
         for timer in self._timers.values():
             timer.cancel()
         await asyncio.gather(*self._unloading.values(), return_exceptions=True)
@@ -75,6 +112,8 @@ class RoomManager:
                     continue
                 affected += 1
                 current = await refresh(peer.principal)
+                if current == peer.principal:
+                    continue
                 if current is None:
                     self._log.info("%s in %s: access revoked, disconnecting", peer, room.name)
                     await peer.close(4403, "access revoked")

@@ -30,6 +30,8 @@ class Peer(abc.ABC):
     def __init__(self, principal: Principal) -> None:
         self.id = f"{self.transport_name}-{next(_ids)}"
         self.principal = principal
+        # A follow connection (e.g. a session's live view) never writes text.
+        self.read_only_connection = False
         # Awareness client ids announced over this connection, removed when it leaves.
         self.awareness_ids: set[int] = set()
         self.dropped_writes = 0
@@ -37,7 +39,12 @@ class Peer(abc.ABC):
     @property
     def readonly(self) -> bool:
         """Re-evaluated on every write: a downgraded principal stops writing at once."""
-        return not self.principal.can_edit_text
+        return self.read_only_connection or not self.principal.can_edit_text
+
+    @property
+    def fanout_group(self) -> object:
+        """Peers with equal groups can share one encoded frame."""
+        return type(self)
 
     @classmethod
     @abc.abstractmethod

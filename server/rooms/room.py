@@ -301,12 +301,12 @@ class Room:
                 await self._deliver([origin], channel, combine(rest))
 
     async def _deliver(self, peers: Sequence[Peer], channel: Channel, payload: bytes) -> None:
-        by_class: dict[type[Peer], list[Peer]] = {}
+        groups: dict[object, list[Peer]] = {}
         for peer in peers:
-            by_class.setdefault(type(peer), []).append(peer)
+            groups.setdefault(peer.fanout_group, []).append(peer)
         self.stats.broadcasts += 1
-        for cls, group in by_class.items():
+        for group in groups.values():
             try:
-                await cls.fanout(group, channel, payload)
+                await type(group[0]).fanout(group, channel, payload)
             except Exception:
-                self._log.exception("room %s: fan-out to %s peers failed", self.name, cls.__name__)
+                self._log.exception("room %s: fan-out to %s failed", self.name, group[0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from aiohttp import web
 
 from server import __version__
@@ -14,6 +16,7 @@ async def healthz(request: web.Request) -> web.Response:
     body = {
         "status": "ok" if database_ok else "degraded",
         "version": __version__,
+        "process": os.getpid(),
         "database": {"ok": database_ok},
         "rooms": len(rooms),
         "connections": sum(len(room.peers) for room in rooms.values()),

@@ -1,0 +1,166 @@
+"""Access changed outside this process reaches open connections; --workers share a port."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pycrdt
+import pytest
+
+from client import DocumentClient
+from server.auth.tokens import Role, TokenSigner
+from server.settings import Settings
+from tests.support.groups import Api, build_group, text_of
+from tests.support.servers import REPO, RunningServer, free_port, serve_in_process
+from tests.support.services import require_redis
+from tests.support.ywebsocket import YWebSocketClient
+
+
+@pytest.fixture
+async def quick_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
+    settings = Settings(
+        data_dir=tmp_path / "data", secret="s", room_linger_seconds=0.05, revalidate_seconds=0.2
+    )
+    async with serve_in_process(settings) as running:
+        yield running
+
+
+def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "ROLLINGTEXT_DATA_DIR": str(settings.data_dir),
+        "ROLLINGTEXT_SECRET": settings.secret_resolved(),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+async def test_revocation_by_the_cli_closes_open_connections(quick_server: RunningServer) -> None:
+    """The CLI is another process: no in-process hook sees it; revalidation must."""
+    async with Api.open(quick_server.url) as api:
+        group = await build_group(api, quick_server.token("chair", "operator"))
+    member = group.people["member"]
+    async with (
+        YWebSocketClient(quick_server.ws_url, group.document, member.token) as ws,
+        DocumentClient(quick_server.url, group.document, member.token) as sio,
+    ):
+        disconnected = asyncio.Event()
+        sio.sio.on("disconnect", lambda *_: disconnected.set(), namespace=sio.namespace)
+        result = await asyncio.to_thread(
+            cli,
+            quick_server.settings,
+            "member",
+            "revoke",
+            "--group",
+            group.slug,
+            "--person",
+            str(member.id),
+        )
+        assert result.returncode == 0, result.stderr
+        assert await ws.wait_closed(timeout=5) == 4403
+        await asyncio.wait_for(disconnected.wait(), 5)
+
+
+async def test_role_change_by_the_cli_downgrades_a_live_connection(
+    quick_server: RunningServer,
+) -> None:
+    async with Api.open(quick_server.url) as api:
+        group = await build_group(api, quick_server.token("chair", "operator"))
+    member = group.people["member"]
+    async with DocumentClient(quick_server.url, group.document, member.token) as sio:
+        result = await asyncio.to_thread(
+            cli,
+            quick_server.settings,
+            "member",
+            "role",
+            "--group",
+            group.slug,
+            "--person",
+            str(member.id),
+            "--role",
+            "follower",
+        )
+        assert result.returncode == 0, result.stderr
+        room = quick_server.rooms.loaded(group.document)
+        assert room is not None
+
+        async def downgraded() -> None:
+            while not all(p.readonly for p in room.peers.values()):
+                await asyncio.sleep(0.05)  # polling server state: no event to await
+
+        await asyncio.wait_for(downgraded(), 5)
+        before = text_of(room.doc)
+        sio.doc.get("t", type=pycrdt.Text).insert(0, "AFTER DOWNGRADE ")
+        await sio.flush()
+        assert [e["code"] for e in sio.errors] == ["read_only"]
+        assert text_of(room.doc) == before
+        assert sio.sio.connected, "downgraded, not disconnected"
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(90)
+async def test_workers_share_one_port_and_behave_as_one_server(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    redis_url = await require_redis()
+    port = free_port()
+    env = {
+        **os.environ,
+        "ROLLINGTEXT_DATA_DIR": str(tmp_path),
+        "ROLLINGTEXT_SECRET": "w",
+        "DATABASE_URL": postgres_url,
+        "REDIS_URL": redis_url,
+        "ROLLINGTEXT_REDIS_PREFIX": f"rt-w-{uuid.uuid4().hex[:6]}:",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", "2"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        pids: set[int] = set()
+        # A new connection each time: the kernel spreads them over the workers.
+        connector = aiohttp.TCPConnector(force_close=True)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            for _ in range(400):
+                try:
+                    async with session.get(f"{url}/healthz") as resp:
+                        pids.add((await resp.json())["process"])
+                except aiohttp.ClientError:
+                    pass
+                if len(pids) == 2:
+                    break
+                await asyncio.sleep(0.05)  # waiting for worker processes to bind the port
+        assert len(pids) == 2, "both workers answer on the shared port"
+        signer = TokenSigner("w")
+        clients = [
+            DocumentClient(url, "shared", signer.issue(f"m{i}", Role.MEMBER, 600)) for i in range(6)
+        ]
+        await asyncio.gather(*(c.connect() for c in clients))
+        for i, c in enumerate(clients):
+            c.doc.get("t", type=pycrdt.Text).insert(0, f"<{i}>")
+        await asyncio.gather(*(c.flush() for c in clients))
+        for c in clients:
+            await c.wait_for(lambda d: all(f"<{i}>" in text_of(d) for i in range(6)), timeout=15)
+        assert len({text_of(c.doc) for c in clients}) == 1
+        await asyncio.gather(*(c.close() for c in clients))
+    finally:
+        proc.terminate()
+        assert await asyncio.to_thread(proc.wait, 30) == 0
