@@ -10,6 +10,8 @@ from server.groups.access import AccessPolicy
 from server.groups.observers import ObserverService
 from server.groups.service import GroupService
 from server.rooms.manager import RoomManager
+from server.sessions.service import SessionService
+from server.sessions.transcript import TranscriptService
 from server.settings import Settings
 from server.storage import DocumentStore
 
@@ -21,3 +23,5 @@ ROOMS = web.AppKey("rooms", RoomManager)
 ACCESS = web.AppKey("access", AccessPolicy)
 GROUPS = web.AppKey("groups", GroupService)
 OBSERVERS = web.AppKey("observers", ObserverService)
+SESSIONS = web.AppKey("sessions", SessionService)
+TRANSCRIPTS = web.AppKey("transcripts", TranscriptService)

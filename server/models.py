@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from server.groups import models as groups_models
+from server.sessions import models as sessions_models
 from server.storage import models as storage_models
 from server.storage.models import Base
 
 metadata = Base.metadata
 
-__all__ = ["Base", "groups_models", "metadata", "storage_models"]
+__all__ = ["Base", "groups_models", "metadata", "sessions_models", "storage_models"]

@@ -21,6 +21,8 @@ class Action(StrEnum):
     MANAGE_INVITATIONS = "manage_invitations"
     READ_AUDIT = "read_audit"
     CREATE_GROUP = "create_group"
+    MANAGE_SESSIONS = "manage_sessions"
+    APPEND_TRANSCRIPT = "append_transcript"
 
 
 _EVERYONE = {Action.READ_TEXT, Action.VIEW_GROUP}
@@ -32,7 +34,7 @@ MATRIX: dict[Role, frozenset[Action]] = {
     Role.MEMBER: frozenset(_EVERYONE | {Action.EDIT_TEXT, Action.VIEW_PEOPLE}),
     Role.OBSERVER: frozenset(_EVERYONE | {Action.VIEW_PEOPLE}),
     Role.FOLLOWER: frozenset(_EVERYONE),
-    Role.CAPTIONER: frozenset(_EVERYONE),
+    Role.CAPTIONER: frozenset(_EVERYONE | {Action.APPEND_TRANSCRIPT}),
 }
 
 

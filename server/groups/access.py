@@ -65,6 +65,11 @@ class AccessPolicy:
                     return None
             return _principal_of(person, principal.invitation_id)
 
+    async def group_is_public(self, group_id: int) -> bool:
+        async with self._sessions() as session:
+            group = await session.get(WorkingGroup, group_id)
+            return bool(group and group.public_follow)
+
     async def open_document(self, token: str | None, name: str) -> DocumentGrant:
         """Who may open document ``name`` with this token, or the error to report."""
         principal = await self.principal(token)

@@ -14,7 +14,7 @@ import abc
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 
 from crdt import updates
@@ -40,6 +40,7 @@ class DocumentBus(abc.ABC):
         self._log = logger
         self._resync_seconds = resync_seconds
         self._rooms: dict[str, Room] = {}
+        self._topics: dict[str, Callable[[bytes], None]] = {}
         self._outbox: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue(MAX_OUTBOX)
         self._tasks: list[asyncio.Task[None]] = []
         self.connected = asyncio.Event()
@@ -105,6 +106,24 @@ class DocumentBus(abc.ABC):
         except Exception as exc:
             self._log.warning("bus: cannot unsubscribe from %s: %s", name, exc)
 
+    async def follow(self, topic: str, handler: Callable[[bytes], None]) -> None:
+        """Receive the events other processes publish on ``topic``."""
+        self._topics[topic] = handler
+        try:
+            await self._subscribe(self.channel(topic))
+        except Exception as exc:
+            self._log.warning("bus: cannot subscribe to %s yet: %s", topic, exc)
+
+    async def unfollow(self, topic: str) -> None:
+        if self._topics.pop(topic, None) is not None:
+            try:
+                await self._unsubscribe(self.channel(topic))
+            except Exception as exc:
+                self._log.warning("bus: cannot unsubscribe from %s: %s", topic, exc)
+
+    def publish_event(self, topic: str, payload: bytes) -> None:
+        self._send(Frame(Kind.EVENT, self.process_id, "", topic, payload))
+
     # -- outgoing (called synchronously by rooms) ----------------------------------------
 
     def publish_update(self, document: str, update: bytes) -> None:
@@ -143,7 +162,7 @@ class DocumentBus(abc.ABC):
         delay = 0.05
         while True:
             try:
-                for name in list(self._rooms):
+                for name in [*self._rooms, *self._topics]:
                     await self._subscribe(self.channel(name))
                 self.connected.set()
                 delay = 0.05
@@ -175,6 +194,14 @@ class DocumentBus(abc.ABC):
             self._log.warning("bus: dropped a malformed frame: %s", exc)
             return
         if frame.sender == self.process_id or frame.target not in ("", self.process_id):
+            return
+        if frame.kind is Kind.EVENT:
+            handler = self._topics.get(frame.document)
+            if handler is not None:
+                try:
+                    handler(frame.payload)
+                except Exception as exc:
+                    self._log.warning("bus: event on %s not handled: %s", frame.document, exc)
             return
         room = self._rooms.get(frame.document)
         if room is None:

@@ -18,6 +18,7 @@ class Kind(IntEnum):
     SYNC_REQUEST = 2  # payload: the sender's state vector; answer with what it lacks
     SYNC_REQUEST_BOTH = 3  # as SYNC_REQUEST, and the receiver asks back
     SYNC_ANSWER = 4  # payload: the update the target lacked
+    EVENT = 5  # an application event (e.g. a transcript segment); `document` is its topic
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import socketio
 from aiohttp import web
@@ -54,18 +55,27 @@ class SocketIOPeer(Peer):
         # None when the client came in over long-polling: then Engine.IO's queue is used.
         self.direct = direct
 
+    @property
+    def fanout_group(self) -> object:
+        return (SocketIOPeer, self.namespace)  # a packet names its namespace
+
     @classmethod
     async def fanout(cls, peers: Sequence[Peer], channel: Channel, payload: bytes) -> None:
+        await cls.send_event(peers, EVENT_OF[channel], payload)
+
+    @classmethod
+    async def send_event(cls, peers: Sequence[Peer], event: str, data: Any) -> None:
+        """Send one event to many peers of one namespace, encoded once for all."""
+        if not peers:
+            return
         first = peers[0]
         assert isinstance(first, SocketIOPeer)
         sio = first.sio
-        # Encode the Socket.IO packet once; WebSocket clients get the same frame bytes.
-        pkt = sio.packet_class(
-            socketio.packet.EVENT, namespace=first.namespace, data=[EVENT_OF[channel], payload]
-        )
+        pkt = sio.packet_class(socketio.packet.EVENT, namespace=first.namespace, data=[event, data])
         encoded = pkt.encode()
         parts = encoded if isinstance(encoded, list) else [encoded]
         eio_packets = [eio_packet.Packet(eio_packet.MESSAGE, part) for part in parts]
+        # WebSocket clients get the same frame bytes, written straight to their socket.
         frames = b"".join(
             binary_frame(p) if isinstance(p, bytes) else text_frame(p)
             for p in (e.encode() for e in eio_packets)
@@ -117,6 +127,32 @@ class _DirectWebSocket(EngineIOWebSocket):  # type: ignore[misc]
         )
 
 
+class NamespaceExtension(Protocol):
+    """A read-only view served on namespaces ``<prefix><key>`` (e.g. a session's follow)."""
+
+    prefix: str
+
+    async def open(self, key: str, token: str | None) -> tuple[Principal, str, Any]:
+        """(principal, document to sync, context) or a RollingTextError."""
+
+    async def greet(self, peer: SocketIOPeer, context: Any) -> None: ...
+
+    async def leave(self, peer: SocketIOPeer, context: Any) -> None: ...
+
+    async def handle(
+        self, peer: SocketIOPeer, context: Any, event: str, args: tuple[Any, ...]
+    ) -> Any:
+        """Answer an event the document protocol does not know; BadInput if unknown."""
+
+
+@dataclass
+class _Seat:
+    room: Room
+    peer: SocketIOPeer
+    extension: NamespaceExtension | None = None
+    context: Any = None
+
+
 def _error(exc: RollingTextError) -> dict[str, Any]:
     return {"error": exc.to_dict()}
 
@@ -150,13 +186,17 @@ class SocketIOTransport:
             transports=["websocket"] if settings.websocket_only else ["polling", "websocket"],
         )
         self.sio.eio._async = {**self.sio.eio._async, "websocket": _DirectWebSocket}
-        self._seats: dict[tuple[str, str], tuple[Room, SocketIOPeer]] = {}
+        self._seats: dict[tuple[str, str], _Seat] = {}
+        self._extensions: list[NamespaceExtension] = []
         self.sio.on("connect", self._on_connect, namespace="*")
         self.sio.on("disconnect", self._on_disconnect, namespace="*")
         self.sio.on("*", self._on_event, namespace="*")
 
     def attach(self, app: web.Application) -> None:
         self.sio.attach(app)
+
+    def extend(self, extension: NamespaceExtension) -> None:
+        self._extensions.append(extension)
 
     async def shutdown(self) -> None:
         """Close every Engine.IO connection (graceful shutdown would wait on them)."""
@@ -167,22 +207,34 @@ class SocketIOTransport:
     async def _on_connect(
         self, namespace: str, sid: str, environ: dict[str, Any], auth: Any = None
     ) -> None:
+        token = handshake_token(auth, environ)
+        extension = next((x for x in self._extensions if namespace.startswith(x.prefix)), None)
+        context: Any = None
         try:
-            if not namespace.startswith(NAMESPACE_PREFIX):
+            if extension is not None:
+                principal, name, context = await extension.open(
+                    namespace[len(extension.prefix) :], token
+                )
+                create = False
+            elif namespace.startswith(NAMESPACE_PREFIX):
+                name = check_document_name(namespace[len(NAMESPACE_PREFIX) :])
+                grant = await self._access.open_document(token, name)
+                principal, create = grant.principal, grant.create
+            else:
                 raise BadInput(f"unknown namespace; documents live under {NAMESPACE_PREFIX}<name>")
-            name = check_document_name(namespace[len(NAMESPACE_PREFIX) :])
-            grant = await self._access.open_document(handshake_token(auth, environ), name)
-            peer = SocketIOPeer(
-                grant.principal, self.sio, namespace, sid, environ.get(DIRECT_SOCKET)
-            )
-            room = await self._rooms.join(name, peer, create=grant.create)
+            peer = SocketIOPeer(principal, self.sio, namespace, sid, environ.get(DIRECT_SOCKET))
+            peer.read_only_connection = extension is not None
+            room = await self._rooms.join(name, peer, create=create)
         except RollingTextError as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.message, exc.to_dict()) from exc
-        self._seats[(namespace, sid)] = (room, peer)
+        seat = _Seat(room, peer, extension, context)
+        self._seats[(namespace, sid)] = seat
         # The CONNECT packet is queued when this handler returns; greet after it.
-        asyncio.get_running_loop().call_soon(lambda: spawn(self._greet(room, peer)))
+        asyncio.get_running_loop().call_soon(lambda: spawn(self._greet(seat)))
 
-    async def _greet(self, room: Room, peer: SocketIOPeer) -> None:
+    async def _greet(self, seat: _Seat) -> None:
+        room, peer = seat.room, seat.peer
+
         def answered(*args: Any) -> None:
             try:
                 update = _payload(args, "the answer to sync-step-1")
@@ -209,12 +261,15 @@ class SocketIOTransport:
                 namespace=peer.namespace,
                 ignore_queue=True,
             )
+        if seat.extension is not None:
+            await seat.extension.greet(peer, seat.context)
 
     async def _on_disconnect(self, namespace: str, sid: str, reason: Any = None) -> None:
         seat = self._seats.pop((namespace, sid), None)
         if seat is not None:
-            room, peer = seat
-            self._rooms.leave(room, peer)
+            self._rooms.leave(seat.room, seat.peer)
+            if seat.extension is not None:
+                await seat.extension.leave(seat.peer, seat.context)
 
     async def _report(self, peer: SocketIOPeer, exc: RollingTextError) -> None:
         self._log.info("sio %s: %s", peer, exc.message)
@@ -226,18 +281,16 @@ class SocketIOTransport:
         seat = self._seats.get((namespace, sid))
         if seat is None:
             return _error(BadInput("not connected to a document"))
-        room, peer = seat
         try:
-            return await self._dispatch(room, peer, event, args)
+            return await self._dispatch(seat, event, args)
         except ReadOnly as exc:
             return _error(exc)
         except RollingTextError as exc:
-            await self._report(peer, exc)
+            await self._report(seat.peer, exc)
             return _error(exc)
 
-    async def _dispatch(
-        self, room: Room, peer: SocketIOPeer, event: str, args: tuple[Any, ...]
-    ) -> Any:
+    async def _dispatch(self, seat: _Seat, event: str, args: tuple[Any, ...]) -> Any:
+        room, peer = seat.room, seat.peer
         if event == "sync-step-1":
             return room.missing_for(_payload(args, event))
         if event in ("sync-update", "sync-step-2"):
@@ -248,4 +301,6 @@ class SocketIOTransport:
         if event == "awareness-update":
             room.receive_awareness(peer, _payload(args, event))
             return None
+        if seat.extension is not None:
+            return await seat.extension.handle(peer, seat.context, event, args)
         raise BadInput(f"unknown event {event!r}")

@@ -1,0 +1,1 @@
+"""Meetings and their sessions: plenary and breakout drafts, stream links, live transcripts."""

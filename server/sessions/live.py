@@ -1,0 +1,97 @@
+"""Live delivery of a session's events (status, stream links, transcript) to its followers.
+
+A follower joins with history-then-live and no gap or duplicate: it is
+subscribed first with its live events held back, the history is read and sent,
+then the held events newer than the history are released. Events reach other
+processes on the bus; each process delivers to its own followers, encoding an
+event once for all of them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.scaleout.bus import DocumentBus
+from server.tasks import spawn
+from server.transports.socketio import SocketIOPeer
+
+
+@dataclass
+class _Follower:
+    peer: SocketIOPeer
+    # Events that arrived before this follower's history was sent; None once live.
+    held: list[tuple[str, dict[str, Any]]] | None = field(default_factory=list)
+
+
+def topic(session_id: int) -> str:
+    return f"session:{session_id}"
+
+
+class SessionHub:
+    def __init__(self, logger: logging.Logger, bus: DocumentBus | None = None) -> None:
+        self._log = logger
+        self._bus = bus
+        self._followers: dict[int, dict[str, _Follower]] = {}
+
+    def follower_count(self, session_id: int) -> int:
+        return len(self._followers.get(session_id, {}))
+
+    async def subscribe(self, session_id: int, peer: SocketIOPeer) -> None:
+        """Start holding live events for ``peer``; call ``release`` after its history."""
+        followers = self._followers.setdefault(session_id, {})
+        first = not followers
+        followers[peer.id] = _Follower(peer)
+        if first and self._bus is not None:
+            await self._bus.follow(topic(session_id), self._from_bus(session_id))
+
+    async def release(self, session_id: int, peer: SocketIOPeer, history_upto: int) -> None:
+        """Send the held events the history did not cover, then go live."""
+        follower = self._followers.get(session_id, {}).get(peer.id)
+        if follower is None or follower.held is None:
+            return
+        while follower.held:
+            held, follower.held = follower.held, []
+            for event, data in held:
+                if event == "transcript-segment" and int(data["id"]) <= history_upto:
+                    continue  # already in the history this follower received
+                await SocketIOPeer.send_event([peer], event, data)
+        follower.held = None
+
+    async def unsubscribe(self, session_id: int, peer: SocketIOPeer) -> None:
+        followers = self._followers.get(session_id)
+        if not followers or followers.pop(peer.id, None) is None:
+            return
+        if not followers:
+            del self._followers[session_id]
+            if self._bus is not None:
+                await self._bus.unfollow(topic(session_id))
+
+    async def publish(self, session_id: int, event: str, data: dict[str, Any]) -> None:
+        """Deliver to this process's followers and, over the bus, to everyone else's."""
+        if self._bus is not None:
+            payload = json.dumps({"event": event, "data": data}, default=str).encode()
+            self._bus.publish_event(topic(session_id), payload)
+        await self._deliver(session_id, event, data)
+
+    def _from_bus(self, session_id: int) -> Callable[[bytes], None]:
+        def handle(payload: bytes) -> None:
+            message = json.loads(payload)
+            spawn(self._deliver(session_id, message["event"], message["data"]))
+
+        return handle
+
+    async def _deliver(self, session_id: int, event: str, data: dict[str, Any]) -> None:
+        live: list[SocketIOPeer] = []
+        for follower in list(self._followers.get(session_id, {}).values()):
+            if follower.held is None:
+                live.append(follower.peer)
+            else:
+                follower.held.append((event, data))
+        await SocketIOPeer.send_event(live, event, data)
+
+
+HistoryLoader = Callable[[int], Awaitable[tuple[list[dict[str, Any]], int]]]

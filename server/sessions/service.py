@@ -1,0 +1,374 @@
+"""Meetings, sessions and their lifecycle, stream links, and frozen draft versions.
+
+A session moves ``scheduled -> live -> ended``; each transition is recorded (who,
+when) and announced live. Ending a session freezes a named version of its draft.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from crdt import updates
+from server.auth.permissions import Action, require
+from server.auth.principal import Principal
+from server.errors import InvalidTransition, NotFound
+from server.groups import audit
+from server.groups.models import Delegation, GroupDocument, WorkingGroup
+from server.rooms.manager import RoomManager
+from server.sessions.live import SessionHub
+from server.sessions.models import (
+    DocumentVersion,
+    Meeting,
+    Session,
+    SessionTransition,
+    StreamLink,
+)
+from server.storage import DocumentStore
+from server.storage.models import Document, utcnow
+from server.validation import ValidationFailed
+
+NEXT_STATUS = {"scheduled": "live", "live": "ended"}
+
+
+def meeting_dict(m: Meeting) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "group_id": m.group_id,
+        "number": m.number,
+        "title": m.title,
+        "venue": m.venue,
+        "starts_on": m.starts_on.isoformat(),
+        "ends_on": m.ends_on.isoformat(),
+    }
+
+
+def stream_dict(s: StreamLink) -> dict[str, Any]:
+    return {"id": s.id, "kind": s.kind, "language": s.language, "url": s.url, "mode": s.mode}
+
+
+def session_dict(s: Session, streams: list[StreamLink] | None = None) -> dict[str, Any]:
+    out = {
+        "id": s.id,
+        "meeting_id": s.meeting_id,
+        "group_id": s.group_id,
+        "kind": s.kind,
+        "title": s.title,
+        "lead_delegation_id": s.lead_delegation_id,
+        "scheduled_start": s.scheduled_start.isoformat(),
+        "scheduled_end": s.scheduled_end.isoformat(),
+        "status": s.status,
+        "document": s.document,
+    }
+    if streams is not None:
+        out["streams"] = [stream_dict(link) for link in streams]
+    return out
+
+
+class SessionService:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        store: DocumentStore,
+        rooms: RoomManager,
+        hub: SessionHub,
+        logger: logging.Logger,
+    ) -> None:
+        self._sessions = sessions
+        self._store = store
+        self._rooms = rooms
+        self.hub = hub
+        self._log = logger
+
+    # -- meetings ----------------------------------------------------------------
+
+    async def create_meeting(
+        self,
+        actor: Principal,
+        group_id: int,
+        *,
+        number: int,
+        title: str,
+        venue: str,
+        starts_on: date,
+        ends_on: date,
+    ) -> dict[str, Any]:
+        require(actor, Action.MANAGE_SESSIONS, group_id)
+        if ends_on < starts_on:
+            raise ValidationFailed({"ends_on": "a meeting cannot end before it starts"})
+        async with self._sessions.begin() as db:
+            if await db.get(WorkingGroup, group_id) is None:
+                raise NotFound(f"no working group {group_id}")
+            if await db.scalar(
+                select(Meeting.id).where(Meeting.group_id == group_id, Meeting.number == number)
+            ):
+                raise ValidationFailed({"number": f"meeting {number} already exists"})
+            meeting = Meeting(
+                group_id=group_id,
+                number=number,
+                title=title,
+                venue=venue,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+            db.add(meeting)
+            await db.flush()
+            audit.record(
+                db,
+                actor,
+                "meeting.create",
+                f"meeting:{meeting.id}",
+                group_id=group_id,
+                number=number,
+            )
+            return meeting_dict(meeting)
+
+    async def list_meetings(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
+        require(actor, Action.VIEW_GROUP, group_id)
+        async with self._sessions() as db:
+            rows = await db.scalars(
+                select(Meeting).where(Meeting.group_id == group_id).order_by(Meeting.number)
+            )
+            return [meeting_dict(m) for m in rows]
+
+    # -- sessions ----------------------------------------------------------------
+
+    async def create_session(
+        self,
+        actor: Principal,
+        meeting_id: int,
+        *,
+        kind: str,
+        title: str,
+        scheduled_start: datetime,
+        scheduled_end: datetime,
+        lead_delegation_id: int | None = None,
+        document: str | None = None,
+    ) -> dict[str, Any]:
+        """A plenary works on an existing group document (the rolling text); any other
+        kind gets a draft document of its own."""
+        async with self._sessions.begin() as db:
+            meeting = await db.get(Meeting, meeting_id)
+            if meeting is None:
+                raise NotFound(f"no meeting {meeting_id}")
+            require(actor, Action.MANAGE_SESSIONS, meeting.group_id)
+            problems: dict[str, str] = {}
+            if scheduled_end <= scheduled_start:
+                problems["scheduled_end"] = "must be after scheduled_start"
+            if lead_delegation_id is not None:
+                lead = await db.get(Delegation, lead_delegation_id)
+                if lead is None or lead.group_id != meeting.group_id:
+                    problems["lead_delegation_id"] = "no such delegation in this group"
+            if kind == "plenary":
+                if document is None:
+                    problems["document"] = "a plenary works on an existing group document"
+                elif not await self._group_document(db, meeting.group_id, document):
+                    problems["document"] = f"no document {document!r} in this group"
+            if problems:
+                raise ValidationFailed(problems)
+            session = Session(
+                meeting_id=meeting_id,
+                group_id=meeting.group_id,
+                kind=kind,
+                title=title,
+                lead_delegation_id=lead_delegation_id,
+                scheduled_start=scheduled_start,
+                scheduled_end=scheduled_end,
+                status="scheduled",
+                document=document or "",
+            )
+            db.add(session)
+            await db.flush()
+            if kind != "plenary":
+                session.document = f"draft-m{meeting.number}-s{session.id}"
+                draft = Document(name=session.document, created_at=utcnow())
+                db.add(draft)
+                await db.flush()
+                db.add(
+                    GroupDocument(
+                        document_id=draft.id,
+                        group_id=meeting.group_id,
+                        title=title,
+                        kind="breakout" if kind == "breakout" else "correspondence",
+                        public=True,
+                    )
+                )
+            audit.record(
+                db,
+                actor,
+                "session.create",
+                f"session:{session.id}",
+                group_id=meeting.group_id,
+                kind=kind,
+                document=session.document,
+            )
+            return session_dict(session, [])
+
+    async def _group_document(self, db: AsyncSession, group_id: int, name: str) -> bool:
+        found = await db.scalar(
+            select(func.count())
+            .select_from(GroupDocument)
+            .join(Document, Document.id == GroupDocument.document_id)
+            .where(Document.name == name, GroupDocument.group_id == group_id)
+        )
+        return bool(found)
+
+    async def load(self, session_id: int) -> Session:
+        async with self._sessions() as db:
+            session = await db.get(Session, session_id)
+        if session is None:
+            raise NotFound(f"no session {session_id}")
+        return session
+
+    async def get(self, actor: Principal, session_id: int) -> dict[str, Any]:
+        session = await self.load(session_id)
+        require(actor, Action.READ_TEXT, session.group_id)
+        return session_dict(session, await self.streams(session_id))
+
+    async def list_sessions(self, actor: Principal, meeting_id: int) -> list[dict[str, Any]]:
+        async with self._sessions() as db:
+            meeting = await db.get(Meeting, meeting_id)
+            if meeting is None:
+                raise NotFound(f"no meeting {meeting_id}")
+            require(actor, Action.VIEW_GROUP, meeting.group_id)
+            rows = await db.scalars(
+                select(Session)
+                .where(Session.meeting_id == meeting_id)
+                .order_by(Session.scheduled_start)
+            )
+            return [session_dict(s) for s in rows]
+
+    async def transition(self, actor: Principal, session_id: int, to: str) -> dict[str, Any]:
+        async with self._sessions.begin() as db:
+            session = await db.get(Session, session_id, with_for_update=True)
+            if session is None:
+                raise NotFound(f"no session {session_id}")
+            require(actor, Action.MANAGE_SESSIONS, session.group_id)
+            if NEXT_STATUS.get(session.status) != to:
+                raise InvalidTransition(
+                    f"a {session.status} session cannot become {to}", status=session.status
+                )
+            db.add(
+                SessionTransition(
+                    session_id=session_id, from_status=session.status, to_status=to, by=actor.actor
+                )
+            )
+            session.status = to
+            audit.record(
+                db, actor, f"session.{to}", f"session:{session_id}", group_id=session.group_id
+            )
+            if to == "ended":
+                state = await self._draft_state(session.document)
+                db.add(
+                    DocumentVersion(
+                        document=session.document,
+                        session_id=session_id,
+                        label=f"{session.title} (end of session)",
+                        state=state,
+                        created_by=actor.actor,
+                    )
+                )
+            result = session_dict(session)
+        await self.hub.publish(session_id, "session-status", {"status": to})
+        return result
+
+    async def _draft_state(self, document: str) -> bytes:
+        room = self._rooms.loaded(document)
+        if room is not None:
+            await room.flush()
+            return room.doc.get_update()
+        stored = await self._store.load(document)
+        if stored is None:
+            return updates.EMPTY_UPDATE
+        return updates.merge([u for u in [stored.snapshot, *stored.updates] if u])
+
+    async def transitions(self, actor: Principal, session_id: int) -> list[dict[str, Any]]:
+        session = await self.load(session_id)
+        require(actor, Action.READ_TEXT, session.group_id)
+        async with self._sessions() as db:
+            rows = await db.scalars(
+                select(SessionTransition)
+                .where(SessionTransition.session_id == session_id)
+                .order_by(SessionTransition.id)
+            )
+            return [
+                {"from": t.from_status, "to": t.to_status, "by": t.by, "at": t.at.isoformat()}
+                for t in rows
+            ]
+
+    async def versions(self, actor: Principal, session_id: int) -> list[dict[str, Any]]:
+        session = await self.load(session_id)
+        require(actor, Action.READ_TEXT, session.group_id)
+        async with self._sessions() as db:
+            rows = await db.scalars(
+                select(DocumentVersion).where(DocumentVersion.session_id == session_id)
+            )
+            return [
+                {
+                    "id": v.id,
+                    "document": v.document,
+                    "label": v.label,
+                    "created_by": v.created_by,
+                    "created_at": v.created_at.isoformat(),
+                    "bytes": len(v.state),
+                }
+                for v in rows
+            ]
+
+    # -- stream links --------------------------------------------------------------
+
+    async def streams(self, session_id: int) -> list[StreamLink]:
+        async with self._sessions() as db:
+            rows = await db.scalars(
+                select(StreamLink)
+                .where(StreamLink.session_id == session_id)
+                .order_by(StreamLink.id)
+            )
+            return list(rows)
+
+    async def set_stream(
+        self,
+        actor: Principal,
+        session_id: int,
+        *,
+        link_id: int | None = None,
+        values: dict[str, str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Add (no id), change (id and values) or remove (id, no values) a stream link."""
+        async with self._sessions.begin() as db:
+            session = await db.get(Session, session_id)
+            if session is None:
+                raise NotFound(f"no session {session_id}")
+            require(actor, Action.MANAGE_SESSIONS, session.group_id)
+            if link_id is None:
+                assert values is not None
+                db.add(StreamLink(session_id=session_id, **values))
+                action = "stream.add"
+            else:
+                link = await db.get(StreamLink, link_id)
+                if link is None or link.session_id != session_id:
+                    raise NotFound(f"no stream link {link_id} in this session")
+                if values is None:
+                    await db.delete(link)
+                    action = "stream.remove"
+                else:
+                    for key, value in values.items():
+                        setattr(link, key, value)
+                    action = "stream.change"
+            audit.record(
+                db,
+                actor,
+                action,
+                f"session:{session_id}",
+                group_id=session.group_id,
+                link_id=link_id,
+                **(values or {}),
+            )
+        links = [stream_dict(s) for s in await self.streams(session_id)]
+        await self.hub.publish(session_id, "stream-links", {"streams": links})
+        return links

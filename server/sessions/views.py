@@ -1,0 +1,289 @@
+"""HTTP API of meetings, sessions, stream links and transcripts."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from aiohttp import web
+
+from crdt import schema, updates
+from server.auth.principal import Principal
+from server.errors import BadInput, NotFound, Unauthenticated
+from server.keys import ACCESS, ROOMS, SESSIONS, STORE, TRANSCRIPTS
+from server.sessions.formats import NOTICE
+from server.sessions.models import SESSION_KINDS, STREAM_KINDS, STREAM_LANGUAGES, STREAM_MODES
+from server.sessions.transcript import parse_segments
+from server.transports.names import request_token
+from server.validation import Fields, ValidationFailed
+
+
+async def _body(request: web.Request) -> Fields:
+    try:
+        return Fields(await request.json())
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"the request body is not valid JSON: {exc}") from exc
+
+
+def _id(request: web.Request, name: str) -> int:
+    try:
+        return int(request.match_info[name])
+    except ValueError as exc:
+        raise NotFound(f"{name} must be a number") from exc
+
+
+async def _actor(request: web.Request) -> Principal:
+    principal = await request.app[ACCESS].principal(request_token(request))
+    if principal is None:
+        raise Unauthenticated("sign in (a token or an invitation link) to do this")
+    return principal
+
+
+async def _reader(request: web.Request, group_id: int) -> Principal:
+    """The caller, or an anonymous follower when the group follows publicly."""
+    access = request.app[ACCESS]
+    principal = await access.principal(request_token(request))
+    if principal is None:
+        if not await access.group_is_public(group_id):
+            raise Unauthenticated("this working group is not public: sign in")
+        principal = Principal.anonymous_follower(group_id)
+    return principal
+
+
+def _date(f: Fields, name: str) -> date | None:
+    value = f.text(name, max_len=10)
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        f.error(name, "must be a date YYYY-MM-DD")
+        return None
+
+
+def _datetime(f: Fields, name: str) -> datetime | None:
+    value = f.text(name, max_len=40)
+    try:
+        parsed = datetime.fromisoformat(value) if value else None
+    except ValueError:
+        f.error(name, "must be an ISO 8601 date-time with a time zone")
+        return None
+    if parsed is not None and parsed.tzinfo is None:
+        f.error(name, "must include a time zone (e.g. +01:00 or Z)")
+    return parsed
+
+
+async def meetings(request: web.Request) -> web.Response:
+    gid = _id(request, "gid")
+    service = request.app[SESSIONS]
+    if request.method == "GET":
+        return web.json_response(
+            {"meetings": await service.list_meetings(await _reader(request, gid), gid)}
+        )
+    actor = await _actor(request)
+    f = await _body(request)
+    number, title = f.integer("number", maximum=1000), f.text("title")
+    venue = f.text("venue", required=False, default="")
+    starts_on, ends_on = _date(f, "starts_on"), _date(f, "ends_on")
+    f.check()
+    assert number and title and starts_on and ends_on
+    created = await service.create_meeting(
+        actor,
+        gid,
+        number=number,
+        title=title,
+        venue=venue or "",
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    return web.json_response(created, status=201)
+
+
+async def sessions(request: web.Request) -> web.Response:
+    mid = _id(request, "mid")
+    service = request.app[SESSIONS]
+    if request.method == "GET":
+        return web.json_response(
+            {"sessions": await service.list_sessions(await _actor(request), mid)}
+        )
+    actor = await _actor(request)
+    f = await _body(request)
+    kind, title = f.choice("kind", SESSION_KINDS), f.text("title")
+    start, end = _datetime(f, "scheduled_start"), _datetime(f, "scheduled_end")
+    lead = f.integer("lead_delegation_id", required=False)
+    document = f.text("document", required=False, max_len=128)
+    f.check()
+    assert kind and title and start and end
+    created = await service.create_session(
+        actor,
+        mid,
+        kind=kind,
+        title=title,
+        scheduled_start=start,
+        scheduled_end=end,
+        lead_delegation_id=lead,
+        document=document,
+    )
+    return web.json_response(created, status=201)
+
+
+async def session(request: web.Request) -> web.Response:
+    sid = _id(request, "sid")
+    loaded = await request.app[SESSIONS].load(sid)
+    return web.json_response(
+        await request.app[SESSIONS].get(await _reader(request, loaded.group_id), sid)
+    )
+
+
+async def status(request: web.Request) -> web.Response:
+    actor = await _actor(request)
+    f = await _body(request)
+    to = f.choice("status", ("live", "ended"))
+    f.check()
+    assert to
+    return web.json_response(await request.app[SESSIONS].transition(actor, _id(request, "sid"), to))
+
+
+async def transitions(request: web.Request) -> web.Response:
+    sid = _id(request, "sid")
+    service = request.app[SESSIONS]
+    reader = await _reader(request, (await service.load(sid)).group_id)
+    return web.json_response({"transitions": await service.transitions(reader, sid)})
+
+
+async def versions(request: web.Request) -> web.Response:
+    sid = _id(request, "sid")
+    service = request.app[SESSIONS]
+    reader = await _reader(request, (await service.load(sid)).group_id)
+    return web.json_response({"versions": await service.versions(reader, sid)})
+
+
+def _stream_values(f: Fields, partial: bool) -> dict[str, str]:
+    values = {
+        "kind": f.choice("kind", STREAM_KINDS, required=not partial),
+        "language": f.choice("language", STREAM_LANGUAGES, required=not partial),
+        "url": f.text("url", max_len=2000, required=not partial),
+        "mode": f.choice("mode", STREAM_MODES, required=not partial),
+    }
+    url = values["url"]
+    if url is not None and not url.startswith(("https://", "http://", "rtmp://", "srt://")):
+        f.error("url", "must be an http(s), rtmp or srt URL")
+    f.check()
+    return {k: v for k, v in values.items() if v is not None}
+
+
+async def streams(request: web.Request) -> web.Response:
+    actor, sid = await _actor(request), _id(request, "sid")
+    values = _stream_values(await _body(request), partial=False)
+    links = await request.app[SESSIONS].set_stream(actor, sid, values=values)
+    return web.json_response({"streams": links}, status=201)
+
+
+async def stream(request: web.Request) -> web.Response:
+    actor, sid, lid = await _actor(request), _id(request, "sid"), _id(request, "lid")
+    values = None if request.method == "DELETE" else _stream_values(await _body(request), True)
+    links = await request.app[SESSIONS].set_stream(actor, sid, link_id=lid, values=values)
+    return web.json_response({"streams": links})
+
+
+async def transcript(request: web.Request) -> web.Response:
+    sid = _id(request, "sid")
+    loaded = await request.app[SESSIONS].load(sid)
+    if request.method == "GET":
+        await _reader(request, loaded.group_id)
+        segments, upto = await request.app[TRANSCRIPTS].history(sid)
+        return web.json_response({"notice": NOTICE, "segments": segments, "upto": upto})
+    actor = await _actor(request)
+    f = await _body(request)
+    raw = f.raw("segments")
+    if not isinstance(raw, list) or not raw:
+        raise ValidationFailed({"segments": "a non-empty list of segments"})
+    stored = await request.app[TRANSCRIPTS].append(actor, sid, parse_segments({"segments": raw}))
+    return web.json_response({"segments": stored}, status=201)
+
+
+async def correct(request: web.Request) -> web.Response:
+    actor, sid, seg = await _actor(request), _id(request, "sid"), _id(request, "seg")
+    f = await _body(request)
+    text, speaker = f.text("text", max_len=5000), f.text("speaker", required=False)
+    f.check()
+    assert text
+    corrected = await request.app[TRANSCRIPTS].correct(actor, sid, seg, text=text, speaker=speaker)
+    return web.json_response(corrected)
+
+
+EXPORTS = {"vtt": "text/vtt", "srt": "application/x-subrip", "txt": "text/plain"}
+
+
+async def export(request: web.Request) -> web.Response:
+    sid, fmt = _id(request, "sid"), request.match_info["fmt"]
+    if fmt not in EXPORTS:
+        raise NotFound("export as .vtt, .srt or .txt")
+    loaded = await request.app[SESSIONS].load(sid)
+    await _reader(request, loaded.group_id)
+    body = await request.app[TRANSCRIPTS].export(sid, fmt)
+    return web.Response(text=body, content_type=EXPORTS[fmt], charset="utf-8")
+
+
+async def import_file(request: web.Request) -> web.Response:
+    actor, sid = await _actor(request), _id(request, "sid")
+    text = await request.text()
+    stored = await request.app[TRANSCRIPTS].import_file(actor, sid, text)
+    return web.json_response({"segments": stored, "count": len(stored)}, status=201)
+
+
+async def follow(request: web.Request) -> web.Response:
+    """Everything about a session in one call; live updates on Socket.IO /session|<id>."""
+    sid = _id(request, "sid")
+    service = request.app[SESSIONS]
+    loaded = await service.load(sid)
+    reader = await _reader(request, loaded.group_id)
+    info = await service.get(reader, sid)
+    segments, upto = await request.app[TRANSCRIPTS].history(sid)
+    room = request.app[ROOMS].loaded(loaded.document)
+    if room is not None:
+        draft = schema.to_plain(room.doc)
+    else:
+        stored = await request.app[STORE].load(loaded.document)
+        parts = [] if stored is None else [u for u in [stored.snapshot, *stored.updates] if u]
+        draft = schema.to_plain(updates.doc_from_updates(parts))
+    return web.json_response(
+        {
+            "session": info,
+            "streams": info["streams"],
+            "draft": draft,
+            "transcript": {"notice": NOTICE, "segments": segments, "upto": upto},
+            "live": {"socketio_namespace": f"/session|{sid}"},
+        }
+    )
+
+
+async def search(request: web.Request) -> web.Response:
+    gid = _id(request, "gid")
+    reader = await _reader(request, gid)
+    results = await request.app[TRANSCRIPTS].search(reader, gid, request.query.get("q", ""))
+    return web.json_response({"notice": NOTICE, "results": results})
+
+
+def routes() -> list[web.RouteDef]:
+    s = "/api/sessions/{sid}"
+    table: list[tuple[str, str, Any]] = [
+        ("GET", "/api/groups/{gid}/meetings", meetings),
+        ("POST", "/api/groups/{gid}/meetings", meetings),
+        ("GET", "/api/groups/{gid}/transcripts/search", search),
+        ("GET", "/api/meetings/{mid}/sessions", sessions),
+        ("POST", "/api/meetings/{mid}/sessions", sessions),
+        ("GET", s, session),
+        ("POST", s + "/status", status),
+        ("GET", s + "/transitions", transitions),
+        ("GET", s + "/versions", versions),
+        ("POST", s + "/streams", streams),
+        ("PATCH", s + "/streams/{lid}", stream),
+        ("DELETE", s + "/streams/{lid}", stream),
+        ("GET", s + "/transcript", transcript),
+        ("POST", s + "/transcript", transcript),
+        ("PATCH", s + "/transcript/{seg}", correct),
+        ("POST", s + "/transcript/import", import_file),
+        ("GET", s + "/transcript.{fmt}", export),
+        ("GET", s + "/follow", follow),
+    ]
+    return [web.route(method, path, handler) for method, path, handler in table]
