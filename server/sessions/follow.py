@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from crdt.captions import NOTICE
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.errors import BadInput, NotFound, Unauthenticated
 from server.groups.access import AccessPolicy
-from server.sessions.formats import NOTICE
 from server.sessions.service import SessionService, session_dict, stream_dict
 from server.sessions.transcript import TranscriptService, parse_segments
 from server.transports.socketio import SocketIOPeer

@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from crdt.captions import CaptionFormatError, Cue, parse, render_srt, render_text, render_webvtt
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.errors import BadInput, InvalidTransition, NotFound
 from server.groups import audit
-from server.sessions.formats import Cue, parse, render_srt, render_text, render_webvtt
 from server.sessions.live import SessionHub
 from server.sessions.models import Session, TranscriptSegment
 from server.storage.models import utcnow
@@ -232,7 +232,10 @@ class TranscriptService:
         self, actor: Principal, session_id: int, text: str
     ) -> list[dict[str, Any]]:
         """Import a WebVTT/SRT file (all cues or none); importing it again adds nothing."""
-        cues = parse(text)
+        try:
+            cues = parse(text)
+        except CaptionFormatError as exc:
+            raise ValidationFailed({"file": str(exc)}) from exc
         digest = hashlib.sha256(text.encode()).hexdigest()[:16]
         segments = [
             SegmentIn(

@@ -9,10 +9,10 @@ from typing import Any
 from aiohttp import web
 
 from crdt import schema, updates
+from crdt.captions import NOTICE
 from server.auth.principal import Principal
 from server.errors import BadInput, NotFound, Unauthenticated
 from server.keys import ACCESS, ROOMS, SESSIONS, STORE, TRANSCRIPTS
-from server.sessions.formats import NOTICE
 from server.sessions.models import SESSION_KINDS, STREAM_KINDS, STREAM_LANGUAGES, STREAM_MODES
 from server.sessions.transcript import parse_segments
 from server.transports.names import request_token

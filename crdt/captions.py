@@ -1,7 +1,8 @@
 """WebVTT and SRT: parse caption files into cues and render transcripts back.
 
-Pure functions. Parsing reports every malformed cue with its line number and
-accepts nothing from a file that has one, so an import is all or nothing.
+Pure functions, shared by the server (import, export) and the caption feeder.
+Parsing reports every malformed cue with its line number and accepts nothing
+from a file that has one, so an import is all or nothing.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from server.validation import ValidationFailed
 
 _TIMESTAMP = re.compile(r"^(?:(\d+):)?([0-5]\d):([0-5]\d)[.,](\d{3})$")
 _VOICE = re.compile(r"^<v(?:\.[^ >]*)?\s+([^>]+)>(.*)$", re.DOTALL)
@@ -24,11 +23,11 @@ class Cue:
     speaker: str = ""
 
 
-class CaptionFormatError(ValidationFailed):
-    code = "malformed_captions"
+class CaptionFormatError(ValueError):
+    """The file is not valid WebVTT/SRT; ``problems`` says where (line numbers)."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__({"file": "; ".join(problems[:20])})
+        super().__init__("; ".join(problems[:20]))
         self.problems = problems
 
 
