@@ -46,7 +46,10 @@ def test_parse_webvtt_with_identifiers_voices_multiline_and_hours() -> None:
 
 
 def test_srt_parses_comma_timestamps() -> None:
-    srt = "1\n00:00:01,000 --> 00:00:02,500\nLine one\nline two\n\n2\n10:00:00,000 --> 10:00:01,000\nLate\n"
+    srt = (
+        "1\n00:00:01,000 --> 00:00:02,500\nLine one\nline two\n\n"
+        "2\n10:00:00,000 --> 10:00:01,000\nLate\n"
+    )
     assert parse(srt) == [
         Cue(1000, 2500, "Line one\nline two"),
         Cue(36_000_000, 36_001_000, "Late"),
