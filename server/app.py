@@ -22,7 +22,7 @@ from server.errors import RollingTextError
 from server.groups import views as group_views
 from server.groups.access import AccessPolicy
 from server.groups.observers import ObserverService
-from server.groups.service import GroupService
+from server.groups.service import AccessChange, GroupService
 from server.rooms.manager import RoomManager
 from server.scaleout.redis_bus import RedisDocumentBus, RedisLockedStore
 from server.sessions import views as session_views
@@ -77,8 +77,15 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     access = AccessPolicy(sessions, signer)
     groups = GroupService(sessions, logger=log)
+
     # Revocations and role changes reach open connections at once.
-    groups.on_access_changed(lambda change: rooms.reauthorize(change.person_id, access.refresh))
+    async def access_changed(change: AccessChange) -> None:
+        if change.person_id is not None:
+            await rooms.reauthorize(change.person_id, access.refresh)
+        elif change.group_id is not None:
+            await rooms.close_anonymous(change.group_id, "public following has ended")
+
+    groups.on_access_changed(access_changed)
     rooms.revalidate_with(access.refresh, settings.revalidate_seconds)
     app[keys.SETTINGS] = settings
     app[keys.SIGNER] = signer

@@ -105,7 +105,14 @@ class AccessPolicy:
             raise Unauthenticated("this document is not public: sign in to follow it")
         if not allowed(principal, Action.READ_TEXT, grant.group_id):
             raise Forbidden("this document belongs to another working group")
+        if not grant.public and not sees_private(principal):
+            raise Forbidden("this document is not public")
         return DocumentGrant(principal, create=False, group_id=grant.group_id)
+
+
+def sees_private(principal: Principal) -> bool:
+    """Observers and followers (and anonymous readers) see public documents only."""
+    return principal.role not in (Role.OBSERVER, Role.FOLLOWER)
 
 
 def _principal_of(person: Person, invitation_id: int | None) -> Principal:

@@ -75,7 +75,8 @@ class Person(Base):
     # Organization of an admitted observer (it holds no seat, so no delegation).
     organization: Mapped[str | None] = mapped_column(String(200), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    # Bumped on revocation or role change: every token issued before stops working.
+    # Bumped on revocation: every token issued before stops working (roles are read
+    # from here on every use, so a role change needs no new token).
     token_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,7 +25,7 @@ from server.auth.principal import Principal
 from server.auth.tokens import Role
 from server.errors import Conflict, NotFound, QuotaExceeded, Unauthenticated
 from server.groups import audit
-from server.groups.access import is_live
+from server.groups.access import is_live, sees_private
 from server.groups.models import (
     AuditEntry,
     Delegation,
@@ -43,10 +43,15 @@ from server.validation import ValidationFailed
 
 @dataclass(frozen=True)
 class AccessChange:
-    """Someone's access changed: live connections must be re-checked."""
+    """Someone's access changed: live connections must be re-checked.
 
-    person_id: int
+    ``person_id`` None means the group stopped public following: its anonymous
+    readers must go.
+    """
+
+    person_id: int | None
     invitation_id: int | None = None
+    group_id: int | None = None
 
 
 AccessHook = Callable[[AccessChange], Awaitable[object]]
@@ -91,9 +96,28 @@ class GroupService:
         stakeholder_groups: Sequence[Seats] = WGEC_STAKEHOLDER_GROUPS,
     ) -> dict[str, Any]:
         require(actor, Action.CREATE_GROUP, None)
+        taken = ValidationFailed({"slug": f"a working group {slug!r} already exists"})
+        try:
+            group = await self._create_group(
+                actor, slug, name, mandate, public_follow, stakeholder_groups, taken
+            )
+        except IntegrityError as exc:  # a concurrent request took the slug first
+            raise taken from exc
+        return await self.get_group(actor, group.id)
+
+    async def _create_group(
+        self,
+        actor: Principal,
+        slug: str,
+        name: str,
+        mandate: str,
+        public_follow: bool,
+        stakeholder_groups: Sequence[Seats],
+        taken: ValidationFailed,
+    ) -> WorkingGroup:
         async with self._sessions.begin() as session:
             if await session.scalar(select(WorkingGroup.id).where(WorkingGroup.slug == slug)):
-                raise ValidationFailed({"slug": f"a working group {slug!r} already exists"})
+                raise taken
             group = WorkingGroup(slug=slug, name=name, mandate=mandate, public_follow=public_follow)
             session.add(group)
             await session.flush()
@@ -112,7 +136,7 @@ class GroupService:
                 slug=slug,
                 name=name,
             )
-        return await self.get_group(actor, group.id)
+        return group
 
     async def update_group(
         self, actor: Principal, group_id: int, *, public_follow: bool | None = None
@@ -120,8 +144,9 @@ class GroupService:
         require(actor, Action.MANAGE_PEOPLE, group_id)
         async with self._sessions.begin() as session:
             group = await self._group(session, group_id)
-            if public_follow is not None and public_follow != group.public_follow:
-                group.public_follow = public_follow
+            changed = public_follow is not None and public_follow != group.public_follow
+            if changed:
+                group.public_follow = bool(public_follow)
                 audit.record(
                     session,
                     actor,
@@ -130,6 +155,8 @@ class GroupService:
                     group_id=group_id,
                     public_follow=public_follow,
                 )
+        if changed and not public_follow:
+            await self._notify(AccessChange(person_id=None, group_id=group_id))
         return await self.get_group(actor, group_id)
 
     async def list_groups(self, actor: Principal) -> list[dict[str, Any]]:
@@ -174,21 +201,30 @@ class GroupService:
         self, actor: Principal, group_id: int, *, name: str, stakeholder: str
     ) -> dict[str, Any]:
         require(actor, Action.MANAGE_PEOPLE, group_id)
-        async with self._sessions.begin() as session:
-            delegation = await self._add_delegation(session, actor, group_id, name, stakeholder)
-            result = delegation_dict(delegation, stakeholder)
+        try:
+            async with self._sessions.begin() as session:
+                delegation = await self._add_delegation(session, actor, group_id, name, stakeholder)
+                result = delegation_dict(delegation, stakeholder)
+        except IntegrityError as exc:  # a concurrent request added the same name first
+            raise ValidationFailed({"name": f"a delegation named {name!r} already exists"}) from exc
         return result
 
     async def _add_delegation(
         self, session: AsyncSession, actor: Principal, group_id: int, name: str, stakeholder: str
     ) -> Delegation:
-        await self._group(session, group_id)
-        # Locks the stakeholder group's row (PostgreSQL) so two concurrent additions
-        # cannot both take the last seat; SQLite serializes writers anyway.
-        sg = await session.scalar(
-            select(StakeholderGroup)
+        # Write first: the no-op UPDATE takes the stakeholder group's row lock
+        # (PostgreSQL) or the database write lock (SQLite, waiting on busy_timeout),
+        # so two concurrent additions cannot both count the last seat as free.
+        await session.execute(
+            update(StakeholderGroup)
             .where(StakeholderGroup.group_id == group_id, StakeholderGroup.key == stakeholder)
-            .with_for_update()
+            .values(seats=StakeholderGroup.seats)
+        )
+        await self._group(session, group_id)
+        sg = await session.scalar(
+            select(StakeholderGroup).where(
+                StakeholderGroup.group_id == group_id, StakeholderGroup.key == stakeholder
+            )
         )
         if sg is None:
             keys = await session.scalars(
@@ -486,7 +522,7 @@ class GroupService:
                 "group_id": group_id,
             }
             for name, gd in rows
-            if gd.public or actor.role is not Role.FOLLOWER
+            if gd.public or sees_private(actor)
         ]
 
     async def audit_log(

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from crdt.schema import DOCUMENT_KINDS
 from server.auth.principal import Principal
 from server.auth.tokens import Role
 from server.errors import BadInput, NotFound, Unauthenticated
@@ -168,7 +169,10 @@ async def observer_requests(request: web.Request) -> web.Response:
         "justification": f.text("justification", max_len=5000),
     }
     f.check()
-    submitted_by = (await _principal(request) or Principal("public", Role.FOLLOWER)).actor
+    caller = await _principal(request)
+    submitted_by = (
+        caller.actor if caller else Principal("public", Role.FOLLOWER, anonymous=True).actor
+    )
     assert all(isinstance(v, str) for v in values.values())
     created = await request.app[OBSERVERS].submit(gid, submitted_by=submitted_by, **values)  # type: ignore[arg-type]
     return _json(created, 201)
@@ -221,7 +225,7 @@ async def documents(request: web.Request) -> web.Response:
         return _json({"documents": await service.list_documents(actor, gid)})
     f = await _body(request)
     name, title = f.text("name", max_len=128), f.text("title")
-    kind = f.text("kind", required=False, default="rolling", max_len=32)
+    kind = f.choice("kind", DOCUMENT_KINDS, required=False) or "rolling"
     public = f.boolean("public", default=True)
     if name is not None:
         try:
@@ -245,7 +249,8 @@ async def redeem(request: web.Request) -> web.StreamResponse:
     """Open an invitation link: get a browser session (cookie), or a token as JSON."""
     person, invitation = await request.app[GROUPS].redeem_invitation(request.match_info["code"])
     settings = request.app[SETTINGS]
-    ttl = max(60, int(invitation.expires_at.timestamp() - time.time()))
+    # A session never outlives the invitation it came from.
+    ttl = max(1, int(invitation.expires_at.timestamp() - time.time()))
     token = request.app[SIGNER].issue(
         person.name,
         Role(person.role),
@@ -265,7 +270,7 @@ async def redeem(request: web.Request) -> web.StreamResponse:
     if "application/json" in request.headers.get("Accept", ""):
         response: web.StreamResponse = web.json_response(body)
     else:
-        response = web.HTTPFound(f"/?group={person.group_id}")
+        response = web.Response(status=302, headers={"Location": f"/?group={person.group_id}"})
     response.set_cookie(
         SESSION_COOKIE,
         token,

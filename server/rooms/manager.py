@@ -121,6 +121,16 @@ class RoomManager:
                     peer.principal = current
         return affected
 
+    async def close_anonymous(self, group_id: int, reason: str) -> int:
+        """Disconnect anonymous readers of a group (it stopped following publicly)."""
+        closed = 0
+        for room in list(self._rooms.values()):
+            for peer in list(room.peers.values()):
+                if peer.principal.anonymous and peer.principal.group_id == group_id:
+                    await peer.close(4403, reason)
+                    closed += 1
+        return closed
+
     def loaded(self, name: str) -> Room | None:
         return self._rooms.get(name)
 

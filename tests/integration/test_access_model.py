@@ -177,12 +177,6 @@ async def check_last_seat_race(server: RunningServer, api: Api, rounds: int = 6)
     assert outcomes == [expected] * rounds
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: on SQLite concurrent POST .../delegations oversell the last seat "
-    "(GroupService._add_delegation counts seats in a deferred transaction; "
-    "with_for_update is a no-op on SQLite, so two writers both see 21 taken)",
-)
 async def test_last_seat_race(server: RunningServer, api: Api) -> None:
     await check_last_seat_race(server, api)
 
@@ -231,11 +225,6 @@ async def test_every_bad_field_is_reported_at_once(server: RunningServer, api: A
     assert await api.ok("GET", f"/api/groups/{gid}/observer-requests", op) == {"requests": []}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: POST /api/groups/{gid}/documents checks `kind` in GroupService.create_document "
-    "after Fields.check(), so a bad kind is not reported together with the other bad fields",
-)
 async def test_document_fields_reported_at_once(server: RunningServer, api: Api) -> None:
     op = server.token("chair", "op")
     gid = await empty_group(api, op, "docs")
@@ -823,12 +812,6 @@ async def test_postgres_revocation_and_audit(pg_server: RunningServer) -> None:
         ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an anonymous observer request is audited as actor 'operator:public' "
-    "(server/groups/views.py observer_requests builds Principal('public', FOLLOWER) with "
-    "anonymous=False, so Principal.actor says 'operator:')",
-)
 async def test_anonymous_observer_request_is_not_audited_as_an_operator(
     server: RunningServer, api: Api, group: Group
 ) -> None:
@@ -838,12 +821,6 @@ async def test_anonymous_observer_request_is_not_audited_as_an_operator(
     assert not entry["actor"].startswith("operator:")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: concurrent duplicates get 500: GroupService.create_group/_add_delegation check "
-    "the slug/name with a SELECT, then the UNIQUE constraint's IntegrityError is not mapped "
-    "to 422 (create_document does catch it)",
-)
 async def test_concurrent_duplicates_are_422_not_500(server: RunningServer, api: Api) -> None:
     op = server.token("chair", "op")
     groups = await asyncio.gather(
@@ -883,11 +860,6 @@ async def test_turning_public_follow_off_refuses_anonymous_followers(
         await ws.wait_for(lambda d: text_of(d).startswith("Draft"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: PATCH /api/groups/{gid} {public_follow: false} leaves anonymous followers "
-    "connected (GroupService.update_group notifies no room; reauthorize only handles people)",
-)
 async def test_turning_public_follow_off_disconnects_anonymous_followers(
     server: RunningServer, api: Api, group: Group
 ) -> None:

@@ -109,27 +109,8 @@ TEXT_TABLE = {
 
 TRANSPORTS = ("sio", "ws")
 
-# Cells where the server contradicts the table: kept visible as strict xfails.
-PRIVATE_DOC_BUG = (
-    "BUG: AccessPolicy.open_document (server/groups/access.py) never checks "
-    "GroupDocument.public for signed-in people, so observers and followers read "
-    "non-public documents (DESIGN §5: they see public only)"
-)
-LIST_PRIVATE_BUG = (
-    "BUG: GroupService.list_documents (server/groups/service.py) hides non-public "
-    "documents from followers only; observers see them listed (DESIGN §5: public only)"
-)
-KNOWN_BUGS: dict[tuple[str, ...], str] = {
-    ("http", "read_private_document", "observer"): PRIVATE_DOC_BUG,
-    ("http", "read_private_document", "follower"): PRIVATE_DOC_BUG,
-    ("http", "list_documents", "observer"): LIST_PRIVATE_BUG,
-    **{
-        (transport, action, role): PRIVATE_DOC_BUG
-        for transport in TRANSPORTS
-        for action in ("read_private", "write_private")
-        for role in ("observer", "follower")
-    },
-}
+# Cells where the server contradicts the table are kept visible as strict xfails here.
+KNOWN_BUGS: dict[tuple[str, ...], str] = {}
 
 
 def parse(table: dict[str, str]) -> dict[tuple[str, str], bool]:
