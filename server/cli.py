@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -607,6 +608,28 @@ def _other_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     demo_cmd.add_argument("--base-url", default=DEFAULT_BASE_URL, help="server URL for links")
 
 
+def _captions(args: argparse.Namespace) -> int:
+    import asyncio
+    import os
+
+    from client.captions import run
+
+    token: str = args.token or os.environ.get("ROLLINGTEXT_TOKEN", "")
+    if not token:
+        args.parser.error("a captioner token is needed: --token or ROLLINGTEXT_TOKEN")
+    return asyncio.run(
+        run(
+            args.url,
+            args.session,
+            token,
+            args.source,
+            paced=not args.fast,
+            feed_id=args.feed_id,
+            speaker=args.speaker,
+        )
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rollingtext", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -621,6 +644,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes sharing the port (SO_REUSEPORT); > 1 needs REDIS_URL",
     )
     serve.set_defaults(func=_serve)
+    captions = sub.add_parser(
+        "captions", help="stream a WebVTT/SRT file or standard input into a live session"
+    )
+    captions.add_argument("--session", type=int, required=True, help="session id")
+    captions.add_argument("--from", dest="source", required=True, help="FILE.vtt, FILE.srt or -")
+    captions.add_argument("--url", default="http://127.0.0.1:8080", help="server base URL")
+    captions.add_argument("--token", help="captioner token (or env ROLLINGTEXT_TOKEN)")
+    captions.add_argument("--fast", action="store_true", help="do not wait for cue times")
+    captions.add_argument(
+        "--feed-id",
+        default=str(os.getpid()),
+        help="stdin: names the feed so a restarted feeder does not duplicate lines",
+    )
+    captions.add_argument("--speaker", default="", help="stdin: speaker of every line")
+    captions.set_defaults(func=_captions, parser=captions)
     common = _common()
     token = sub.add_parser("token", help="print a signed access token", parents=[common])
     token.add_argument("--role", choices=ROLES, help="operator token: its role")
