@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -145,6 +145,9 @@ class NamespaceExtension(Protocol):
         """Answer an event the document protocol does not know; BadInput if unknown."""
 
 
+DocumentEventHandler = Callable[[Room, "SocketIOPeer", Any], Awaitable[Any]]
+
+
 @dataclass
 class _Seat:
     room: Room
@@ -188,6 +191,7 @@ class SocketIOTransport:
         self.sio.eio._async = {**self.sio.eio._async, "websocket": _DirectWebSocket}
         self._seats: dict[tuple[str, str], _Seat] = {}
         self._extensions: list[NamespaceExtension] = []
+        self._document_events: dict[str, DocumentEventHandler] = {}
         self.sio.on("connect", self._on_connect, namespace="*")
         self.sio.on("disconnect", self._on_disconnect, namespace="*")
         self.sio.on("*", self._on_event, namespace="*")
@@ -197,6 +201,11 @@ class SocketIOTransport:
 
     def extend(self, extension: NamespaceExtension) -> None:
         self._extensions.append(extension)
+
+    def on_document_event(self, event: str, handler: DocumentEventHandler) -> None:
+        """Serve ``event`` on every document namespace (e.g. comments); the handler's
+        return value is the ack."""
+        self._document_events[event] = handler
 
     async def shutdown(self) -> None:
         """Close every Engine.IO connection (graceful shutdown would wait on them)."""
@@ -303,4 +312,7 @@ class SocketIOTransport:
             return None
         if seat.extension is not None:
             return await seat.extension.handle(peer, seat.context, event, args)
+        handler = self._document_events.get(event)
+        if handler is not None:
+            return await handler(room, peer, args[0] if args else None)
         raise BadInput(f"unknown event {event!r}")
