@@ -6,7 +6,6 @@ are mapped to HTTP by the app's middleware.
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -15,31 +14,13 @@ from aiohttp import web
 from crdt.schema import DOCUMENT_KINDS
 from server.auth.principal import Principal
 from server.auth.tokens import Role
-from server.errors import BadInput, NotFound, Unauthenticated
+from server.errors import BadInput
 from server.groups.presets import ECOSOC_STATUSES
-from server.keys import ACCESS, GROUPS, OBSERVERS, SETTINGS, SIGNER
-from server.transports.names import SESSION_COOKIE, check_document_name, request_token
-from server.validation import Fields
+from server.keys import GROUPS, OBSERVERS, SETTINGS, SIGNER
+from server.transports.names import SESSION_COOKIE, check_document_name
+from server.views.common import body, caller, path_id, signed_in
 
 ROLES = [r.value for r in Role]
-
-
-async def _body(request: web.Request) -> Fields:
-    try:
-        return Fields(await request.json())
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"the request body is not valid JSON: {exc}") from exc
-
-
-async def _principal(request: web.Request) -> Principal | None:
-    return await request.app[ACCESS].principal(request_token(request))
-
-
-def _id(request: web.Request, name: str) -> int:
-    try:
-        return int(request.match_info[name])
-    except ValueError as exc:
-        raise NotFound(f"{name} must be a number") from exc
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -47,7 +28,7 @@ def _json(data: Any, status: int = 200) -> web.Response:
 
 
 async def me(request: web.Request) -> web.Response:
-    principal = await _principal(request)
+    principal = await caller(request)
     if principal is None:
         return _json({"signed_in": False})
     return _json(
@@ -62,15 +43,15 @@ async def me(request: web.Request) -> web.Response:
 
 
 async def create_group(request: web.Request) -> web.Response:
-    actor = await _principal(request)
-    f = await _body(request)
+    actor = await signed_in(request)
+    f = await body(request)
     slug, name = f.slug("slug"), f.text("name")
     mandate = f.text("mandate", required=False, max_len=5000, default="")
     public_follow = f.boolean("public_follow", default=False)
     f.check()
     assert slug and name is not None
     group = await request.app[GROUPS].create_group(
-        _require_signed_in(actor),
+        actor,
         slug=slug,
         name=name,
         mandate=mandate or "",
@@ -79,42 +60,35 @@ async def create_group(request: web.Request) -> web.Response:
     return _json(group, 201)
 
 
-def _require_signed_in(actor: Principal | None) -> Principal:
-    """The caller, or 401: each service call then checks what it may do."""
-    if actor is None:
-        raise Unauthenticated("sign in (a token or an invitation link) to do this")
-    return actor
-
-
 async def list_groups(request: web.Request) -> web.Response:
-    actor = _require_signed_in(await _principal(request))
+    actor = await signed_in(request)
     return _json({"groups": await request.app[GROUPS].list_groups(actor)})
 
 
 async def get_group(request: web.Request) -> web.Response:
-    actor = _require_signed_in(await _principal(request))
-    return _json(await request.app[GROUPS].get_group(actor, _id(request, "gid")))
+    actor = await signed_in(request)
+    return _json(await request.app[GROUPS].get_group(actor, path_id(request, "gid")))
 
 
 async def update_group(request: web.Request) -> web.Response:
-    actor = _require_signed_in(await _principal(request))
-    f = await _body(request)
+    actor = await signed_in(request)
+    f = await body(request)
     public_follow = None
     if f.raw("public_follow") is not None:
         public_follow = f.boolean("public_follow", default=False)
     f.check()
     group = await request.app[GROUPS].update_group(
-        actor, _id(request, "gid"), public_follow=public_follow
+        actor, path_id(request, "gid"), public_follow=public_follow
     )
     return _json(group)
 
 
 async def delegations(request: web.Request) -> web.Response:
-    actor = _require_signed_in(await _principal(request))
-    service, gid = request.app[GROUPS], _id(request, "gid")
+    actor = await signed_in(request)
+    service, gid = request.app[GROUPS], path_id(request, "gid")
     if request.method == "GET":
         return _json({"delegations": await service.list_delegations(actor, gid)})
-    f = await _body(request)
+    f = await body(request)
     name, stakeholder = f.text("name"), f.text("stakeholder_group", max_len=64)
     f.check()
     assert name and stakeholder
@@ -122,11 +96,11 @@ async def delegations(request: web.Request) -> web.Response:
 
 
 async def people(request: web.Request) -> web.Response:
-    actor = _require_signed_in(await _principal(request))
-    service, gid = request.app[GROUPS], _id(request, "gid")
+    actor = await signed_in(request)
+    service, gid = request.app[GROUPS], path_id(request, "gid")
     if request.method == "GET":
         return _json({"people": await service.list_people(actor, gid)})
-    f = await _body(request)
+    f = await body(request)
     name, role = f.text("name"), f.choice("role", ROLES)
     delegation_id = f.integer("delegation_id", required=False)
     email = f.email("email", required=False)
@@ -139,15 +113,15 @@ async def people(request: web.Request) -> web.Response:
 
 
 async def update_person(request: web.Request) -> web.Response:
-    actor = _require_signed_in(await _principal(request))
-    f = await _body(request)
+    actor = await signed_in(request)
+    f = await body(request)
     role = f.choice("role", ROLES, required=False)
     active = f.boolean("active", default=True) if f.raw("active") is not None else None
     f.check()
     person = await request.app[GROUPS].update_person(
         actor,
-        _id(request, "gid"),
-        _id(request, "pid"),
+        path_id(request, "gid"),
+        path_id(request, "pid"),
         role=Role(role) if role else None,
         active=active,
     )
@@ -155,12 +129,12 @@ async def update_person(request: web.Request) -> web.Response:
 
 
 async def observer_requests(request: web.Request) -> web.Response:
-    gid = _id(request, "gid")
+    gid = path_id(request, "gid")
     if request.method == "GET":
-        actor = _require_signed_in(await _principal(request))
+        actor = await signed_in(request)
         status = request.query.get("status")
         return _json({"requests": await request.app[OBSERVERS].list(actor, gid, status=status)})
-    f = await _body(request)
+    f = await body(request)
     values = {
         "organization": f.text("organization"),
         "ecosoc_status": f.choice("ecosoc_status", ECOSOC_STATUSES),
@@ -169,35 +143,38 @@ async def observer_requests(request: web.Request) -> web.Response:
         "justification": f.text("justification", max_len=5000),
     }
     f.check()
-    caller = await _principal(request)
-    submitted_by = (
-        caller.actor if caller else Principal("public", Role.FOLLOWER, anonymous=True).actor
-    )
+    who = await caller(request) or Principal("public", Role.FOLLOWER, anonymous=True)
+    submitted_by = who.actor
     assert all(isinstance(v, str) for v in values.values())
     created = await request.app[OBSERVERS].submit(gid, submitted_by=submitted_by, **values)  # type: ignore[arg-type]
     return _json(created, 201)
 
 
 async def decide_observer(request: web.Request) -> web.Response:
-    actor = _require_signed_in(await _principal(request))
-    f = await _body(request)
+    actor = await signed_in(request)
+    f = await body(request)
     to = f.choice("decision", ("approved", "rejected", "revoked"))
     meeting = f.text("meeting")
     note = f.text("note", required=False, max_len=2000)
     f.check()
     assert to and meeting
     decided = await request.app[OBSERVERS].decide(
-        actor, _id(request, "gid"), _id(request, "rid"), to=to, meeting_ref=meeting, note=note
+        actor,
+        path_id(request, "gid"),
+        path_id(request, "rid"),
+        to=to,
+        meeting_ref=meeting,
+        note=note,
     )
     return _json(decided)
 
 
 async def invitations(request: web.Request) -> web.Response:
-    actor = _require_signed_in(await _principal(request))
-    service, gid = request.app[GROUPS], _id(request, "gid")
+    actor = await signed_in(request)
+    service, gid = request.app[GROUPS], path_id(request, "gid")
     if request.method == "GET":
         return _json({"invitations": await service.list_invitations(actor, gid)})
-    f = await _body(request)
+    f = await body(request)
     person_id = f.integer("person_id")
     ttl = f.integer("ttl_seconds", required=False, maximum=90 * 86400)
     f.check()
@@ -211,19 +188,19 @@ async def invitations(request: web.Request) -> web.Response:
 
 
 async def revoke_invitation(request: web.Request) -> web.Response:
-    actor = _require_signed_in(await _principal(request))
+    actor = await signed_in(request)
     revoked = await request.app[GROUPS].revoke_invitation(
-        actor, _id(request, "gid"), _id(request, "iid")
+        actor, path_id(request, "gid"), path_id(request, "iid")
     )
     return _json(revoked)
 
 
 async def documents(request: web.Request) -> web.Response:
-    actor = _require_signed_in(await _principal(request))
-    service, gid = request.app[GROUPS], _id(request, "gid")
+    actor = await signed_in(request)
+    service, gid = request.app[GROUPS], path_id(request, "gid")
     if request.method == "GET":
         return _json({"documents": await service.list_documents(actor, gid)})
-    f = await _body(request)
+    f = await body(request)
     name, title = f.text("name", max_len=128), f.text("title")
     kind = f.choice("kind", DOCUMENT_KINDS, required=False) or "rolling"
     public = f.boolean("public", default=True)
@@ -241,8 +218,8 @@ async def documents(request: web.Request) -> web.Response:
 
 
 async def audit_log(request: web.Request) -> web.Response:
-    actor = _require_signed_in(await _principal(request))
-    return _json({"entries": await request.app[GROUPS].audit_log(actor, _id(request, "gid"))})
+    actor = await signed_in(request)
+    return _json({"entries": await request.app[GROUPS].audit_log(actor, path_id(request, "gid"))})
 
 
 async def redeem(request: web.Request) -> web.StreamResponse:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -11,41 +10,19 @@ from aiohttp import web
 from crdt import schema, updates
 from crdt.captions import NOTICE
 from server.auth.principal import Principal
-from server.errors import BadInput, NotFound, Unauthenticated
+from server.errors import NotFound, Unauthenticated
 from server.keys import ACCESS, ROOMS, SESSIONS, STORE, TRANSCRIPTS
 from server.sessions.models import SESSION_KINDS, STREAM_KINDS, STREAM_LANGUAGES, STREAM_MODES
 from server.sessions.transcript import parse_segments
-from server.transports.names import request_token
 from server.validation import Fields, ValidationFailed
-
-
-async def _body(request: web.Request) -> Fields:
-    try:
-        return Fields(await request.json())
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"the request body is not valid JSON: {exc}") from exc
-
-
-def _id(request: web.Request, name: str) -> int:
-    try:
-        return int(request.match_info[name])
-    except ValueError as exc:
-        raise NotFound(f"{name} must be a number") from exc
-
-
-async def _actor(request: web.Request) -> Principal:
-    principal = await request.app[ACCESS].principal(request_token(request))
-    if principal is None:
-        raise Unauthenticated("sign in (a token or an invitation link) to do this")
-    return principal
+from server.views.common import body, caller, path_id, signed_in
 
 
 async def _reader(request: web.Request, group_id: int) -> Principal:
     """The caller, or an anonymous follower when the group follows publicly."""
-    access = request.app[ACCESS]
-    principal = await access.principal(request_token(request))
+    principal = await caller(request)
     if principal is None:
-        if not await access.group_is_public(group_id):
+        if not await request.app[ACCESS].group_is_public(group_id):
             raise Unauthenticated("this working group is not public: sign in")
         principal = Principal.anonymous_follower(group_id)
     return principal
@@ -73,14 +50,14 @@ def _datetime(f: Fields, name: str) -> datetime | None:
 
 
 async def meetings(request: web.Request) -> web.Response:
-    gid = _id(request, "gid")
+    gid = path_id(request, "gid")
     service = request.app[SESSIONS]
     if request.method == "GET":
         return web.json_response(
             {"meetings": await service.list_meetings(await _reader(request, gid), gid)}
         )
-    actor = await _actor(request)
-    f = await _body(request)
+    actor = await signed_in(request)
+    f = await body(request)
     number, title = f.integer("number", maximum=1000), f.text("title")
     venue = f.text("venue", required=False, default="")
     starts_on, ends_on = _date(f, "starts_on"), _date(f, "ends_on")
@@ -99,14 +76,14 @@ async def meetings(request: web.Request) -> web.Response:
 
 
 async def sessions(request: web.Request) -> web.Response:
-    mid = _id(request, "mid")
+    mid = path_id(request, "mid")
     service = request.app[SESSIONS]
     if request.method == "GET":
         return web.json_response(
-            {"sessions": await service.list_sessions(await _actor(request), mid)}
+            {"sessions": await service.list_sessions(await signed_in(request), mid)}
         )
-    actor = await _actor(request)
-    f = await _body(request)
+    actor = await signed_in(request)
+    f = await body(request)
     kind, title = f.choice("kind", SESSION_KINDS), f.text("title")
     start, end = _datetime(f, "scheduled_start"), _datetime(f, "scheduled_end")
     lead = f.integer("lead_delegation_id", required=False)
@@ -127,7 +104,7 @@ async def sessions(request: web.Request) -> web.Response:
 
 
 async def session(request: web.Request) -> web.Response:
-    sid = _id(request, "sid")
+    sid = path_id(request, "sid")
     loaded = await request.app[SESSIONS].load(sid)
     return web.json_response(
         await request.app[SESSIONS].get(await _reader(request, loaded.group_id), sid)
@@ -135,23 +112,25 @@ async def session(request: web.Request) -> web.Response:
 
 
 async def status(request: web.Request) -> web.Response:
-    actor = await _actor(request)
-    f = await _body(request)
+    actor = await signed_in(request)
+    f = await body(request)
     to = f.choice("status", ("live", "ended"))
     f.check()
     assert to
-    return web.json_response(await request.app[SESSIONS].transition(actor, _id(request, "sid"), to))
+    return web.json_response(
+        await request.app[SESSIONS].transition(actor, path_id(request, "sid"), to)
+    )
 
 
 async def transitions(request: web.Request) -> web.Response:
-    sid = _id(request, "sid")
+    sid = path_id(request, "sid")
     service = request.app[SESSIONS]
     reader = await _reader(request, (await service.load(sid)).group_id)
     return web.json_response({"transitions": await service.transitions(reader, sid)})
 
 
 async def versions(request: web.Request) -> web.Response:
-    sid = _id(request, "sid")
+    sid = path_id(request, "sid")
     service = request.app[SESSIONS]
     reader = await _reader(request, (await service.load(sid)).group_id)
     return web.json_response({"versions": await service.versions(reader, sid)})
@@ -172,28 +151,28 @@ def _stream_values(f: Fields, partial: bool) -> dict[str, str]:
 
 
 async def streams(request: web.Request) -> web.Response:
-    actor, sid = await _actor(request), _id(request, "sid")
-    values = _stream_values(await _body(request), partial=False)
+    actor, sid = await signed_in(request), path_id(request, "sid")
+    values = _stream_values(await body(request), partial=False)
     links = await request.app[SESSIONS].set_stream(actor, sid, values=values)
     return web.json_response({"streams": links}, status=201)
 
 
 async def stream(request: web.Request) -> web.Response:
-    actor, sid, lid = await _actor(request), _id(request, "sid"), _id(request, "lid")
-    values = None if request.method == "DELETE" else _stream_values(await _body(request), True)
+    actor, sid, lid = await signed_in(request), path_id(request, "sid"), path_id(request, "lid")
+    values = None if request.method == "DELETE" else _stream_values(await body(request), True)
     links = await request.app[SESSIONS].set_stream(actor, sid, link_id=lid, values=values)
     return web.json_response({"streams": links})
 
 
 async def transcript(request: web.Request) -> web.Response:
-    sid = _id(request, "sid")
+    sid = path_id(request, "sid")
     loaded = await request.app[SESSIONS].load(sid)
     if request.method == "GET":
         await _reader(request, loaded.group_id)
         segments, upto = await request.app[TRANSCRIPTS].history(sid)
         return web.json_response({"notice": NOTICE, "segments": segments, "upto": upto})
-    actor = await _actor(request)
-    f = await _body(request)
+    actor = await signed_in(request)
+    f = await body(request)
     raw = f.raw("segments")
     if not isinstance(raw, list) or not raw:
         raise ValidationFailed({"segments": "a non-empty list of segments"})
@@ -202,8 +181,8 @@ async def transcript(request: web.Request) -> web.Response:
 
 
 async def correct(request: web.Request) -> web.Response:
-    actor, sid, seg = await _actor(request), _id(request, "sid"), _id(request, "seg")
-    f = await _body(request)
+    actor, sid, seg = await signed_in(request), path_id(request, "sid"), path_id(request, "seg")
+    f = await body(request)
     text, speaker = f.text("text", max_len=5000), f.text("speaker", required=False)
     f.check()
     assert text
@@ -215,7 +194,7 @@ EXPORTS = {"vtt": "text/vtt", "srt": "application/x-subrip", "txt": "text/plain"
 
 
 async def export(request: web.Request) -> web.Response:
-    sid, fmt = _id(request, "sid"), request.match_info["fmt"]
+    sid, fmt = path_id(request, "sid"), request.match_info["fmt"]
     if fmt not in EXPORTS:
         raise NotFound("export as .vtt, .srt or .txt")
     loaded = await request.app[SESSIONS].load(sid)
@@ -225,7 +204,7 @@ async def export(request: web.Request) -> web.Response:
 
 
 async def import_file(request: web.Request) -> web.Response:
-    actor, sid = await _actor(request), _id(request, "sid")
+    actor, sid = await signed_in(request), path_id(request, "sid")
     text = await request.text()
     stored = await request.app[TRANSCRIPTS].import_file(actor, sid, text)
     return web.json_response({"segments": stored, "count": len(stored)}, status=201)
@@ -233,7 +212,7 @@ async def import_file(request: web.Request) -> web.Response:
 
 async def follow(request: web.Request) -> web.Response:
     """Everything about a session in one call; live updates on Socket.IO /session|<id>."""
-    sid = _id(request, "sid")
+    sid = path_id(request, "sid")
     service = request.app[SESSIONS]
     loaded = await service.load(sid)
     reader = await _reader(request, loaded.group_id)
@@ -258,7 +237,7 @@ async def follow(request: web.Request) -> web.Response:
 
 
 async def search(request: web.Request) -> web.Response:
-    gid = _id(request, "gid")
+    gid = path_id(request, "gid")
     reader = await _reader(request, gid)
     results = await request.app[TRANSCRIPTS].search(reader, gid, request.query.get("q", ""))
     return web.json_response({"notice": NOTICE, "results": results})

@@ -1,0 +1,41 @@
+"""What every HTTP view does first: read the JSON body, the path ids, the caller."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+
+from server.auth.principal import Principal
+from server.errors import BadInput, NotFound, Unauthenticated
+from server.keys import ACCESS
+from server.transports.names import request_token
+from server.validation import Fields
+
+
+async def body(request: web.Request) -> Fields:
+    """The JSON object in the request body, ready for field-by-field validation."""
+    try:
+        return Fields(await request.json())
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"the request body is not valid JSON: {exc}") from exc
+
+
+def path_id(request: web.Request, name: str) -> int:
+    try:
+        return int(request.match_info[name])
+    except ValueError as exc:
+        raise NotFound(f"{name} must be a number") from exc
+
+
+async def caller(request: web.Request) -> Principal | None:
+    """Who sent the request (token or session cookie), as of now; None if nobody."""
+    return await request.app[ACCESS].principal(request_token(request))
+
+
+async def signed_in(request: web.Request) -> Principal:
+    """The caller, or 401: each service call then checks what it may do."""
+    principal = await caller(request)
+    if principal is None:
+        raise Unauthenticated("sign in (a token or an invitation link) to do this")
+    return principal
