@@ -23,7 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.server import REPO, BenchServer, Usage, peak_rss_bytes
+from bench.cluster import BACKENDS, Cluster, InfraUsage, MachineUsage
+from bench.report import report
+from bench.server import REPO, Usage, peak_rss_bytes
 
 MB = 1024 * 1024
 
@@ -45,30 +47,38 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--server-url", help="use a running server on 127.0.0.1 instead")
     p.add_argument("--secret", help="its token secret (else $ROLLINGTEXT_SECRET)")
     p.add_argument("--keep-data", action="store_true", help="keep the temporary data dir")
+    p.add_argument(
+        "--processes", type=int, default=1, help="server processes (default 1); > 1 = pg-redis"
+    )
+    p.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="sqlite",
+        help="sqlite: embedded, no Redis (default, 1 process); pg-redis: a fresh PostgreSQL "
+        "database and Redis, as several processes use them",
+    )
     return p.parse_args(argv)
 
 
-def target_ms(followers: int) -> float | None:
-    """The issue's p99 targets: 25 ms up to 300 followers, 50 ms up to 1000."""
-    if followers <= 300:
-        return 25.0
-    if followers <= 1000:
-        return 50.0
-    return None
-
-
 async def run_one(args: argparse.Namespace, transport: str, mode: str) -> dict[str, Any]:
-    server = BenchServer(args.server_url, args.secret)
-    await server.start()
+    cluster = Cluster(args.processes, args.backend, args.server_url, args.secret)
+    try:
+        await cluster.start()
+    except BaseException:
+        print(cluster.log_tail(), file=sys.stderr)
+        await cluster.stop()
+        raise
+    servers = cluster.servers
     document = f"bench-{mode}-{transport}-{int(time.time())}"
     cfg: dict[str, Any] = {
         "mode": mode,
         "transport": transport,
         "transports": ["ws", "sio"] if transport == "both" else [transport],
         "document": document,
-        "host": server.host,
-        "port": server.port,
-        "tokens": {r: server.token(r, f"bench-{r}") for r in ("member", "follower")},
+        "host": servers[0].host,
+        "port": servers[0].port,
+        "endpoints": cluster.endpoints(),
+        "tokens": {r: cluster.token(r, f"bench-{r}") for r in ("member", "follower")},
         "editors": args.editors,
         "rate": args.rate,
         "followers": args.followers,
@@ -82,46 +92,92 @@ async def run_one(args: argparse.Namespace, transport: str, mode: str) -> dict[s
         "unload_wait": 8.0,
     }
     cfg["timeout"] = args.duration + args.drain + 240
-    sampled = Usage(server.pid)
-    sampled.sample_rss()
-    baseline_rss = sampled.peak_rss
+    sampled = [Usage(s.pid) for s in servers]
+    for usage in sampled:
+        usage.sample_rss()
+    baseline = [u.peak_rss for u in sampled]
+    infra = InfraUsage() if cluster.backend == "pg-redis" else None
+    machine = MachineUsage()
+    vm_hwm: list[int | None] = []
     try:
         with tempfile.TemporaryDirectory(prefix="rollingtext-bench-") as tmp:
             cfg_path, out_path = Path(tmp) / "config.json", Path(tmp) / "result.json"
             cfg_path.write_text(json.dumps(cfg))
-            result, client, rss = await _drive(cfg, cfg_path, out_path, sampled)
+            result, client, loaded = await _drive(cfg, cfg_path, out_path, sampled, infra, machine)
+        result["stored_update_rows"] = await cluster.stored_update_rows()
     except BaseException:
-        print(server.log_tail(), file=sys.stderr)
+        print(cluster.log_tail(), file=sys.stderr)
         raise
     finally:
-        vm_hwm = peak_rss_bytes(server.pid) if server.proc is not None and server.pid else None
-        server.stop(keep_data=args.keep_data)
+        vm_hwm = [peak_rss_bytes(s.pid) if s.proc is not None and s.pid else None for s in servers]
+        await cluster.stop(keep_data=args.keep_data)
+    per: list[dict[str, Any]] = []
+    for i, (server, usage) in enumerate(zip(servers, sampled, strict=True)):
+        per.append(
+            {
+                "port": server.port,
+                "rss_baseline_mb": baseline[i] / MB,
+                "rss_loaded_mb": loaded[i] / MB,
+                "rss_peak_mb": (vm_hwm[i] or usage.peak_rss) / MB,
+            }
+        )
     result.update(
         transport=transport,
         mode=mode,
-        server_pid_known=server.pid is not None,
-        server_rss_baseline_mb=baseline_rss / MB,
-        server_rss_loaded_mb=rss / MB,
-        server_rss_peak_mb=(vm_hwm or sampled.peak_rss) / MB,
-        server_rss_peak_source="VmHWM" if vm_hwm else "sampled every 100 ms",
+        backend=cluster.backend,
+        server_pid_known=all(s.pid is not None for s in servers),
+        servers=per,
+        server_rss_baseline_mb=max(p["rss_baseline_mb"] for p in per),
+        server_rss_loaded_mb=max(p["rss_loaded_mb"] for p in per),
+        server_rss_peak_mb=max(p["rss_peak_mb"] for p in per),
+        server_rss_peak_source="VmHWM" if all(vm_hwm) else "sampled every 100 ms",
     )
     windows = (
-        [("edits-start", "edits-end", "edits"), ("start", "edits-start", "connect")]
+        [
+            ("edits-start", "edits-end", "edits"),
+            ("start", "edits-start", "connect"),
+            ("edits-start", "drained", "delivery"),
+        ]
         if mode == "fanout"
         else [("build-start", "build-end", "build")]
         + [(f"warm-{t}-start", f"warm-{t}-end", f"warm_{t}") for t in cfg["transports"]]
     )
     for start, end, label in windows:
-        for who, usage in (("server", sampled), ("client", client)):
-            got = usage.between(start, end)
-            if got is not None:
-                result[f"{who}_cpu_{label}_s"], result[f"{who}_cpu_{label}_pct"] = got
+        got = client.between(start, end)
+        if got is not None:
+            result[f"client_cpu_{label}_s"], result[f"client_cpu_{label}_pct"] = got
+        each = [u.between(start, end) for u in sampled]
+        if all(g is not None for g in each):
+            result[f"server_cpu_{label}_s"] = sum(g[0] for g in each if g is not None)
+            result[f"server_cpu_{label}_pct"] = sum(g[1] for g in each if g is not None)
+            for p, g in zip(per, each, strict=True):
+                assert g is not None
+                p[f"cpu_{label}_s"], p[f"cpu_{label}_pct"] = g
+        if infra is not None and (spent := infra.between(start, end)) is not None:
+            result[f"infra_cpu_{label}_s"] = spent
+        if (busy := machine.between(start, end)) is not None:
+            # Everything else: other users of the machine (and this orchestrator).
+            ours = result.get(f"server_cpu_{label}_s", 0.0) + result.get(
+                f"client_cpu_{label}_s", 0.0
+            )
+            ours += sum(result.get(f"infra_cpu_{label}_s", {}).values())
+            result[f"machine_cpu_{label}_s"] = busy
+            result[f"other_cpu_{label}_s"] = max(0.0, busy - ours)
+    if mode == "fanout" and result.get("delivered") and "server_cpu_delivery_s" in result:
+        result["server_cpu_us_per_delivery"] = (
+            result["server_cpu_delivery_s"] / result["delivered"] * 1e6
+        )
     return result
 
 
 async def _drive(
-    cfg: dict[str, Any], cfg_path: Path, out_path: Path, server: Usage
-) -> tuple[dict[str, Any], Usage, int]:
+    cfg: dict[str, Any],
+    cfg_path: Path,
+    out_path: Path,
+    servers: list[Usage],
+    infra: InfraUsage | None,
+    machine: MachineUsage,
+) -> tuple[dict[str, Any], Usage, list[int]]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -132,15 +188,23 @@ async def _drive(
         stdout=asyncio.subprocess.PIPE,
     )
     client = Usage(proc.pid)
-    now = time.monotonic()
-    server.mark("start", now)
-    client.mark("start", now)
-    loaded_rss = 0
+    everyone = [*servers, client]
+
+    def mark(name: str) -> None:
+        now = time.monotonic()
+        for usage in everyone:
+            usage.mark(name, now)
+        if infra is not None:
+            infra.mark(name)
+        machine.mark(name)
+
+    mark("start")
+    loaded_rss = [0] * len(servers)
 
     async def sample() -> None:
         while True:
-            server.sample_rss()
-            client.sample_rss()
+            for usage in everyone:
+                usage.sample_rss()
             await asyncio.sleep(0.1)
 
     sampler = asyncio.create_task(sample())
@@ -150,12 +214,11 @@ async def _drive(
             while line := (await proc.stdout.readline()).decode():
                 if line.startswith("PHASE "):
                     name = line.split()[1]
-                    now = time.monotonic()
-                    server.mark(name, now)
-                    client.mark(name, now)
+                    mark(name)
                     if name in ("edits-start", "build-end"):
-                        server.sample_rss()
-                        loaded_rss = server.peak_rss
+                        for i, usage in enumerate(servers):
+                            usage.sample_rss()
+                            loaded_rss[i] = usage.peak_rss
                 else:
                     print(line, end="", file=sys.stderr)
             code = await proc.wait()
@@ -168,79 +231,6 @@ async def _drive(
         raise RuntimeError(f"load generator failed (exit {code})")
     result: dict[str, Any] = json.loads(out_path.read_text())
     return result, client, loaded_rss
-
-
-def _fmt(s: dict[str, float], keys: tuple[str, ...] = ("p50", "p99", "max")) -> str:
-    if not s.get("n"):
-        return "no samples"
-    return " ".join(f"{k} {s[k]:.1f}" for k in keys)
-
-
-def _cpu(r: dict[str, Any], who: str, label: str) -> str:
-    if f"{who}_cpu_{label}_s" not in r:
-        return "n/a"
-    return f"{r[f'{who}_cpu_{label}_s']:.2f} s = {r[f'{who}_cpu_{label}_pct']:.0f}% of one core"
-
-
-def report(args: argparse.Namespace, r: dict[str, Any]) -> str:
-    lines = []
-    rss = (
-        f"server RSS: {r['server_rss_baseline_mb']:.0f} MB idle, "
-        f"{r['server_rss_loaded_mb']:.0f} MB loaded, "
-        f"peak {r['server_rss_peak_mb']:.0f} MB ({r['server_rss_peak_source']})"
-    )
-    if r["mode"] == "cold":
-        lines.append(
-            f"== cold sync: {r['updates']} updates, {r['text_chars'] / 1e6:.2f} M chars, "
-            f"full state {r['state_bytes'] / MB:.2f} MB; built in {r['build_seconds']:.1f} s =="
-        )
-        for t in ("ws", "sio"):
-            if f"warm_{t}" not in r:
-                continue
-            w = r[f"warm_{t}"]
-            ok = w["total_ms"]["p99"] < 30
-            lines.append(
-                f"{t:>3} loaded room, {w['total_ms']['n']} joins: total ms "
-                f"{_fmt(w['total_ms'])} (receive {_fmt(w['received_ms'], ('p50', 'p99'))}; "
-                f"apply {_fmt(w['apply_ms'], ('p50', 'p99'))}) target p99 < 30 ms: "
-                f"{'MET' if ok else 'MISSED'}; server CPU {_cpu(r, 'server', f'warm_{t}')}"
-            )
-            u = r.get(f"unloaded_{t}")
-            if u:
-                lines.append(
-                    f"{t:>3} unloaded room (loaded from the database): total "
-                    f"{u['total_ms']:.1f} ms (receive {u['received_ms']:.1f}, "
-                    f"apply {u['apply_ms']:.1f})"
-                )
-        lines.append(f"build: server CPU {_cpu(r, 'server', 'build')}")
-        lines.append(rss)
-        return "\n".join(lines)
-    goal = target_ms(args.followers)
-    lat = r["latency_ms"]
-    verdict = (
-        f"target p99 < {goal:.0f} ms: {'MET' if lat.get('p99', 1e9) < goal else 'MISSED'}"
-        if goal
-        else ""
-    )
-    lines += [
-        f"== fan-out over {r['transport']}: {args.editors} editors x {args.rate:g} edits/s, "
-        f"{args.followers} followers, {args.duration:g} s ==",
-        f"followers connected in {r['connect_seconds']:.1f} s",
-        f"edit -> follower latency ms: {_fmt(lat, ('p50', 'p90', 'p99', 'max'))}  {verdict}",
-        f"edit -> first follower ms:   {_fmt(r['fanout_first_ms'], ('p50', 'p99', 'max'))}",
-        f"edit -> last follower ms:    {_fmt(r['fanout_complete_ms'], ('p50', 'p99', 'max'))}",
-        f"updates delivered {r['delivered']}/{r['expected_deliveries']} "
-        f"({r['edits_sent']} edits), lost {r['lost']}, duplicates {r['duplicates']}",
-        f"converged: {'yes' if r['converged'] else 'NO'} ({args.editors} editors, "
-        f"{r['follower_streams']} distinct follower stream(s), a fresh join; "
-        f"{r['distinct_replicas']} distinct text(s); server state has "
-        f"{r['edits_in_server_state']}/{r['edits_sent']} edits)",
-        f"server CPU while editing: {_cpu(r, 'server', 'edits')}; "
-        f"while connecting: {_cpu(r, 'server', 'connect')}",
-        rss,
-        f"load generator CPU while editing: {_cpu(r, 'client', 'edits')}",
-    ]
-    return "\n".join(lines)
 
 
 async def amain(args: argparse.Namespace) -> list[dict[str, Any]]:

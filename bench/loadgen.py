@@ -25,15 +25,15 @@ def phase(name: str) -> None:
     print(f"PHASE {name}", flush=True)
 
 
-def _client(cfg: dict[str, Any], role: str, name: str, *, replica: bool) -> YClient:
+def _client(
+    cfg: dict[str, Any], role: str, name: str, *, replica: bool, process: int = 0
+) -> YClient:
+    """A client of server process ``process`` (round-robin index into the endpoints)."""
     tokens: dict[str, str] = cfg["tokens"]
+    endpoints: list[list[Any]] = cfg.get("endpoints") or [[cfg["host"], cfg["port"]]]
+    host, port = endpoints[process % len(endpoints)]
     return YClient(
-        cfg["transport"],
-        cfg["document"],
-        tokens[role],
-        replica=replica,
-        host=cfg["host"],
-        port=cfg["port"],
+        cfg["transport"], cfg["document"], tokens[role], replica=replica, host=host, port=port
     )
 
 
@@ -66,8 +66,15 @@ async def _edit_loop(
 
 
 async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
-    editors = [_client(cfg, "member", f"e{i}", replica=True) for i in range(cfg["editors"])]
-    followers = [_client(cfg, "follower", f"f{i}", replica=False) for i in range(cfg["followers"])]
+    processes = len(cfg.get("endpoints") or [None])
+    editors = [
+        _client(cfg, "member", f"e{i}", replica=True, process=i % processes)
+        for i in range(cfg["editors"])
+    ]
+    followers = [
+        _client(cfg, "follower", f"f{i}", replica=False, process=i % processes)
+        for i in range(cfg["followers"])
+    ]
     await _connect_batches(editors, 10, 30)  # an editor creates the room
     t0 = time.monotonic()
     await _connect_batches(followers, cfg["batch"], 60)
@@ -87,25 +94,42 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
         await asyncio.sleep(0.1)
     await asyncio.sleep(0.3)  # editors' own incoming updates
     phase("drained")
-    late = _client(cfg, "follower", "late", replica=True)
-    await late.connect(30)  # a fresh join: the server's own state
+    # A fresh join on every process: each server's own state.
+    late = [_client(cfg, "follower", f"late{p}", replica=True, process=p) for p in range(processes)]
+    for client in late:
+        await client.connect(30)
     result = analyse(sent, editors, followers, late)
     result["connect_seconds"] = connect_s
-    for c in [*editors, *followers, late]:
+    for c in [*editors, *followers, *late]:
         c.close()
     await asyncio.sleep(0.2)
     return result
 
 
+def _editor_of(marker: bytes) -> int:
+    """``<eNNsSSSSSS>`` -> NN, the index of the editor that made the edit."""
+    return int(marker[2 : marker.index(b"s")])
+
+
 def analyse(
-    sent: dict[bytes, float], editors: list[YClient], followers: list[YClient], late: YClient
+    sent: dict[bytes, float],
+    editors: list[YClient],
+    followers: list[YClient],
+    late: list[YClient],
 ) -> dict[str, Any]:
+    """Latency, losses and convergence; client i of a kind talks to process i % P."""
+    processes = len(late)
     latencies: list[float] = []
+    same: list[float] = []
+    cross: list[float] = []
+    by_pair: dict[str, list[float]] = {}
+    delivered_to: list[int] = [0] * processes
     per_edit_last: dict[bytes, float] = {}
     per_edit_first: dict[bytes, float] = {}
     delivered = duplicates = unknown = 0
-    for f in followers:
+    for index, f in enumerate(followers):
         seen: set[bytes] = set()
+        at = index % processes
         for marker, t in f.marks:
             t_sent = sent.get(marker)
             if t_sent is None:
@@ -116,32 +140,35 @@ def analyse(
                 continue
             seen.add(marker)
             delivered += 1
+            delivered_to[at] += 1
             lat = (t - t_sent) * 1000
             latencies.append(lat)
+            origin = _editor_of(marker) % processes
+            (same if origin == at else cross).append(lat)
+            by_pair.setdefault(f"{origin}->{at}", []).append(lat)
             if lat > per_edit_last.get(marker, -1.0):
                 per_edit_last[marker] = lat
             if lat < per_edit_first.get(marker, 1e12):
                 per_edit_first[marker] = lat
     expected = len(sent) * len(followers)
     # Convergence: followers that received the same bytes hold the same replica;
-    # rebuild one per distinct stream and compare with every editor and a fresh join.
+    # rebuild one per distinct stream and compare with every editor and a fresh
+    # join on every process.
     groups: dict[str, YClient] = {}
-    sizes: dict[str, int] = {}
     for f in followers:
         h = hashlib.blake2b(digest_size=16)
         h.update(f.state or b"")
         for frame in f.frames:
             h.update(len(frame).to_bytes(4, "big"))
             h.update(frame)
-        key = h.hexdigest()
-        groups.setdefault(key, f)
-        sizes[key] = sizes.get(key, 0) + 1
+        groups.setdefault(h.hexdigest(), f)
     texts = {text_of(e.doc) for e in editors if e.doc is not None}
-    server_text = text_of(late.rebuild())
+    server_texts = [text_of(client.rebuild()) for client in late]
     follower_texts = {text_of(f.rebuild()) for f in groups.values()}
-    all_texts = texts | follower_texts | {server_text}
-    markers_in_server = sum(1 for m in sent if m.decode() in server_text)
+    all_texts = texts | follower_texts | set(server_texts)
+    in_state = [sum(1 for m in sent if m.decode() in text) for text in server_texts]
     return {
+        "processes": processes,
         "edits_sent": len(sent),
         "expected_deliveries": expected,
         "delivered": delivered,
@@ -149,13 +176,20 @@ def analyse(
         "duplicates": duplicates,
         "unknown_markers": unknown,
         "latency_ms": summary(latencies),
+        "latency_same_process_ms": summary(same),
+        "latency_cross_process_ms": summary(cross),
+        "latency_by_pair_ms": {k: summary(v) for k, v in sorted(by_pair.items())},
+        "delivered_per_process": delivered_to,
+        "followers_per_process": [len(followers[p::processes]) for p in range(processes)],
+        "editors_per_process": [len(editors[p::processes]) for p in range(processes)],
         "fanout_complete_ms": summary(list(per_edit_last.values())),
         "fanout_first_ms": summary(list(per_edit_first.values())),
         "converged": len(all_texts) == 1,
         "distinct_replicas": len(all_texts),
         "follower_streams": len(groups),
-        "edits_in_server_state": markers_in_server,
-        "text_chars": len(server_text),
+        "edits_in_server_state": min(in_state),
+        "edits_in_server_state_per_process": in_state,
+        "text_chars": len(server_texts[0]),
         "client_errors": sum(len(c.errors) for c in [*editors, *followers]),
     }
 

@@ -1,7 +1,8 @@
 """The server under test: a ``rollingtext serve`` subprocess, and its resource usage.
 
-The server runs in its own process (SQLite in a temporary data dir) so that its
-CPU time and memory can be read with psutil apart from the load generator's.
+The server runs in its own process (SQLite in a temporary data dir, or the
+PostgreSQL database and Redis given in ``env``) so that its CPU time and memory
+can be read with psutil apart from the load generator's.
 """
 
 from __future__ import annotations
@@ -113,9 +114,12 @@ class Usage:
 class BenchServer:
     """A fresh ``rollingtext serve`` on a free port, or an already running one."""
 
-    def __init__(self, url: str | None = None, secret: str | None = None) -> None:
+    def __init__(
+        self, url: str | None = None, secret: str | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.proc: subprocess.Popen[bytes] | None = None
         self.data_dir: Path | None = None
+        self.env = env or {}  # e.g. DATABASE_URL, REDIS_URL, ROLLINGTEXT_REDIS_PREFIX
         if url is None:
             self.host, self.port = "127.0.0.1", free_port()
             self.secret = secret or secrets.token_urlsafe(32)
@@ -146,7 +150,9 @@ class BenchServer:
             "ROLLINGTEXT_DATA_DIR": str(self.data_dir),
             "ROLLINGTEXT_SECRET": self.secret,
         }
-        env.pop("DATABASE_URL", None)  # embedded SQLite in the temporary dir
+        for name in ("DATABASE_URL", "REDIS_URL", "ROLLINGTEXT_REDIS_PREFIX"):
+            env.pop(name, None)  # default: embedded SQLite in the temporary dir, no Redis
+        env.update(self.env)
         log = open(self.data_dir / "server.log", "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
