@@ -21,6 +21,8 @@ from server.views.openapi_schemas import (
     obj,
     ref,
 )
+from server.views.openapi_sessions import LIVE_DESCRIPTION, SESSION_SCHEMAS, session_paths
+from server.views.openapi_sessions import TAGS as SESSION_TAGS
 
 # Any of the three ways to present a token (``server.transports.names.request_token``).
 SIGNED_IN: list[dict[str, list[str]]] = [{"bearer": []}, {"cookie": []}, {"query": []}]
@@ -368,6 +370,9 @@ def _with_operation_ids(paths: dict[str, dict[str, Any]]) -> dict[str, dict[str,
     return paths
 
 
+SESSION_PATHS = session_paths(operation, _path_param, OPTIONAL)
+TAGS = ("groups", "people", "observers", "invitations", "documents", *SESSION_TAGS, "operations")
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -378,13 +383,10 @@ OPENAPI: dict[str, Any] = {
             "`/yjs|<document>`, events sync-step-1, sync-step-2, sync-update, "
             "awareness-update; token in the handshake auth) or y-websocket "
             '(`/ws/<document>?token=`). Errors are `{"error": {"code", "message", '
-            '"details"}}` with codes: ' + ", ".join(ERROR_CODES) + "."
+            '"details"}}` with codes: ' + ", ".join(ERROR_CODES) + "." + LIVE_DESCRIPTION
         ),
     },
-    "tags": [
-        {"name": name}
-        for name in ("groups", "people", "observers", "invitations", "documents", "operations")
-    ],
-    "components": {"securitySchemes": SECURITY_SCHEMES, "schemas": SCHEMAS},
-    "paths": _with_operation_ids({**_other_paths(), **_group_paths()}),
+    "tags": [{"name": name} for name in TAGS],
+    "components": {"securitySchemes": SECURITY_SCHEMES, "schemas": SCHEMAS | SESSION_SCHEMAS},
+    "paths": _with_operation_ids({**_other_paths(), **_group_paths(), **SESSION_PATHS}),
 }
