@@ -18,6 +18,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from crdt import updates
 from server import keys
 from server.auth.tokens import TokenSigner
+from server.comments import views as comment_views
+from server.comments.live import CommentHub
+from server.comments.service import CommentService
 from server.errors import RollingTextError
 from server.groups import views as group_views
 from server.groups.access import AccessPolicy
@@ -98,6 +101,10 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     hub = SessionHub(log, bus)
     app[keys.SESSIONS] = SessionService(sessions, store=store, rooms=rooms, hub=hub, logger=log)
     app[keys.TRANSCRIPTS] = TranscriptService(sessions, hub, log)
+    comment_hub = CommentHub(rooms, log, bus)
+    app[keys.COMMENTS] = CommentService(
+        sessions, rooms=rooms, store=store, hub=comment_hub, logger=log
+    )
 
     async def services(app: web.Application) -> AsyncIterator[None]:
         try:
@@ -119,13 +126,16 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
         await sio.shutdown()
 
     app.cleanup_ctx.append(services)
+    app.cleanup_ctx.append(comment_hub.lifecycle)
     app.on_shutdown.append(disconnect_everyone)
     sio = SocketIOTransport(rooms, access, settings, log, client_manager)
     sio.attach(app)
     sio.extend(SessionFollow(access, app[keys.SESSIONS], app[keys.TRANSCRIPTS]))
+    comment_views.register(sio, app[keys.COMMENTS])
     app.router.add_routes(WebSocketTransport(rooms, access, settings, log).routes())
     app.router.add_routes(health.routes())
     app.router.add_routes(api.routes())
     app.router.add_routes(group_views.routes())
     app.router.add_routes(session_views.routes())
+    app.router.add_routes(comment_views.routes())
     return app

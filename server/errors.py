@@ -92,3 +92,11 @@ class QuotaExceeded(Conflict):
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"
+
+
+class RateLimited(RollingTextError):
+    """Too many requests of one kind from one person in a short time."""
+
+    code = "rate_limited"
+    http_status = 429
+    ws_close_code = 4429

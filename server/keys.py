@@ -6,6 +6,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.auth.tokens import TokenSigner
+from server.comments.service import CommentService
 from server.groups.access import AccessPolicy
 from server.groups.observers import ObserverService
 from server.groups.service import GroupService
@@ -25,3 +26,4 @@ GROUPS = web.AppKey("groups", GroupService)
 OBSERVERS = web.AppKey("observers", ObserverService)
 SESSIONS = web.AppKey("sessions", SessionService)
 TRANSCRIPTS = web.AppKey("transcripts", TranscriptService)
+COMMENTS = web.AppKey("comments", CommentService)

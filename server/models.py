@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.comments import models as comments_models
 from server.groups import models as groups_models
 from server.sessions import models as sessions_models
 from server.storage import models as storage_models
@@ -9,4 +10,11 @@ from server.storage.models import Base
 
 metadata = Base.metadata
 
-__all__ = ["Base", "groups_models", "metadata", "sessions_models", "storage_models"]
+__all__ = [
+    "Base",
+    "comments_models",
+    "groups_models",
+    "metadata",
+    "sessions_models",
+    "storage_models",
+]

@@ -1,0 +1,152 @@
+"""What every comment command shares: access to the document, visibility, anchors, announcing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pycrdt
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from crdt import updates
+from server.auth.permissions import Action, require
+from server.auth.principal import Principal
+from server.comments import anchors
+from server.comments.format import RateLimiter, anchor_of, comment_dict, visibility
+from server.comments.live import Change, CommentHub, Visibility
+from server.comments.models import Comment
+from server.errors import Forbidden, NotFound
+from server.groups.access import sees_private
+from server.groups.models import GroupDocument
+from server.rooms.manager import RoomManager
+from server.storage import DocumentStore
+from server.storage.models import Document
+
+Changes = list[tuple[Comment, Visibility | None, Visibility | None]]
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    id: int
+    name: str
+    group_id: int | None
+
+
+class CommentBase:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        rooms: RoomManager,
+        store: DocumentStore,
+        hub: CommentHub,
+        logger: logging.Logger,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._rooms = rooms
+        self._store = store
+        self.hub = hub
+        self._log = logger
+        self.limiter = limiter or RateLimiter()
+
+    # -- helpers -------------------------------------------------------------------
+
+    async def _document(self, db: AsyncSession, actor: Principal, name: str) -> DocumentRef:
+        """The document if ``actor`` may read it (the rules of ``AccessPolicy.open_document``)."""
+        row = (
+            await db.execute(
+                select(Document.id, GroupDocument.group_id, GroupDocument.public)
+                .outerjoin(GroupDocument, GroupDocument.document_id == Document.id)
+                .where(Document.name == name)
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"no document named {name!r}")
+        doc_id, group_id, public = row
+        if group_id is None:
+            if not actor.is_operator or actor.group_id is not None:
+                raise NotFound(f"no document named {name!r} in your working group")
+        else:
+            require(actor, Action.READ_TEXT, group_id)
+            if not public and not sees_private(actor):
+                raise Forbidden("this document is not public")
+        return DocumentRef(int(doc_id), name, group_id)
+
+    async def _visible(
+        self, db: AsyncSession, actor: Principal, d: DocumentRef, comment_id: int
+    ) -> tuple[Comment, Comment | None]:
+        """(comment, its thread's first comment if a reply); 404 unless ``actor`` sees it."""
+        comment = await db.get(Comment, comment_id)
+        root = None
+        if comment is not None and comment.parent_id is not None:
+            root = await db.get(Comment, comment.parent_id)
+        if (
+            comment is None
+            or comment.document_id != d.id
+            or not visibility(comment, root).seen_by(actor)
+        ):
+            raise NotFound(f"no comment {comment_id} on {d.name!r}")
+        return comment, root
+
+    async def _thread(
+        self, db: AsyncSession, comment: Comment, root: Comment | None, before: Visibility
+    ) -> Changes:
+        """The change of ``comment`` and, for a thread's first comment, of its replies."""
+        changes: Changes = [(comment, before, visibility(comment, root))]
+        if root is None and before != visibility(comment):
+            replies = await db.scalars(
+                select(Comment)
+                .where(Comment.parent_id == comment.id, Comment.deleted_at.is_(None))
+                .order_by(Comment.id)
+            )
+            for reply in replies:
+                own = visibility(reply)
+                changes.append(
+                    (
+                        reply,
+                        Visibility(own.moderation, own.deleted, own.author, before),
+                        visibility(reply, comment),
+                    )
+                )
+        return changes
+
+    async def _ydoc(self, name: str) -> pycrdt.Doc[Any]:
+        """The live room's document when loaded here, else the stored one."""
+        room = self._rooms.loaded(name)
+        if room is not None:
+            return room.doc
+        stored = await self._store.load(name)
+        parts = [] if stored is None else [stored.snapshot or b"", *stored.updates]
+        return updates.doc_from_updates(p for p in parts if p)
+
+    async def _dicts(self, document: str, comments: Sequence[Comment]) -> list[dict[str, Any]]:
+        resolver = None
+        if any(c.anchor_kind in ("paragraph", "range") for c in comments):
+            resolver = anchors.Resolver(await self._ydoc(document))
+        out = []
+        for c in comments:
+            anchor = anchor_of(c)
+            resolved = resolver.resolve(anchor) if resolver and anchor else None
+            if anchor is not None and anchor.kind == "document":
+                resolved = anchors.Resolved("document", True)
+            out.append(comment_dict(c, document, resolved))
+        return out
+
+    async def _announce(
+        self,
+        document: str,
+        changes: Sequence[tuple[Comment, Visibility | None, Visibility | None]],
+    ) -> list[dict[str, Any]]:
+        dicts = await self._dicts(document, [c for c, _, _ in changes])
+        await self.hub.publish(
+            document,
+            [
+                Change(d, before, after)
+                for d, (_, before, after) in zip(dicts, changes, strict=True)
+            ],
+        )
+        return dicts

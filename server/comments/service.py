@@ -1,0 +1,336 @@
+"""Comments: threads anchored in the text, moderation of observers' comments, flags.
+
+Every command checks the actor's role and the document's access rules, runs in
+one transaction with its audit entry, and only then announces the change live
+(``CommentHub``), so nobody hears of something that was not written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+
+from server.auth.permissions import Action, require
+from server.auth.principal import Principal
+from server.auth.tokens import Role
+from server.comments import anchors
+from server.comments.base import Changes, CommentBase
+from server.comments.format import (
+    decision_dict,
+    edit_dict,
+    visibility,
+)
+from server.comments.live import OFFICERS, principal_key
+from server.comments.models import Comment, CommentDecision, CommentEdit
+from server.errors import Forbidden, InvalidTransition, NotFound
+from server.groups import audit
+from server.storage.models import Document, utcnow
+from server.validation import ValidationFailed
+
+MAX_BODY = 5000
+POSTERS = (Role.CHAIR, Role.SECRETARIAT, Role.MEMBER, Role.OBSERVER)
+RESOLVERS = FLAGGERS = (Role.CHAIR, Role.SECRETARIAT, Role.MEMBER)
+
+
+def _role(actor: Principal, roles: Sequence[Role], what: str) -> None:
+    if actor.role not in roles or actor.anonymous:
+        raise Forbidden(f"a {actor.role.value} may not {what}", action=what)
+
+
+class CommentService(CommentBase):
+    # -- reading -------------------------------------------------------------------
+
+    async def list_comments(self, actor: Principal, document: str) -> list[dict[str, Any]]:
+        async with self._sessions() as db:
+            d = await self._document(db, actor, document)
+            rows = (
+                await db.scalars(
+                    select(Comment)
+                    .where(Comment.document_id == d.id, Comment.deleted_at.is_(None))
+                    .order_by(Comment.id)
+                )
+            ).all()
+        by_id = {c.id: c for c in rows}
+        seen = [
+            c
+            for c in rows
+            if visibility(c, by_id.get(c.parent_id) if c.parent_id else None).seen_by(actor)
+            and (c.parent_id is None or c.parent_id in by_id)
+        ]
+        return await self._dicts(document, seen)
+
+    async def get(self, actor: Principal, document: str, comment_id: int) -> dict[str, Any]:
+        async with self._sessions() as db:
+            d = await self._document(db, actor, document)
+            comment, _ = await self._visible(db, actor, d, comment_id)
+            edits = await db.scalars(
+                select(CommentEdit)
+                .where(CommentEdit.comment_id == comment.id)
+                .order_by(CommentEdit.id)
+            )
+            out = (await self._dicts(document, [comment]))[0]
+            out["history"] = [edit_dict(e) for e in edits]
+            if actor.role in OFFICERS:
+                decisions = await db.scalars(
+                    select(CommentDecision)
+                    .where(CommentDecision.comment_id == comment.id)
+                    .order_by(CommentDecision.id)
+                )
+                out["decisions"] = [decision_dict(x) for x in decisions]
+        return out
+
+    async def queue(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
+        """Comments awaiting the group: observers' pending ones and flagged ones."""
+        require(actor, Action.READ_TEXT, group_id)
+        _role(actor, OFFICERS, "moderate comments")
+        async with self._sessions() as db:
+            rows = (
+                await db.execute(
+                    select(Comment, Document.name)
+                    .join(Document, Document.id == Comment.document_id)
+                    .where(
+                        Comment.group_id == group_id,
+                        Comment.deleted_at.is_(None),
+                        Comment.moderation.in_(("pending", "flagged")),
+                    )
+                    .order_by(Comment.id)
+                )
+            ).all()
+        out: list[dict[str, Any]] = []
+        for name in dict.fromkeys(name for _, name in rows):
+            out += await self._dicts(name, [c for c, n in rows if n == name])
+        return sorted(out, key=lambda c: int(c["id"]))
+
+    # -- writing -------------------------------------------------------------------
+
+    async def create(
+        self,
+        actor: Principal,
+        document: str,
+        *,
+        body: str,
+        paragraph_id: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        parent_id: int | None = None,
+    ) -> dict[str, Any]:
+        """A new thread (anchored) or, with ``parent_id``, a reply to one."""
+        _role(actor, POSTERS, "comment")
+        _check_body(body)
+        async with self._sessions() as db:
+            d = await self._document(db, actor, document)
+            anchor: anchors.Anchor | None = None
+            if parent_id is not None:
+                parent, root = await self._visible(db, actor, d, parent_id)
+                parent_id = (root or parent).id
+                if (root or parent).moderation != "visible":
+                    raise InvalidTransition("replies go to threads the group can see")
+            else:
+                try:
+                    anchor = anchors.create(await self._ydoc(document), paragraph_id, start, end)
+                except anchors.AnchorError as exc:
+                    raise ValidationFailed({exc.field: exc.message}) from exc
+        self.limiter.take(principal_key(actor))
+        async with self._sessions.begin() as db:
+            comment = Comment(
+                document_id=d.id,
+                group_id=d.group_id,
+                parent_id=parent_id,
+                author_person_id=actor.person_id,
+                author_key=principal_key(actor),
+                author_name=actor.name,
+                author_role=actor.role.value,
+                body=body,
+                moderation="pending" if actor.role is Role.OBSERVER else "visible",
+                state="open",
+                created_at=utcnow(),
+            )
+            if anchor is not None:
+                comment.anchor_kind = anchor.kind
+                comment.paragraph_id = anchor.paragraph_id
+                comment.start_sticky, comment.end_sticky = anchor.start, anchor.end
+                comment.anchor_chars = anchor.chars_json() if anchor.chars else None
+                comment.quote_exact, comment.quote_prefix = anchor.exact, anchor.prefix
+                comment.quote_suffix = anchor.suffix
+            db.add(comment)
+            await db.flush()
+            root = await db.get(Comment, parent_id) if parent_id else None
+            audit.record(
+                db,
+                actor,
+                "comment.reply" if parent_id else "comment.create",
+                f"comment:{comment.id}",
+                group_id=d.group_id,
+                document=document,
+                moderation=comment.moderation,
+                anchor=comment.anchor_kind,
+            )
+            after = visibility(comment, root)
+        return (await self._announce(document, [(comment, None, after)]))[0]
+
+    async def edit(
+        self, actor: Principal, document: str, comment_id: int, *, body: str
+    ) -> dict[str, Any]:
+        """The author rewords; the old body is kept. An observer's edit goes back to review."""
+        _check_body(body)
+        async with self._sessions.begin() as db:
+            d = await self._document(db, actor, document)
+            comment, root = await self._visible(db, actor, d, comment_id)
+            if comment.author_key != principal_key(actor):
+                raise Forbidden("only its author may edit a comment")
+            if comment.moderation == "rejected":
+                raise InvalidTransition("a rejected comment cannot be edited")
+            before = visibility(comment, root)
+            db.add(
+                CommentEdit(comment_id=comment.id, previous_body=comment.body, edited_at=utcnow())
+            )
+            comment.body, comment.edited_at = body, utcnow()
+            if actor.role is Role.OBSERVER and comment.moderation == "visible":
+                comment.moderation = "pending"
+            audit.record(
+                db, actor, "comment.edit", f"comment:{comment.id}", group_id=d.group_id,
+                document=document, moderation=comment.moderation,
+            )  # fmt: skip
+            changes = await self._thread(db, comment, root, before)
+        return (await self._announce(document, changes))[0]
+
+    async def set_state(
+        self, actor: Principal, document: str, comment_id: int, *, resolved: bool
+    ) -> dict[str, Any]:
+        _role(actor, RESOLVERS, "resolve comments")
+        async with self._sessions.begin() as db:
+            d = await self._document(db, actor, document)
+            comment, root = await self._visible(db, actor, d, comment_id)
+            if root is not None:
+                raise InvalidTransition("resolve the thread, not a reply")
+            if comment.moderation != "visible":
+                raise InvalidTransition(f"a {comment.moderation} comment cannot be resolved")
+            target = "resolved" if resolved else "open"
+            if comment.state == target:
+                raise InvalidTransition(f"the thread is already {target}")
+            comment.state = target
+            comment.resolved_by = actor.actor if resolved else None
+            comment.resolved_at = utcnow() if resolved else None
+            action = "comment.resolve" if resolved else "comment.reopen"
+            audit.record(db, actor, action, f"comment:{comment.id}", group_id=d.group_id)
+            vis = visibility(comment)
+        return (await self._announce(document, [(comment, vis, vis)]))[0]
+
+    async def delete(self, actor: Principal, document: str, comment_id: int) -> dict[str, Any]:
+        """Soft delete by the author or the chair; a thread's replies go with it."""
+        async with self._sessions.begin() as db:
+            d = await self._document(db, actor, document)
+            comment, root = await self._visible(db, actor, d, comment_id)
+            if comment.author_key != principal_key(actor) and actor.role is not Role.CHAIR:
+                raise Forbidden("only its author or the chair may delete a comment")
+            before = visibility(comment, root)
+            comment.deleted_at, comment.deleted_by = utcnow(), actor.actor
+            audit.record(
+                db, actor, "comment.delete", f"comment:{comment.id}", group_id=d.group_id,
+                document=document, author=comment.author_key,
+            )  # fmt: skip
+            changes = await self._thread(db, comment, root, before)
+        await self._announce(document, changes)
+        return {"id": comment_id, "deleted": True}
+
+    async def flag(
+        self, actor: Principal, document: str, comment_id: int, *, reason: str, note: str | None
+    ) -> dict[str, Any]:
+        """A member sends a visible comment back to review: hidden until re-approved."""
+        _role(actor, FLAGGERS, "flag comments")
+        async with self._sessions.begin() as db:
+            d = await self._document(db, actor, document)
+            comment, root = await self._visible(db, actor, d, comment_id)
+            if comment.moderation != "visible":
+                raise InvalidTransition(
+                    f"only visible comments can be flagged ({comment.moderation})"
+                )
+            before = visibility(comment, root)
+            comment.moderation, comment.flag_reason = "flagged", reason
+            db.add(CommentDecision(
+                comment_id=comment.id, decision="flagged", actor=actor.actor, at=utcnow(),
+                reason=reason if not note else f"{reason}: {note}",
+            ))  # fmt: skip
+            audit.record(
+                db, actor, "comment.flag", f"comment:{comment.id}", group_id=d.group_id,
+                document=document, reason=reason, note=note,
+            )  # fmt: skip
+            changes = await self._thread(db, comment, root, before)
+        return (await self._announce(document, changes))[0]
+
+    async def decide(
+        self,
+        actor: Principal,
+        group_id: int,
+        comment_ids: Sequence[int],
+        *,
+        decision: str,
+        meeting: str,
+        reason: str | None,
+        document: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Approve or reject pending/flagged comments, all or none, on a meeting's agreement."""
+        require(actor, Action.READ_TEXT, group_id)
+        _role(actor, OFFICERS, "moderate comments")
+        if decision == "rejected" and not reason:
+            raise ValidationFailed({"reason": "a rejection states its reason"})
+        by_document: dict[str, Changes] = {}
+        async with self._sessions.begin() as db:
+            rows = (
+                await db.execute(
+                    select(Comment, Document.name)
+                    .join(Document, Document.id == Comment.document_id)
+                    .where(Comment.id.in_(comment_ids), Comment.group_id == group_id)
+                    .where(Comment.deleted_at.is_(None))
+                )
+            ).all()
+            found = {c.id: (c, name) for c, name in rows if document in (None, name)}
+            missing = sorted(set(comment_ids) - set(found))
+            if missing:
+                raise NotFound(f"no comment {missing} awaiting this group", ids=missing)
+            for cid in dict.fromkeys(comment_ids):
+                comment, name = found[cid]
+                if comment.moderation not in ("pending", "flagged"):
+                    raise InvalidTransition(
+                        f"comment {cid} is {comment.moderation}, not awaiting a decision", id=cid
+                    )
+                root = await db.get(Comment, comment.parent_id) if comment.parent_id else None
+                before = visibility(comment, root)
+                comment.moderation = "visible" if decision == "approved" else "rejected"
+                comment.decided_by, comment.decided_at = actor.actor, utcnow()
+                comment.decision_meeting, comment.decision_reason = meeting, reason
+                if decision == "approved":
+                    comment.flag_reason = None
+                db.add(CommentDecision(
+                    comment_id=cid, decision=decision, actor=actor.actor, at=comment.decided_at,
+                    meeting_ref=meeting, reason=reason,
+                ))  # fmt: skip
+                audit.record(
+                    db, actor, f"comment.{decision[:-1]}", f"comment:{cid}", group_id=group_id,
+                    document=name, meeting=meeting, reason=reason, author=comment.author_key,
+                )  # fmt: skip
+                by_document.setdefault(name, []).extend(
+                    await self._thread(db, comment, root, before)
+                )
+        out: list[dict[str, Any]] = []
+        for name, changes in by_document.items():
+            announced = await self._announce(name, changes)
+            out += [c for c in announced if c["id"] in found]
+        return sorted(out, key=lambda c: int(c["id"]))
+
+    async def group_of(self, actor: Principal, document: str) -> int:
+        """The working group of a document ``actor`` may read."""
+        async with self._sessions() as db:
+            d = await self._document(db, actor, document)
+        if d.group_id is None:
+            raise NotFound("comments are moderated in working groups; this document has none")
+        return d.group_id
+
+
+def _check_body(body: str) -> None:
+    if not isinstance(body, str) or not body.strip():
+        raise ValidationFailed({"body": "must be a non-empty string"})
+    if len(body) > MAX_BODY:
+        raise ValidationFailed({"body": f"must be at most {MAX_BODY} characters"})
