@@ -132,11 +132,18 @@ def parse(text: str) -> list[Cue]:
 NOTICE = "Rough transcript: not an authoritative record of the proceedings."
 
 
+def _cue_text(text: str) -> str:
+    """A cue's text as caption files allow it: no blank line (it would end the cue)
+    and no '-->' (it would read as a timing line)."""
+    lines = [line for line in text.replace("-->", "->").split("\n") if line.strip()]
+    return "\n".join(lines)
+
+
 def render_webvtt(cues: Iterable[Cue]) -> str:
     out = ["WEBVTT", "", f"NOTE {NOTICE}", ""]
     for cue in cues:
         out.append(f"{format_timestamp(cue.start_ms)} --> {format_timestamp(cue.end_ms)}")
-        text = cue.text.replace("-->", "->")
+        text = _cue_text(cue.text)
         out.append(f"<v {cue.speaker}>{text}" if cue.speaker else text)
         out.append("")
     return "\n".join(out)
@@ -146,7 +153,7 @@ def render_srt(cues: Iterable[Cue]) -> str:
     out = []
     for index, cue in enumerate(cues, start=1):
         start, end = format_timestamp(cue.start_ms, ","), format_timestamp(cue.end_ms, ",")
-        out += [str(index), f"{start} --> {end}", cue.text.replace("-->", "->"), ""]
+        out += [str(index), f"{start} --> {end}", _cue_text(cue.text), ""]
     return "\n".join(out)
 
 

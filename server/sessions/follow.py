@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from crdt.captions import NOTICE
-from server.auth.permissions import Action, require
 from server.auth.principal import Principal
-from server.errors import BadInput, NotFound, Unauthenticated
+from server.errors import BadInput, NotFound
 from server.groups.access import AccessPolicy
 from server.sessions.service import SessionService, session_dict, stream_dict
 from server.sessions.transcript import TranscriptService, parse_segments
@@ -38,13 +37,9 @@ class SessionFollow:
         except ValueError as exc:
             raise NotFound("sessions are followed at /session|<number>") from exc
         session = await self._sessions.load(session_id)
-        principal = await self._access.principal(token)
-        if principal is None:
-            if not await self._access.group_is_public(session.group_id):
-                raise Unauthenticated("this session is not public: sign in to follow it")
-            principal = Principal.anonymous_follower(session.group_id)
-        require(principal, Action.READ_TEXT, session.group_id)
-        return principal, session.document, session_id
+        # Whoever may read the session's draft may follow the session.
+        grant = await self._access.open_document(token, session.document)
+        return grant.principal, session.document, session_id
 
     async def greet(self, peer: SocketIOPeer, session_id: int) -> None:
         hub = self._sessions.hub
@@ -60,7 +55,7 @@ class SessionFollow:
         await SocketIOPeer.send_event(
             [peer], "transcript-history", {"segments": segments, "upto": upto}
         )
-        await hub.release(session_id, peer, upto)
+        await hub.release(session_id, peer, {s["id"] for s in segments})
 
     async def leave(self, peer: SocketIOPeer, session_id: int) -> None:
         await self._sessions.hub.unsubscribe(session_id, peer)

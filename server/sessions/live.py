@@ -48,15 +48,20 @@ class SessionHub:
         if first and self._bus is not None:
             await self._bus.follow(topic(session_id), self._from_bus(session_id))
 
-    async def release(self, session_id: int, peer: SocketIOPeer, history_upto: int) -> None:
-        """Send the held events the history did not cover, then go live."""
+    async def release(self, session_id: int, peer: SocketIOPeer, history: set[int]) -> None:
+        """Send the held events the history did not cover, then go live.
+
+        Skips by id membership, not by "id <= newest in history": on PostgreSQL two
+        appends may commit out of id order, and the later-committed, smaller id
+        must still reach the follower.
+        """
         follower = self._followers.get(session_id, {}).get(peer.id)
         if follower is None or follower.held is None:
             return
         while follower.held:
             held, follower.held = follower.held, []
             for event, data in held:
-                if event == "transcript-segment" and int(data["id"]) <= history_upto:
+                if event == "transcript-segment" and int(data["id"]) in history:
                     continue  # already in the history this follower received
                 await SocketIOPeer.send_event([peer], event, data)
         follower.held = None

@@ -230,6 +230,13 @@ class SessionService:
         require(actor, Action.READ_TEXT, session.group_id)
         return session_dict(session, await self.streams(session_id))
 
+    async def meeting_group_id(self, meeting_id: int) -> int:
+        async with self._sessions() as db:
+            meeting = await db.get(Meeting, meeting_id)
+        if meeting is None:
+            raise NotFound(f"no meeting {meeting_id}")
+        return meeting.group_id
+
     async def list_sessions(self, actor: Principal, meeting_id: int) -> list[dict[str, Any]]:
         async with self._sessions() as db:
             meeting = await db.get(Meeting, meeting_id)

@@ -12,10 +12,24 @@ from crdt.captions import NOTICE
 from server.auth.principal import Principal
 from server.errors import NotFound, Unauthenticated
 from server.keys import ACCESS, ROOMS, SESSIONS, STORE, TRANSCRIPTS
-from server.sessions.models import SESSION_KINDS, STREAM_KINDS, STREAM_LANGUAGES, STREAM_MODES
+from server.sessions.models import (
+    SESSION_KINDS,
+    STREAM_KINDS,
+    STREAM_LANGUAGES,
+    STREAM_MODES,
+    Session,
+)
 from server.sessions.transcript import parse_segments
+from server.transports.names import request_token
 from server.validation import Fields, ValidationFailed
 from server.views.common import body, caller, path_id, signed_in
+
+
+async def _session_reader(request: web.Request, session_id: int) -> tuple[Session, Principal]:
+    """A session and its reader: whoever may read the session's draft document."""
+    session = await request.app[SESSIONS].load(session_id)
+    grant = await request.app[ACCESS].open_document(request_token(request), session.document)
+    return session, grant.principal
 
 
 async def _reader(request: web.Request, group_id: int) -> Principal:
@@ -79,9 +93,8 @@ async def sessions(request: web.Request) -> web.Response:
     mid = path_id(request, "mid")
     service = request.app[SESSIONS]
     if request.method == "GET":
-        return web.json_response(
-            {"sessions": await service.list_sessions(await signed_in(request), mid)}
-        )
+        reader = await _reader(request, await service.meeting_group_id(mid))
+        return web.json_response({"sessions": await service.list_sessions(reader, mid)})
     actor = await signed_in(request)
     f = await body(request)
     kind, title = f.choice("kind", SESSION_KINDS), f.text("title")
@@ -105,10 +118,8 @@ async def sessions(request: web.Request) -> web.Response:
 
 async def session(request: web.Request) -> web.Response:
     sid = path_id(request, "sid")
-    loaded = await request.app[SESSIONS].load(sid)
-    return web.json_response(
-        await request.app[SESSIONS].get(await _reader(request, loaded.group_id), sid)
-    )
+    _, reader = await _session_reader(request, sid)
+    return web.json_response(await request.app[SESSIONS].get(reader, sid))
 
 
 async def status(request: web.Request) -> web.Response:
@@ -125,14 +136,14 @@ async def status(request: web.Request) -> web.Response:
 async def transitions(request: web.Request) -> web.Response:
     sid = path_id(request, "sid")
     service = request.app[SESSIONS]
-    reader = await _reader(request, (await service.load(sid)).group_id)
+    _, reader = await _session_reader(request, sid)
     return web.json_response({"transitions": await service.transitions(reader, sid)})
 
 
 async def versions(request: web.Request) -> web.Response:
     sid = path_id(request, "sid")
     service = request.app[SESSIONS]
-    reader = await _reader(request, (await service.load(sid)).group_id)
+    _, reader = await _session_reader(request, sid)
     return web.json_response({"versions": await service.versions(reader, sid)})
 
 
@@ -166,9 +177,8 @@ async def stream(request: web.Request) -> web.Response:
 
 async def transcript(request: web.Request) -> web.Response:
     sid = path_id(request, "sid")
-    loaded = await request.app[SESSIONS].load(sid)
     if request.method == "GET":
-        await _reader(request, loaded.group_id)
+        await _session_reader(request, sid)
         segments, upto = await request.app[TRANSCRIPTS].history(sid)
         return web.json_response({"notice": NOTICE, "segments": segments, "upto": upto})
     actor = await signed_in(request)
@@ -197,8 +207,7 @@ async def export(request: web.Request) -> web.Response:
     sid, fmt = path_id(request, "sid"), request.match_info["fmt"]
     if fmt not in EXPORTS:
         raise NotFound("export as .vtt, .srt or .txt")
-    loaded = await request.app[SESSIONS].load(sid)
-    await _reader(request, loaded.group_id)
+    await _session_reader(request, sid)
     body = await request.app[TRANSCRIPTS].export(sid, fmt)
     return web.Response(text=body, content_type=EXPORTS[fmt], charset="utf-8")
 
@@ -214,8 +223,7 @@ async def follow(request: web.Request) -> web.Response:
     """Everything about a session in one call; live updates on Socket.IO /session|<id>."""
     sid = path_id(request, "sid")
     service = request.app[SESSIONS]
-    loaded = await service.load(sid)
-    reader = await _reader(request, loaded.group_id)
+    loaded, reader = await _session_reader(request, sid)
     info = await service.get(reader, sid)
     segments, upto = await request.app[TRANSCRIPTS].history(sid)
     room = request.app[ROOMS].loaded(loaded.document)

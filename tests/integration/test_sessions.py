@@ -468,11 +468,6 @@ async def test_export_vtt_srt_txt(api: Api, group: Group) -> None:
     assert anonymous.status == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: crdt/captions.render_webvtt/render_srt write a segment's text verbatim; a "
-    "blank line inside a segment ends the cue, so the export cannot be imported back",
-)
 async def test_export_of_a_segment_with_a_blank_line_round_trips(api: Api, group: Group) -> None:
     source = await live_session(api, group)
     target = await live_session(api, group, number=2)
@@ -777,12 +772,6 @@ async def test_follow_connection_cannot_write_the_draft(
         assert "Injected." not in str(schema.to_plain(member.doc))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: SessionFollow.open (server/sessions/follow.py) and views.follow check only "
-    "the group's public_follow, not whether the session's document is public: an anonymous "
-    "follower reads a plenary held on a non-public document",
-)
 async def test_anonymous_follow_of_a_plenary_on_a_private_document(
     server: RunningServer, api: Api, group: Group
 ) -> None:
@@ -802,12 +791,6 @@ async def test_anonymous_follow_of_a_plenary_on_a_private_document(
     assert not leaked_sio, "/session|<id> synced a non-public draft to an anonymous follower"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: GET /api/meetings/{mid}/sessions uses _actor (sign-in required) where every "
-    "other session read uses _reader: an anonymous follower of a public group can list "
-    "meetings but not their sessions, so cannot find the session to follow",
-)
 async def test_anonymous_follower_can_list_a_public_meetings_sessions(
     api: Api, group: Group
 ) -> None:
