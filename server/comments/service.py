@@ -32,6 +32,7 @@ from server.validation import ValidationFailed
 MAX_BODY = 5000
 POSTERS = (Role.CHAIR, Role.SECRETARIAT, Role.MEMBER, Role.OBSERVER)
 RESOLVERS = FLAGGERS = (Role.CHAIR, Role.SECRETARIAT, Role.MEMBER)
+ACT = {"approved": "approve", "rejected": "reject"}
 
 
 def _role(actor: Principal, roles: Sequence[Role], what: str) -> None:
@@ -308,7 +309,7 @@ class CommentService(CommentBase):
                     meeting_ref=meeting, reason=reason,
                 ))  # fmt: skip
                 audit.record(
-                    db, actor, f"comment.{decision[:-1]}", f"comment:{cid}", group_id=group_id,
+                    db, actor, "comment." + ACT[decision], f"comment:{cid}", group_id=group_id,
                     document=name, meeting=meeting, reason=reason, author=comment.author_key,
                 )  # fmt: skip
                 by_document.setdefault(name, []).extend(
