@@ -12,6 +12,8 @@ import re
 from typing import Any
 
 from server import __version__
+from server.views.openapi_comments import LIVE_DESCRIPTION as COMMENTS_LIVE
+from server.views.openapi_comments import comment_paths, comment_schemas
 from server.views.openapi_schemas import (
     ERROR_CODES,
     SCHEMAS,
@@ -390,3 +392,9 @@ OPENAPI: dict[str, Any] = {
     "components": {"securitySchemes": SECURITY_SCHEMES, "schemas": SCHEMAS | SESSION_SCHEMAS},
     "paths": _with_operation_ids({**_other_paths(), **_group_paths(), **SESSION_PATHS}),
 }
+
+# Comments (``server.comments``), described in ``server.views.openapi_comments``.
+OPENAPI["info"]["description"] += COMMENTS_LIVE
+OPENAPI["tags"].insert(-1, {"name": "comments"})
+OPENAPI["components"]["schemas"] = {**OPENAPI["components"]["schemas"], **comment_schemas()}
+OPENAPI["paths"].update(_with_operation_ids(comment_paths(operation, _path_param, OPTIONAL)))
