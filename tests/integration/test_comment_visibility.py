@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from server.settings import Settings
 from tests.integration.test_comments import MEETING, LiveComments, add_paragraphs, comments_path
 from tests.support.groups import Api, Group, admit_observer, build_group
-from tests.support.servers import RunningServer
+from tests.support.servers import RunningServer, serve_in_process
+from tests.support.services import fresh_postgres_database, require_redis
 
 VIEWERS = (
     "chair",
@@ -40,6 +43,10 @@ async def api(server: RunningServer) -> AsyncIterator[Api]:
 
 @pytest.fixture
 async def group(server: RunningServer, api: Api) -> Group:
+    return await comment_group(server, api)
+
+
+async def comment_group(server: RunningServer, api: Api) -> Group:
     built = await build_group(api, server.token("chair", "op"), seed_text=None)
     _, built.people["observer2"] = await admit_observer(
         api, built.id, built.token("chair"), "Association for Progressive Communications"
@@ -59,6 +66,10 @@ async def act(api: Api, group: Group, role: str, method: str, suffix: str, body:
 
 
 async def test_visibility_matrix_for_every_state(api: Api, group: Group) -> None:
+    await check_visibility_matrix(api, group)
+
+
+async def check_visibility_matrix(api: Api, group: Group) -> None:
     async def new(role: str, text: str) -> dict[str, Any]:
         made: dict[str, Any] = await act(api, group, role, "POST", "", {"body": text})
         return made
@@ -272,3 +283,58 @@ async def test_live_delivery_matches_each_role(
             "comment-updated",  # reopened
             "comment-removed",  # flagged
         ]
+
+
+# -- PostgreSQL, and several processes ------------------------------------------------------
+
+
+def _settings(
+    tmp_path: Path, name: str, database_url: str, redis_url: str | None = None
+) -> Settings:
+    return Settings(
+        data_dir=tmp_path / name,
+        database_url=database_url,
+        redis_url=redis_url,
+        secret="test-secret",
+        room_linger_seconds=0.05,
+        awareness_tick_seconds=0.005,
+    )
+
+
+@pytest.mark.postgres
+async def test_postgres_visibility_matrix(tmp_path: Path) -> None:
+    async with (
+        fresh_postgres_database() as url,
+        serve_in_process(_settings(tmp_path, "pg", url)) as server,
+        Api.open(server.url) as api,
+    ):
+        await check_visibility_matrix(api, await comment_group(server, api))
+
+
+@pytest.mark.postgres
+async def test_events_cross_processes_filtered_by_each_for_its_own_peers(tmp_path: Path) -> None:
+    redis_url = await require_redis()
+    async with (
+        fresh_postgres_database() as url,
+        serve_in_process(_settings(tmp_path, "a", url, redis_url)) as a,
+        serve_in_process(_settings(tmp_path, "b", url, redis_url)) as b,
+        Api.open(a.url) as api,
+    ):
+        group = await comment_group(a, api)
+        async with (
+            LiveComments(b.url, group.document, group.token("follower")) as follower,
+            LiveComments(b.url, group.document, group.token("secretariat")) as secretariat,
+            LiveComments(a.url, group.document, group.token("observer")) as observer,
+        ):
+            made = await observer.call("comment-create", {"body": "From process A."})
+            cid = made["comment"]["id"]
+            assert (await secretariat.wait_for("comment-created", cid))["moderation"] == "pending"
+            await api.ok(
+                "POST",
+                group.path("/comments/decisions"),
+                group.token("chair"),
+                {"ids": [cid], "decision": "approved", "meeting": MEETING},
+            )
+            await follower.wait_for("comment-created", cid)
+            assert follower.about(cid) == ["comment-created"], "never heard of it while pending"
+            assert (await secretariat.wait_for("comment-updated", cid))["moderation"] == "visible"
