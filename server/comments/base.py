@@ -11,10 +11,9 @@ import pycrdt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from crdt import updates
+from crdt import anchors, updates
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
-from server.comments import anchors
 from server.comments.format import RateLimiter, anchor_of, comment_dict, visibility
 from server.comments.live import Change, CommentHub, Visibility
 from server.comments.models import Comment

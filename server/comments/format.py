@@ -6,7 +6,7 @@ import base64
 import time
 from typing import Any
 
-from server.comments.anchors import Anchor, Resolved
+from crdt.anchors import Anchor, Resolved
 from server.comments.live import Visibility
 from server.comments.models import Comment, CommentDecision, CommentEdit
 from server.errors import RateLimited

@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from crdt import anchors
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.auth.tokens import Role
-from server.comments import anchors
 from server.comments.base import Changes, CommentBase
 from server.comments.format import (
     decision_dict,

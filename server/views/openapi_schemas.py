@@ -11,27 +11,25 @@ from typing import Any
 
 from crdt.schema import DOCUMENT_KINDS, PARAGRAPH_KINDS, SECTIONS, SEQUENCES
 from server.auth.tokens import Role
+from server.errors import RollingTextError
 from server.groups.observers import TRANSITIONS
 from server.groups.presets import ECOSOC_STATUSES, WGEC_STAKEHOLDER_GROUPS
 from server.transports.names import SESSION_COOKIE
 
 Schema = dict[str, Any]
 
-ERROR_CODES = (
-    "bad_input",
-    "malformed_update",
-    "frame_too_large",
-    "unauthenticated",
-    "token_expired",
-    "forbidden",
-    "read_only",
-    "not_found",
-    "conflict",
-    "seat_quota_full",
-    "invalid_transition",
-    "validation_failed",
-    "unavailable",
-)
+
+def _error_codes() -> tuple[str, ...]:
+    """Every code of the error hierarchy: the document cannot fall behind the code."""
+    seen, todo = set(), [RollingTextError]
+    while todo:
+        cls = todo.pop()
+        seen.add(cls.code)
+        todo.extend(cls.__subclasses__())
+    return tuple(sorted(seen - {"error"}))
+
+
+ERROR_CODES = _error_codes()
 DECISIONS = ("approved", "rejected", "revoked")
 SLUG_PATTERN = "^[a-z0-9][a-z0-9-]{1,62}$"
 DOCUMENT_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"

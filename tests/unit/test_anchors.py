@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crdt import schema, updates
-from server.comments import anchors
-from server.comments.anchors import Anchor, AnchorError
+from crdt import anchors
+from crdt.anchors import Anchor, AnchorError
 
 BEFORE = "the working group recommends that stakeholders "
 WORDS = "SHOULD-COOPERATE"  # only these characters are upper case or "-"

@@ -15,6 +15,9 @@ from server.views.openapi import OPENAPI
 
 # Live-text transports, described in info.description rather than as HTTP operations.
 NOT_HTTP_API = ("/socket.io", "/ws/")
+# The web app's page and its static files are not an API.
+WEB_APP = ("/", "/sw.js")
+WEB_APP_PREFIXES = ("/assets/",)
 
 
 def served_operations(tmp_path: Path) -> set[tuple[str, str]]:
@@ -22,7 +25,9 @@ def served_operations(tmp_path: Path) -> set[tuple[str, str]]:
     operations = set()
     for route in app.router.routes():
         path = route.resource.canonical if route.resource is not None else ""
-        if path.startswith(NOT_HTTP_API) or route.method == "HEAD":
+        if path.startswith(NOT_HTTP_API + WEB_APP_PREFIXES) or path in WEB_APP:
+            continue
+        if route.method == "HEAD":
             continue  # aiohttp adds HEAD to every GET
         operations.add((route.method.lower(), path))
     return operations
