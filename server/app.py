@@ -38,6 +38,7 @@ from server.storage import DocumentStore, create_engine, upgrade
 from server.transports.socketio import SocketIOTransport
 from server.transports.websocket import WebSocketTransport
 from server.views import api, health
+from server.views import web as web_app
 
 
 @web.middleware
@@ -138,4 +139,5 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app.router.add_routes(group_views.routes())
     app.router.add_routes(session_views.routes())
     app.router.add_routes(comment_views.routes())
+    app.router.add_routes(web_app.routes())
     return app

@@ -1,0 +1,48 @@
+// The document page: live connection, presence, connection state, the editable text.
+import { type Me, EDIT_ROLES } from "./api";
+import { connect } from "./connection";
+import { h } from "./dom";
+import { documentView } from "./docview";
+import { t } from "./i18n";
+import { link } from "./nav";
+import { colorFor, connectionLine, presenceList } from "./presence";
+import { meta } from "./schema";
+
+declare global {
+  interface Window {
+    rt?: Record<string, unknown>;
+  }
+}
+
+export function documentPage(me: Me, name: string): HTMLElement {
+  const readOnly = !EDIT_ROLES.has(me.role ?? "");
+  const conn = connect(name, readOnly);
+  const awareness = conn.provider.awareness;
+  const userName = me.name ?? "Anonymous";
+  awareness.setLocalStateField("user", {
+    name: userName,
+    color: colorFor(userName),
+    colorLight: colorFor(userName) + "33",
+    delegation: "",
+  });
+  const title = h("h1", { class: "rt-title" }, name);
+  const updateTitle = (): void => {
+    const v = meta(conn.doc).get("title");
+    title.textContent = typeof v === "string" && v ? v : name;
+    document.title = title.textContent + " — rollingtext";
+  };
+  meta(conn.doc).observe(updateTitle);
+  updateTitle();
+  const view = documentView(conn.doc, awareness, readOnly);
+  const back = me.group_id ? link({ group: String(me.group_id) }, t("back")) : null;
+  // Test and debugging hook: the live Y.Doc and the connection.
+  window.rt = { doc: conn.doc, conn };
+  return h(
+    "div",
+    { class: "rt-docpage", "data-readonly": String(readOnly) },
+    h("div", { class: "rt-docbar" }, back, connectionLine(conn)),
+    title,
+    readOnly ? h("p", { class: "rt-note" }, t("readOnly")) : h("p", { class: "rt-hint" }, t("bracketsHint")),
+    h("div", { class: "rt-docgrid" }, view.el, presenceList(awareness)),
+  );
+}

@@ -1,0 +1,62 @@
+// Presence (who is here, from awareness) and the connection state line.
+import type { Awareness } from "y-protocols/awareness";
+import type { Connection } from "./connection";
+import { h, clear } from "./dom";
+import { t } from "./i18n";
+
+const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"];
+
+export function colorFor(seed: string): string {
+  let n = 0;
+  for (const ch of seed) n = (n * 31 + ch.charCodeAt(0)) >>> 0;
+  return COLORS[n % COLORS.length]!;
+}
+
+interface UserState {
+  name?: string;
+  color?: string;
+  delegation?: string;
+}
+
+export function presenceList(awareness: Awareness): HTMLElement {
+  const list = h("ul", { class: "rt-presence-list" });
+  const box = h("aside", { class: "rt-presence", "aria-labelledby": "presence-h" }, h("h2", { id: "presence-h" }, t("presence")), list);
+  const render = (): void => {
+    clear(list);
+    const states = Array.from(awareness.getStates().entries()).sort(([a], [b]) => a - b);
+    for (const [clientId, state] of states) {
+      const user = (state as { user?: UserState }).user;
+      if (!user?.name) continue;
+      const me = clientId === awareness.clientID;
+      const label = user.name + (user.delegation ? ` (${user.delegation})` : "") + (me ? ` — ${t("you")}` : "");
+      list.appendChild(
+        h("li", { class: "rt-person" }, h("span", { class: "rt-dot", style: `background:${user.color ?? "#888"}`, "aria-hidden": "true" }), label),
+      );
+    }
+  };
+  awareness.on("change", render);
+  render();
+  return box;
+}
+
+export function connectionLine(conn: Connection): HTMLElement {
+  const el = h("p", { class: "rt-conn", role: "status", "aria-live": "polite" });
+  const render = (): void => {
+    const state = conn.state();
+    const n = conn.unsent();
+    el.dataset["state"] = state;
+    el.textContent =
+      state === "connected"
+        ? t("connected")
+        : state === "connecting"
+          ? t("connecting")
+          : state === "reconnecting"
+            ? t("reconnecting", { n })
+            : n > 0
+              ? t("offline", { n })
+              : t("offlineNone");
+  };
+  conn.onChange(render);
+  render();
+  return el;
+}

@@ -1,0 +1,77 @@
+// The rolling text's shape, mirroring crdt/schema.py (DESIGN.md section 3).
+import * as Y from "yjs";
+
+export const SECTIONS = ["intro", "method", "A", "B", "C", "D", "E", "conclusion"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export function meta(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap("meta");
+}
+
+export function paragraphs(doc: Y.Doc): Y.Array<Y.Map<unknown>> {
+  return doc.getArray<Y.Map<unknown>>("paragraphs");
+}
+
+export function field(para: Y.Map<unknown>, name: string): string {
+  const v = para.get(name);
+  return typeof v === "string" ? v : "";
+}
+
+export function textOf(para: Y.Map<unknown>): Y.Text | null {
+  const v = para.get("text");
+  return v instanceof Y.Text ? v : null;
+}
+
+function newId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(6));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Insert a paragraph after the last one of its section (in section order). */
+export function addParagraph(doc: Y.Doc, section: Section, label: string, text = ""): string {
+  const arr = paragraphs(doc);
+  const order = SECTIONS.indexOf(section);
+  let index = arr.length;
+  for (let i = 0; i < arr.length; i++) {
+    const s = SECTIONS.indexOf(field(arr.get(i), "section") as Section);
+    if (s > order) {
+      index = i;
+      break;
+    }
+  }
+  const id = newId();
+  doc.transact(() => {
+    const para = new Y.Map<unknown>();
+    para.set("id", id);
+    para.set("label", label.slice(0, 32) || "new");
+    para.set("section", section);
+    para.set("kind", "text");
+    para.set("sequence", "");
+    para.set("proposer", "");
+    para.set("text", new Y.Text(text));
+    arr.insert(index, [para]);
+  });
+  return id;
+}
+
+export function deleteParagraph(doc: Y.Doc, id: string): void {
+  const arr = paragraphs(doc);
+  for (let i = 0; i < arr.length; i++) {
+    if (field(arr.get(i), "id") === id) {
+      arr.delete(i, 1);
+      return;
+    }
+  }
+}
+
+/** A label for the next paragraph of a section: OP<n> after the section's last number. */
+export function nextLabel(doc: Y.Doc, section: Section): string {
+  let n = 0;
+  for (const p of paragraphs(doc)) {
+    if (field(p, "section") !== section) continue;
+    const m = /(\d+)\D*$/.exec(field(p, "label"));
+    if (m) n = Math.max(n, Number(m[1]));
+  }
+  const prefix = section === "intro" || section === "method" ? "PP" : section === "conclusion" ? "C" : section + ".";
+  return prefix + (n + 1);
+}
