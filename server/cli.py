@@ -28,6 +28,7 @@ from server.errors import RollingTextError
 from server.groups import demo
 from server.groups.operator import Operator, open_operator, validated
 from server.groups.presets import ECOSOC_STATUSES, WGEC_STAKEHOLDER_GROUPS
+from server.sessions import commands as session_commands
 from server.settings import Settings
 from server.transports.names import check_document_name
 
@@ -644,6 +645,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes sharing the port (SO_REUSEPORT); > 1 needs REDIS_URL",
     )
     serve.set_defaults(func=_serve)
+    session_commands.register(sub)
     captions = sub.add_parser(
         "captions", help="stream a WebVTT/SRT file or standard input into a live session"
     )

@@ -75,6 +75,8 @@ async def meetings(request: web.Request) -> web.Response:
     number, title = f.integer("number", maximum=1000), f.text("title")
     venue = f.text("venue", required=False, default="")
     starts_on, ends_on = _date(f, "starts_on"), _date(f, "ends_on")
+    if starts_on and ends_on and ends_on < starts_on:
+        f.error("ends_on", "a meeting cannot end before it starts")
     f.check()
     assert number and title and starts_on and ends_on
     created = await service.create_meeting(
