@@ -3,8 +3,19 @@
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = "rollingtext-shell-v1";
 
-sw.addEventListener("install", () => {
-  void sw.skipWaiting();
+// Precache the shell at install: the page and the (hashed) asset URLs it names.
+async function precache(): Promise<void> {
+  const cache = await caches.open(CACHE);
+  const page = await fetch("/", { cache: "no-cache" });
+  if (!page.ok) return;
+  const html = await page.clone().text();
+  await cache.put("/", page);
+  const assets = Array.from(html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g), (m) => m[1]!);
+  await cache.addAll(assets);
+}
+
+sw.addEventListener("install", (ev) => {
+  ev.waitUntil(precache().catch(() => undefined).then(() => sw.skipWaiting()));
 });
 sw.addEventListener("activate", (ev) => {
   ev.waitUntil(sw.clients.claim());

@@ -1,0 +1,110 @@
+"""Helpers of the browser tests: seed a rolling text, sign a browser in, read the server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from client import DocumentClient
+from crdt import schema
+from crdt.schema import ParagraphSpec
+from tests.support.groups import Api, Group
+
+SEED = (
+    ParagraphSpec("PP1", "intro", text="The Working Group was established by the Chair."),
+    ParagraphSpec("PP2", "method", text="The Group met four times in Geneva."),
+    ParagraphSpec(
+        "OP1",
+        "A",
+        "recommendation",
+        "Enhanced cooperation should [enable governments] to act.",
+        "what",
+        "Brazil",
+        id="op1",
+    ),
+    ParagraphSpec("OP2", "B", "recommendation", "Capacity building matters.", id="op2"),
+    ParagraphSpec("C1", "conclusion", text="The Group concludes its work."),
+)
+
+
+async def seed_document(
+    url: str, document: str, token: str, specs: tuple[ParagraphSpec, ...] = SEED
+) -> None:
+    async with DocumentClient(url, document, token, reconnection=False) as client:
+        schema.init_document(client.doc, title="Rolling text of the e2e group")
+        for spec in specs:
+            schema.add_paragraph(client.doc, spec)
+        await client.flush()
+        assert not client.errors, client.errors
+
+
+async def server_paragraph(api: Api, group: Group, document: str, pid: str) -> str:
+    content = await api.ok("GET", f"/api/documents/{document}", group.token("chair"))
+    for para in content["paragraphs"]:
+        if para["id"] == pid:
+            text: str = para["text"]
+            return text
+    raise AssertionError(f"no paragraph {pid} on the server")
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await check():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+
+
+async def signed_in_page(browser: Any, api: Api, group: Group, role: str) -> tuple[Any, Any]:
+    """A new browser context signed in as ``role`` by opening a real invitation link."""
+    person = group.people[role]
+    invitation = await api.ok(
+        "POST", group.path("/invitations"), group.token("chair"), {"person_id": person.id}
+    )
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    await page.goto(invitation["url"])  # sets rt_session, redirects to /?group=<gid>
+    await page.wait_for_selector("h1")
+    page.errors = errors
+    return context, page
+
+
+async def open_document(page: Any, base_url: str, document: str, query: str = "") -> None:
+    await page.goto(f"{base_url}/?doc={document}{query}")
+    await page.wait_for_selector(".rt-paragraph .cm-content")
+    await page.wait_for_selector(".rt-conn[data-state=connected]")
+
+
+def editor(page: Any, pid: str) -> Any:
+    return page.locator(f'.rt-paragraph[data-id="{pid}"] .cm-content')
+
+
+async def page_text(page: Any, pid: str) -> str:
+    """What the paragraph's editor shows (remote cursor name tags left out)."""
+    text: str = await page.evaluate(
+        """pid => {
+            const el = document.querySelector(`.rt-paragraph[data-id="${pid}"] .cm-content`);
+            if (!el) return null;
+            const copy = el.cloneNode(true);
+            copy.querySelectorAll('.cm-ySelectionInfo, .cm-ySelectionCaret').forEach(n => n.remove());
+            return Array.from(copy.querySelectorAll('.cm-line'), l => l.textContent).join('\\n');
+        }""",
+        pid,
+    )
+    return text
+
+
+async def ydoc_text(page: Any, pid: str) -> str:
+    """The paragraph's Y.Text in the page's own Y.Doc."""
+    text: str = await page.evaluate(
+        """pid => {
+            const p = window.rt.doc.getArray('paragraphs').toArray().find(m => m.get('id') === pid);
+            return p ? p.get('text').toString() : null;
+        }""",
+        pid,
+    )
+    return text
