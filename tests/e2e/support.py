@@ -90,7 +90,8 @@ async def page_text(page: Any, pid: str) -> str:
             const el = document.querySelector(`.rt-paragraph[data-id="${pid}"] .cm-content`);
             if (!el) return null;
             const copy = el.cloneNode(true);
-            copy.querySelectorAll('.cm-ySelectionInfo, .cm-ySelectionCaret').forEach(n => n.remove());
+            copy.querySelectorAll('.cm-ySelectionInfo, .cm-ySelectionCaret')
+                .forEach(n => n.remove());
             return Array.from(copy.querySelectorAll('.cm-line'), l => l.textContent).join('\\n');
         }""",
         pid,

@@ -169,9 +169,7 @@ async def test_offline_edit_survives_reload_and_syncs_on_reconnect(
 
     await member.reload()
     await member.wait_for_selector('.rt-paragraph[data-id="op2"] .cm-content')
-    await eventually(
-        lambda: _text_is(member, "op2", "Capacity building matters. Typed offline.")
-    )
+    await eventually(lambda: _text_is(member, "op2", "Capacity building matters. Typed offline."))
     await member.wait_for_selector(".rt-conn[data-state=offline]")
     await member.screenshot(path=str(artifacts / "document-offline.png"))
 
