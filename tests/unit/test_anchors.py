@@ -17,8 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crdt import schema, updates
-from crdt import anchors
+from crdt import anchors, schema, updates
 from crdt.anchors import Anchor, AnchorError
 
 BEFORE = "the working group recommends that stakeholders "
