@@ -114,6 +114,7 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
                 if bus is not None:
                     await stack.enter_async_context(bus)
                 await stack.enter_async_context(rooms)
+                await stack.enter_async_context(hub)
                 yield
                 log.info("shutting down: storing every room")
         finally:

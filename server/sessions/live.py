@@ -9,6 +9,7 @@ event once for all of them.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -36,6 +37,8 @@ class SessionHub:
         self._log = logger
         self._bus = bus
         self._followers: dict[int, dict[str, _Follower]] = {}
+        self._pending: asyncio.Queue[tuple[int, str, dict[str, Any]]] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
 
     def follower_count(self, session_id: int) -> int:
         return len(self._followers.get(session_id, {}))
@@ -75,17 +78,46 @@ class SessionHub:
             if self._bus is not None:
                 await self._bus.unfollow(topic(session_id))
 
+    async def __aenter__(self) -> SessionHub:
+        self._worker = asyncio.create_task(self._deliver_in_order(), name="session-hub")
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            await asyncio.gather(self._worker, return_exceptions=True)
+            self._worker = None
+
     async def publish(self, session_id: int, event: str, data: dict[str, Any]) -> None:
-        """Deliver to this process's followers and, over the bus, to everyone else's."""
+        """Deliver to this process's followers and, over the bus, to everyone else's.
+
+        Returns once the event is queued: a captioner's ack (sent after the commit)
+        does not wait for the fan-out to a thousand followers. Events are delivered
+        in the order they were published.
+        """
         if self._bus is not None:
             payload = json.dumps({"event": event, "data": data}, default=str).encode()
             self._bus.publish_event(topic(session_id), payload)
-        await self._deliver(session_id, event, data)
+        await self._enqueue(session_id, event, data)
+
+    async def _enqueue(self, session_id: int, event: str, data: dict[str, Any]) -> None:
+        if self._worker is None:  # not started as a service: deliver inline
+            await self._deliver(session_id, event, data)
+        else:
+            self._pending.put_nowait((session_id, event, data))
+
+    async def _deliver_in_order(self) -> None:
+        while True:
+            session_id, event, data = await self._pending.get()
+            try:
+                await self._deliver(session_id, event, data)
+            except Exception:
+                self._log.exception("delivering %s to session %s failed", event, session_id)
 
     def _from_bus(self, session_id: int) -> Callable[[bytes], None]:
         def handle(payload: bytes) -> None:
             message = json.loads(payload)
-            spawn(self._deliver(session_id, message["event"], message["data"]))
+            spawn(self._enqueue(session_id, message["event"], message["data"]))
 
         return handle
 
