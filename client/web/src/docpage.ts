@@ -1,9 +1,12 @@
 // The document page: live connection, presence, connection state, the editable text.
 import { type Me, EDIT_ROLES } from "./api";
+import { CommentStore } from "./commentstore";
+import { POSTERS, commentsUi } from "./comments";
 import { connect } from "./connection";
 import { h } from "./dom";
 import { documentView } from "./docview";
 import { t } from "./i18n";
+import { moderationPanel } from "./moderation";
 import { link } from "./nav";
 import { colorFor, connectionLine, presenceList } from "./presence";
 import { meta } from "./schema";
@@ -33,16 +36,25 @@ export function documentPage(me: Me, name: string): HTMLElement {
   };
   meta(conn.doc).observe(updateTitle);
   updateTitle();
-  const view = documentView(conn.doc, awareness, readOnly);
+  const store = new CommentStore(conn.provider.socket);
+  const comments = commentsUi(me, conn.doc, store);
+  const view = documentView(conn.doc, awareness, readOnly, comments.decorate);
+  const officer = me.signed_in === true && (me.role === "chair" || me.role === "secretariat");
   const back = me.group_id ? link({ group: String(me.group_id) }, t("back")) : null;
   // Test and debugging hook: the live Y.Doc and the connection.
-  window.rt = { doc: conn.doc, conn };
+  window.rt = { doc: conn.doc, conn, comments: store };
   return h(
     "div",
     { class: "rt-docpage", "data-readonly": String(readOnly) },
     h("div", { class: "rt-docbar" }, back, connectionLine(conn)),
     title,
     readOnly ? h("p", { class: "rt-note" }, t("readOnly")) : h("p", { class: "rt-hint" }, t("bracketsHint")),
-    h("div", { class: "rt-docgrid" }, view.el, presenceList(awareness)),
+    readOnly && me.signed_in && POSTERS.has(me.role ?? "") ? h("p", { class: "rt-hint" }, t("observerCommentHint")) : null,
+    h(
+      "div",
+      { class: "rt-docgrid" },
+      view.el,
+      h("div", { class: "rt-side" }, officer ? moderationPanel(store, me.group_id) : null, presenceList(awareness), comments.sidebar),
+    ),
   );
 }

@@ -19,7 +19,10 @@ export interface DocView {
   destroy(): void;
 }
 
-export function documentView(doc: Y.Doc, awareness: Awareness, readOnly: boolean): DocView {
+/** Adds controls to a mounted paragraph (the comments' buttons); `label` reads the current label. */
+export type Decorate = (pid: string, li: HTMLElement, label: () => string) => void;
+
+export function documentView(doc: Y.Doc, awareness: Awareness, readOnly: boolean, decorate?: Decorate): DocView {
   const root = h("div", { class: "rt-doc" });
   const sectionBodies = new Map<Section, HTMLElement>();
   for (const section of SECTIONS) {
@@ -70,6 +73,7 @@ export function documentView(doc: Y.Doc, awareness: Awareness, readOnly: boolean
       del.addEventListener("click", () => deleteParagraph(doc, id));
       li.appendChild(del);
     }
+    decorate?.(id, li, () => field(para, "label"));
     const text = textOf(para);
     const editor = text ? paragraphEditor(editorHost, text, awareness, readOnly, t("paragraphText", { label })) : null;
     const onMeta = (ev: Y.YMapEvent<unknown>): void => {
