@@ -85,6 +85,15 @@ class DocumentBus(abc.ABC):
     def channel(self, document: str) -> str:
         return f"{self._prefix}doc:{document}"
 
+    def subscribed(self, channel: str) -> None:
+        """The backend confirms a subscription: from now on nothing published is
+        missed, so ask the others for whatever was published before it."""
+        prefix = self.channel("")
+        if channel.startswith(prefix):
+            room = self._rooms.get(channel[len(prefix) :])
+            if room is not None:
+                self._request_sync(room, Kind.SYNC_REQUEST_BOTH)
+
     # -- rooms -------------------------------------------------------------------------
 
     async def attach(self, room: Room) -> None:

@@ -20,7 +20,7 @@ class RedisDocumentBus(DocumentBus):
         self._redis = redis.Redis.from_url(
             url, socket_connect_timeout=2, socket_timeout=None, health_check_interval=5
         )
-        self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        self._pubsub = self._redis.pubsub()
         self._channels: set[str] = set()
 
     @property
@@ -44,8 +44,12 @@ class RedisDocumentBus(DocumentBus):
             # placeholder channel so the loop notices a lost connection.
             await self._pubsub.subscribe(f"{self._prefix}heartbeat")
         async for message in self._pubsub.listen():
-            if message.get("type") == "message" and isinstance(message.get("data"), bytes):
+            kind = message.get("type")
+            if kind == "message" and isinstance(message.get("data"), bytes):
                 yield message["data"]
+            elif kind == "subscribe":
+                channel = message.get("channel")
+                self.subscribed(channel.decode() if isinstance(channel, bytes) else str(channel))
 
     async def __aexit__(self, *exc: object) -> None:
         await super().__aexit__(None, None, None)
