@@ -329,6 +329,17 @@ class GroupService:
         )
         return person_dict(person)
 
+    async def affiliation(self, person_id: int) -> str | None:
+        """The delegation (or, for an observer, the organization) a person speaks for."""
+        async with self._sessions() as session:
+            person = await session.get(Person, person_id)
+            if person is None:
+                return None
+            if person.delegation_id is not None:
+                delegation = await session.get(Delegation, person.delegation_id)
+                return delegation.name if delegation else None
+            return person.organization
+
     async def list_people(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
         require(actor, Action.VIEW_PEOPLE, group_id)
         async with self._sessions() as session:

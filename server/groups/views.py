@@ -38,6 +38,10 @@ async def me(request: web.Request) -> web.Response:
             "role": principal.role.value,
             "group_id": principal.group_id,
             "person_id": principal.person_id,
+            # Shown beside the name in presence lists ("Delegate of Brazil, Brazil").
+            "delegation": await request.app[GROUPS].affiliation(principal.person_id)
+            if principal.person_id is not None
+            else None,
         }
     )
 

@@ -146,6 +146,7 @@ def _access_model() -> dict[str, Schema]:
             role=ref("Role"),
             group_id=nullable("integer"),
             person_id=nullable("integer"),
+            delegation=nullable("string"),
         ),
         "StakeholderSeats": seats,
         "Group": obj(
