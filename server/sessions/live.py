@@ -91,9 +91,9 @@ class SessionHub:
     async def publish(self, session_id: int, event: str, data: dict[str, Any]) -> None:
         """Deliver to this process's followers and, over the bus, to everyone else's.
 
-        Returns once the event is queued: a captioner's ack (sent after the commit)
-        does not wait for the fan-out to a thousand followers. Events are delivered
-        in the order they were published.
+        Returns once the event is queued (the caller's transaction is already
+        committed); one worker delivers events in the order they were published,
+        whether they come from this process or over the bus.
         """
         if self._bus is not None:
             payload = json.dumps({"event": event, "data": data}, default=str).encode()
