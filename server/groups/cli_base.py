@@ -1,0 +1,110 @@
+"""What every administration command shares: results, errors, tables, the parser."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from server.auth.tokens import Role
+from server.errors import RollingTextError
+from server.groups.operator import Operator, open_operator
+from server.settings import Settings
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8080"
+ROLES = [r.value for r in Role]
+# Service field names that a CLI flag spells differently.
+FLAGS = {"stakeholder_group": "--stakeholder", "delegation_id": "--delegation"}
+
+
+@dataclass(frozen=True)
+class Result:
+    data: Any  # printed as JSON with --json
+    text: str  # printed otherwise
+
+
+Handler = Callable[[Operator, argparse.Namespace], Awaitable[Result]]
+
+
+# -- running administration commands -------------------------------------------------
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def print_error(exc: RollingTextError) -> None:
+    print(f"error: {exc.code}: {exc.message}", file=sys.stderr)
+    details = dict(exc.details)
+    fields = details.pop("fields", None)
+    if isinstance(fields, dict):
+        for name, problem in fields.items():
+            flag = FLAGS.get(name, "--" + name.replace("_", "-"))
+            print(f"  {name} ({flag}): {problem}", file=sys.stderr)
+    for key, value in details.items():
+        print(f"  {key}: {value}", file=sys.stderr)
+
+
+def run_handler(handler: Handler, args: argparse.Namespace) -> int:
+    settings = Settings.from_env(database_url=getattr(args, "database_url", None))
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    async def go() -> Result:
+        async with open_operator(settings) as op:
+            return await handler(op, args)
+
+    try:
+        result = asyncio.run(go())
+    except RollingTextError as exc:
+        print_error(exc)
+        return 2
+    except SQLAlchemyError as exc:
+        print(f"error: unavailable: the database failed: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print_json(result.data)
+    elif result.text:
+        print(result.text)
+    return 0
+
+
+def table(rows: Sequence[Sequence[Any]]) -> str:
+    cells = [["" if c is None else str(c) for c in row] for row in rows]
+    if not cells:
+        return "  (none)"
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    return "\n".join(
+        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    )
+
+
+def seats(group: dict[str, Any]) -> str:
+    return table(
+        [
+            (s["key"], s["name"], f"{s['taken']}/{s['seats']} seats")
+            for s in group["stakeholder_groups"]
+        ]
+    )
+
+
+def common_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    common.add_argument("--database-url", help="SQLAlchemy URL (env DATABASE_URL; SQLite file)")
+    return common
+
+
+def command(
+    sub: Any, name: str, handler: Handler, help_text: str, *parents: argparse.ArgumentParser
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, parents=list(parents))
+    parser.set_defaults(func=lambda args: run_handler(handler, args), parser=parser)
+    return parser
