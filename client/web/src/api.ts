@@ -39,6 +39,8 @@ export interface Me {
   role?: string;
   group_id?: number | null;
   person_id?: number | null;
+  /** The delegation (or observer's organization) the person speaks for. */
+  delegation?: string | null;
 }
 
 export interface Group {

@@ -8,7 +8,7 @@ import { documentView } from "./docview";
 import { t } from "./i18n";
 import { moderationPanel } from "./moderation";
 import { link } from "./nav";
-import { colorFor, connectionLine, presenceList } from "./presence";
+import { connectionLine, localUser, presenceList } from "./presence";
 import { meta } from "./schema";
 
 declare global {
@@ -21,13 +21,7 @@ export function documentPage(me: Me, name: string): HTMLElement {
   const readOnly = !EDIT_ROLES.has(me.role ?? "");
   const conn = connect(name, readOnly);
   const awareness = conn.provider.awareness;
-  const userName = me.name ?? "Anonymous";
-  awareness.setLocalStateField("user", {
-    name: userName,
-    color: colorFor(userName),
-    colorLight: colorFor(userName) + "33",
-    delegation: "",
-  });
+  awareness.setLocalStateField("user", localUser(me.name ?? "Anonymous", me.delegation));
   const title = h("h1", { class: "rt-title" }, name);
   const updateTitle = (): void => {
     const v = meta(conn.doc).get("title");

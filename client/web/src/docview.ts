@@ -4,13 +4,28 @@ import type { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { h, clear } from "./dom";
 import { t, tDyn } from "./i18n";
-import { SECTIONS, type Section, addParagraph, deleteParagraph, field, nextLabel, paragraphs, textOf } from "./schema";
+import {
+  SECTIONS,
+  type Section,
+  addParagraph,
+  deleteParagraph,
+  field,
+  moveParagraph,
+  nextLabel,
+  paragraphs,
+  textOf,
+} from "./schema";
 import { paragraphEditor } from "./editor";
 
 interface Mounted {
   el: HTMLElement;
+  /** The paragraph's current Y.Map: a move replaces it (same id, new Y.Text). */
+  para: Y.Map<unknown>;
   editor: EditorView | null;
+  editorHost: HTMLElement;
   labelEl: HTMLElement;
+  moveUp: HTMLButtonElement | null;
+  moveDown: HTMLButtonElement | null;
   unobserve: () => void;
 }
 
@@ -24,6 +39,12 @@ export type Decorate = (pid: string, li: HTMLElement, label: () => string) => vo
 
 export function documentView(doc: Y.Doc, awareness: Awareness, readOnly: boolean, decorate?: Decorate): DocView {
   const root = h("div", { class: "rt-doc" });
+  // Says where a moved paragraph went (screen readers); the focus stays on its button.
+  const status = h("p", { class: "rt-visually-hidden", role: "status", "aria-live": "polite" });
+  root.appendChild(status);
+  const announce = (message: string): void => {
+    status.textContent = message;
+  };
   const sectionBodies = new Map<Section, HTMLElement>();
   for (const section of SECTIONS) {
     const body = h("ol", { class: "rt-paragraphs", "data-section": section });
@@ -63,29 +84,68 @@ export function documentView(doc: Y.Doc, awareness: Awareness, readOnly: boolean
     const labelEl = h("span", { class: "rt-label" }, label);
     const editorHost = h("div", { class: "rt-editor" });
     const li = h("li", { class: "rt-paragraph rt-kind-" + (kind || "text"), "data-id": id }, labelEl, editorHost);
+    const m: Mounted = { el: li, para, editor: null, editorHost, labelEl, moveUp: null, moveDown: null, unobserve: () => {} };
     const proposer = field(para, "proposer");
     const sequence = field(para, "sequence");
     if (proposer || sequence) {
       li.insertBefore(h("span", { class: "rt-tags" }, [sequence, proposer].filter(Boolean).join(" · ")), editorHost);
     }
     if (!readOnly) {
+      const moves = h("span", { class: "rt-move", role: "group", "aria-label": t("moveGroup", { label }) });
+      const moveButton = (step: -1 | 1): HTMLButtonElement => {
+        const btn = h(
+          "button",
+          { type: "button", class: step < 0 ? "rt-move-up" : "rt-move-down", "aria-label": t(step < 0 ? "moveUpLabel" : "moveDownLabel", { label }), title: t(step < 0 ? "moveUp" : "moveDown") },
+          h("span", { "aria-hidden": "true" }, step < 0 ? "↑" : "↓"),
+        );
+        btn.addEventListener("click", () => {
+          if (!moveParagraph(doc, id, step)) return;
+          // The move may have re-inserted this element: keep the keyboard where it was,
+          // or on the other button once this one is disabled (top or bottom of the section).
+          const other = step < 0 ? m.moveDown : m.moveUp;
+          (btn.disabled ? other : btn)?.focus();
+          announce(t(step < 0 ? "movedUp" : "movedDown", { label: field(m.para, "label") }));
+        });
+        moves.appendChild(btn);
+        return btn;
+      };
+      m.moveUp = moveButton(-1);
+      m.moveDown = moveButton(1);
+      li.appendChild(moves);
       const del = h("button", { type: "button", class: "rt-delete", "aria-label": t("deleteParagraph", { label }) }, "×");
       del.addEventListener("click", () => deleteParagraph(doc, id));
       li.appendChild(del);
     }
-    decorate?.(id, li, () => field(para, "label"));
+    decorate?.(id, li, () => field(m.para, "label"));
+    bind(m, para);
+    return m;
+  }
+
+  /** Bind a mounted paragraph to `para`: its editor to `para`'s Y.Text, its label to `para`. */
+  function bind(m: Mounted, para: Y.Map<unknown>): void {
+    m.unobserve();
+    m.editor?.destroy();
+    clear(m.editorHost);
+    m.para = para;
+    const label = field(para, "label");
+    m.labelEl.textContent = label;
     const text = textOf(para);
-    const editor = text ? paragraphEditor(editorHost, text, awareness, readOnly, t("paragraphText", { label })) : null;
+    m.editor = text ? paragraphEditor(m.editorHost, text, awareness, readOnly, t("paragraphText", { label })) : null;
     const onMeta = (ev: Y.YMapEvent<unknown>): void => {
-      if (ev.keysChanged.has("label")) labelEl.textContent = field(para, "label");
+      if (!ev.keysChanged.has("label")) return;
+      const now = field(para, "label");
+      m.labelEl.textContent = now;
+      m.moveUp?.setAttribute("aria-label", t("moveUpLabel", { label: now }));
+      m.moveDown?.setAttribute("aria-label", t("moveDownLabel", { label: now }));
     };
     para.observe(onMeta);
-    return { el: li, editor, labelEl, unobserve: () => para.unobserve(onMeta) };
+    m.unobserve = () => para.unobserve(onMeta);
   }
 
   // Reconcile the DOM with the paragraphs array: keep mounted editors, add new, drop deleted.
   function render(): void {
     const seen = new Set<string>();
+    let refocus: (() => void) | null = null;
     const order = new Map<Section, HTMLElement[]>();
     for (const para of paragraphs(doc)) {
       if (!(para instanceof Y.Map)) continue;
@@ -96,6 +156,19 @@ export function documentView(doc: Y.Doc, awareness: Awareness, readOnly: boolean
       if (!m) {
         m = mount(para);
         mounted.set(id, m);
+      } else if (m.para !== para) {
+        // Moved (deleted and re-inserted with the same id): rebind to the new Y.Text,
+        // keeping the caret if this editor had the focus.
+        const had = m.editor?.hasFocus ? m.editor.state.selection.main : null;
+        bind(m, para);
+        const view = m.editor;
+        if (had && view) {
+          refocus = () => {
+            const len = view.state.doc.length;
+            view.focus();
+            view.dispatch({ selection: { anchor: Math.min(had.anchor, len), head: Math.min(had.head, len) } });
+          };
+        }
       }
       const section = (SECTIONS as readonly string[]).includes(field(para, "section"))
         ? (field(para, "section") as Section)
@@ -123,12 +196,19 @@ export function documentView(doc: Y.Doc, awareness: Awareness, readOnly: boolean
         continue;
       }
       body.querySelector(".rt-empty")?.remove();
+      wanted.forEach((el, i) => {
+        const m = mounted.get(el.dataset["id"] ?? "");
+        if (m?.moveUp) m.moveUp.disabled = i === 0;
+        if (m?.moveDown) m.moveDown.disabled = i === wanted.length - 1;
+      });
       // Move only what moved, so a focused editor keeps its focus.
       wanted.forEach((el, i) => {
         if (body.children[i] !== el) body.insertBefore(el, body.children[i] ?? null);
       });
       while (body.children.length > wanted.length) body.lastElementChild!.remove();
     }
+    // After the DOM moves: the editor of a paragraph moved by someone else keeps the caret.
+    refocus?.();
   }
 
   const arr = paragraphs(doc);

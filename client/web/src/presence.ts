@@ -12,10 +12,30 @@ export function colorFor(seed: string): string {
   return COLORS[n % COLORS.length]!;
 }
 
-interface UserState {
+export interface UserState {
+  /** What others see, on remote cursors too (y-codemirror.next shows `name`): "Name (Delegation)". */
   name?: string;
-  color?: string;
+  /** The person's own name, and whom they speak for (may be empty). */
+  person?: string;
   delegation?: string;
+  color?: string;
+  colorLight?: string;
+}
+
+/** "Name (Delegation)", or the name alone. */
+export function personLabel(name: string, delegation?: string | null): string {
+  return delegation ? t("personWithDelegation", { name, delegation }) : name;
+}
+
+/** This browser's awareness user: the shown name carries the delegation. */
+export function localUser(name: string, delegation?: string | null): UserState {
+  const color = colorFor(name);
+  return { name: personLabel(name, delegation), person: name, delegation: delegation ?? "", color, colorLight: color + "33" };
+}
+
+function shownName(user: UserState): string {
+  // A client that put only its plain name in `name` still gets its delegation shown.
+  return user.person ? personLabel(user.person, user.delegation) : personLabel(user.name ?? "", user.delegation);
 }
 
 export function presenceList(awareness: Awareness): HTMLElement {
@@ -28,9 +48,9 @@ export function presenceList(awareness: Awareness): HTMLElement {
       const user = (state as { user?: UserState }).user;
       if (!user?.name) continue;
       const me = clientId === awareness.clientID;
-      const label = user.name + (user.delegation ? ` (${user.delegation})` : "") + (me ? ` — ${t("you")}` : "");
+      const label = shownName(user) + (me ? ` — ${t("you")}` : "");
       list.appendChild(
-        h("li", { class: "rt-person" }, h("span", { class: "rt-dot", style: `background:${user.color ?? "#888"}`, "aria-hidden": "true" }), label),
+        h("li", { class: "rt-person", "data-me": String(me) }, h("span", { class: "rt-dot", style: `background:${user.color ?? "#888"}`, "aria-hidden": "true" }), label),
       );
     }
   };

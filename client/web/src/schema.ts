@@ -75,3 +75,62 @@ export function nextLabel(doc: Y.Doc, section: Section): string {
   const prefix = section === "intro" || section === "method" ? "PP" : section === "conclusion" ? "C" : section + ".";
   return prefix + (n + 1);
 }
+
+/** The index of paragraph `id`'s neighbour in its own section (`step` -1: above, +1: below), or -1. */
+export function sectionNeighbour(doc: Y.Doc, id: string, step: -1 | 1): number {
+  const arr = paragraphs(doc);
+  let at = -1;
+  for (let i = 0; i < arr.length; i++) {
+    if (field(arr.get(i), "id") === id) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) return -1;
+  const section = field(arr.get(at), "section");
+  for (let i = at + step; i >= 0 && i < arr.length; i += step) {
+    if (field(arr.get(i), "section") === section) return i;
+  }
+  return -1;
+}
+
+/**
+ * Move a paragraph one place up or down *within its section* (Yjs has no move).
+ *
+ * One transaction deletes the paragraph's Y.Map and inserts a copy at the new index:
+ * the same id and fields, and a new Y.Text with the same text and formatting. Comments
+ * on the paragraph follow its id; range anchors (ids of the old characters) detach.
+ */
+export function moveParagraph(doc: Y.Doc, id: string, step: -1 | 1): boolean {
+  const arr = paragraphs(doc);
+  let from = -1;
+  for (let i = 0; i < arr.length; i++) {
+    if (field(arr.get(i), "id") === id) {
+      from = i;
+      break;
+    }
+  }
+  const neighbour = sectionNeighbour(doc, id, step);
+  if (from < 0 || neighbour < 0) return false;
+  // Up: take the neighbour's place. Down: go right after it (its index drops by one once
+  // the paragraph is deleted, so inserting at its old index lands just after it).
+  const to = neighbour;
+  doc.transact(() => {
+    const old = arr.get(from);
+    const copy = new Y.Map<unknown>();
+    let delta: unknown[] | null = null;
+    const text = new Y.Text();
+    for (const [key, value] of old.entries()) {
+      if (value instanceof Y.Text) {
+        delta = value.toDelta() as unknown[];
+        copy.set(key, text);
+      } else if (!(value instanceof Y.AbstractType)) {
+        copy.set(key, value);
+      }
+    }
+    arr.delete(from, 1);
+    arr.insert(to, [copy]);
+    if (delta) text.applyDelta(delta);
+  });
+  return true;
+}
