@@ -9,7 +9,7 @@ from types import TracebackType
 
 from crdt import updates
 from server.auth.principal import Principal
-from server.errors import NotFound
+from server.errors import NotFound, Unavailable
 from server.rooms.peer import Peer
 from server.rooms.room import Room
 from server.scaleout.bus import DocumentBus
@@ -38,6 +38,7 @@ class RoomManager:
         self._refresh: Callable[[Principal], Awaitable[Principal | None]] | None = None
         self._revalidate_every = 5.0
         self._revalidator: asyncio.Task[None] | None = None
+        self._closing = False
 
     def revalidate_with(
         self, refresh: Callable[[Principal], Awaitable[Principal | None]], every: float
@@ -90,6 +91,8 @@ class RoomManager:
             await room.close()
 
     async def disconnect_all(self, code: int, reason: str) -> None:
+        """Shutdown: send everyone away, and refuse newcomers from now on."""
+        self._closing = True
         peers = [peer for room in self._rooms.values() for peer in room.peers.values()]
         results = await asyncio.gather(
             *(peer.close(code, reason) for peer in peers), return_exceptions=True
@@ -140,6 +143,8 @@ class RoomManager:
 
     async def join(self, name: str, peer: Peer, *, create: bool) -> Room:
         """Seat ``peer`` in the room of ``name``; ``NotFound`` if absent and not ``create``."""
+        if self._closing:
+            raise Unavailable("the server is shutting down; reconnect in a moment")
         room = await self._get(name, create=create)
         timer = self._timers.pop(name, None)
         if timer is not None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import socketio
 from aiohttp import web
@@ -106,6 +107,9 @@ class _DirectWebSocket(EngineIOWebSocket):  # type: ignore[misc]
     between a binary event's placeholder and its attachment.
     """
 
+    # Every open one, so a shutdown can close them without waiting on clients.
+    live: ClassVar[weakref.WeakSet[_DirectWebSocket]] = weakref.WeakSet()
+
     async def __call__(self, environ: dict[str, Any]) -> web.WebSocketResponse:
         request = environ["aiohttp.request"]
         self._sock = web.WebSocketResponse(
@@ -115,8 +119,17 @@ class _DirectWebSocket(EngineIOWebSocket):  # type: ignore[misc]
         self.environ = environ
         self.direct = DirectSocket(request.transport, self._too_slow)
         environ[DIRECT_SOCKET] = self.direct
-        await self.handler(self)
+        _DirectWebSocket.live.add(self)
+        try:
+            await self.handler(self)
+        finally:
+            _DirectWebSocket.live.discard(self)
         return self._sock
+
+    async def going_away(self) -> None:
+        """Close the WebSocket itself (1001): some clients take seconds to do it
+        after Engine.IO's close packet, and graceful shutdown would wait for them."""
+        await self._sock.close(code=1001, message=b"server shutting down")
 
     def _too_slow(self) -> None:
         spawn(self._sock.close(code=CLOSE_SLOW_CONSUMER, message=b"too slow to keep up"))
@@ -211,6 +224,9 @@ class SocketIOTransport:
         """Close every Engine.IO connection (graceful shutdown would wait on them)."""
         if self.sio.eio.sockets:  # engineio's disconnect-all fails on an empty set
             await self.sio.eio.disconnect()
+        await asyncio.gather(
+            *(ws.going_away() for ws in list(_DirectWebSocket.live)), return_exceptions=True
+        )
         await self.sio.shutdown()
 
     async def _on_connect(

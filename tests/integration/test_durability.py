@@ -11,6 +11,7 @@ import pytest
 from client import DocumentClient
 from server.settings import Settings
 from tests.support.servers import ServerProcess, free_port
+from tests.support.ywebsocket import YWebSocketClient
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -76,16 +77,20 @@ async def test_sigterm_stores_everything_and_exits_cleanly(tmp_path: Path) -> No
     settings = Settings(data_dir=tmp_path / "data", secret="s")
     server = ServerProcess(settings.with_(port=free_port()))
     await server.start()
+    ws_url = server.url.replace("http", "ws") + "/ws"
     async with (
         DocumentClient(server.url, "d", server.token("member", "w"), reconnection=False) as w,
         DocumentClient(server.url, "d", server.token("follower", "r"), reconnection=False) as r,
+        YWebSocketClient(ws_url, "d", server.token("follower", "y")) as y,
     ):
         text = w.doc.get("t", type=pycrdt.Text)
         for n in range(200):
             text.insert(len(text), f"<{n}>")
         # Not waiting for acks: once the follower has seen it, the server has applied it.
         await r.wait_for(lambda d: "<199>" in text_of(d))
+        await y.wait_for(lambda d: "<199>" in text_of(d))
         assert await server.terminate() == 0
+        assert await y.wait_closed() == 1001, "clients are told the server is going away"
     async with ServerProcess(settings.with_(port=free_port())) as restarted:
         async with DocumentClient(restarted.url, "d", restarted.token("follower")) as reader:
             assert text_of(reader.doc) == "".join(f"<{n}>" for n in range(200))
