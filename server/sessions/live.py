@@ -28,6 +28,9 @@ class _Follower:
     held: list[tuple[str, dict[str, Any]]] | None = field(default_factory=list)
 
 
+YIELDS_BEFORE_FANOUT = 4
+
+
 def topic(session_id: int) -> str:
     return f"session:{session_id}"
 
@@ -109,6 +112,11 @@ class SessionHub:
     async def _deliver_in_order(self) -> None:
         while True:
             session_id, event, data = await self._pending.get()
+            # Yield a few loop turns first: the publisher's reply (a captioner's ack)
+            # passes through Engine.IO's writer task, which needs them to go out
+            # before this fan-out to every follower occupies the loop.
+            for _ in range(YIELDS_BEFORE_FANOUT):
+                await asyncio.sleep(0)
             try:
                 await self._deliver(session_id, event, data)
             except Exception:
