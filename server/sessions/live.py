@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,12 @@ class _Follower:
     peer: SocketIOPeer
     # Events that arrived before this follower's history was sent; None once live.
     held: list[tuple[str, dict[str, Any]]] | None = field(default_factory=list)
+    # Segment ids its history carried: an event published before the history was
+    # read may still be on its way, and must not reach this follower twice.
+    history: frozenset[int] = frozenset()
+
+    def already_has(self, event: str, data: dict[str, Any]) -> bool:
+        return event == "transcript-segment" and int(data["id"]) in self.history
 
 
 YIELDS_BEFORE_FANOUT = 4
@@ -64,12 +70,12 @@ class SessionHub:
         follower = self._followers.get(session_id, {}).get(peer.id)
         if follower is None or follower.held is None:
             return
+        follower.history = frozenset(history)
         while follower.held:
             held, follower.held = follower.held, []
             for event, data in held:
-                if event == "transcript-segment" and int(data["id"]) in history:
-                    continue  # already in the history this follower received
-                await SocketIOPeer.send_event([peer], event, data)
+                if not follower.already_has(event, data):
+                    await SocketIOPeer.send_event([peer], event, data)
         follower.held = None
 
     async def unsubscribe(self, session_id: int, peer: SocketIOPeer) -> None:
@@ -132,11 +138,8 @@ class SessionHub:
     async def _deliver(self, session_id: int, event: str, data: dict[str, Any]) -> None:
         live: list[SocketIOPeer] = []
         for follower in list(self._followers.get(session_id, {}).values()):
-            if follower.held is None:
-                live.append(follower.peer)
-            else:
+            if follower.held is not None:
                 follower.held.append((event, data))
+            elif not follower.already_has(event, data):
+                live.append(follower.peer)
         await SocketIOPeer.send_event(live, event, data)
-
-
-HistoryLoader = Callable[[int], Awaitable[tuple[list[dict[str, Any]], int]]]
