@@ -24,6 +24,8 @@ from server.comments.service import CommentService
 from server.errors import RollingTextError
 from server.groups import views as group_views
 from server.groups.access import AccessPolicy
+from server.groups.documents import GroupDocuments
+from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
 from server.groups.service import AccessChange, GroupService
 from server.rooms.manager import RoomManager
@@ -99,6 +101,8 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app[keys.ACCESS] = access
     app[keys.GROUPS] = groups
     app[keys.OBSERVERS] = ObserverService(groups)
+    app[keys.INVITATIONS] = InvitationService(groups)
+    app[keys.DOCUMENTS] = GroupDocuments(groups)
     hub = SessionHub(log, bus)
     app[keys.SESSIONS] = SessionService(sessions, store=store, rooms=rooms, hub=hub, logger=log)
     app[keys.TRANSCRIPTS] = TranscriptService(sessions, hub, log)

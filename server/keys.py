@@ -8,6 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from server.auth.tokens import TokenSigner
 from server.comments.service import CommentService
 from server.groups.access import AccessPolicy
+from server.groups.documents import GroupDocuments
+from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
 from server.groups.service import GroupService
 from server.rooms.manager import RoomManager
@@ -24,6 +26,8 @@ ROOMS = web.AppKey("rooms", RoomManager)
 ACCESS = web.AppKey("access", AccessPolicy)
 GROUPS = web.AppKey("groups", GroupService)
 OBSERVERS = web.AppKey("observers", ObserverService)
+INVITATIONS = web.AppKey("invitations", InvitationService)
+DOCUMENTS = web.AppKey("documents", GroupDocuments)
 SESSIONS = web.AppKey("sessions", SessionService)
 TRANSCRIPTS = web.AppKey("transcripts", TranscriptService)
 COMMENTS = web.AppKey("comments", CommentService)

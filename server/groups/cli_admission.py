@@ -85,7 +85,7 @@ async def _observer_decide(op: Operator, args: argparse.Namespace) -> Result:
 async def _invite(op: Operator, args: argparse.Namespace) -> Result:
     gid = await op.group_id(args.group)
     if args.action == "list":
-        items = await op.groups.list_invitations(op.principal, gid)
+        items = await op.invitations.list_invitations(op.principal, gid)
         rows = [
             (
                 i["id"],
@@ -97,7 +97,7 @@ async def _invite(op: Operator, args: argparse.Namespace) -> Result:
         ]
         return Result({"invitations": items}, table(rows))
     if args.action == "revoke":
-        revoked = await op.groups.revoke_invitation(op.principal, gid, args.invitation)
+        revoked = await op.invitations.revoke_invitation(op.principal, gid, args.invitation)
         return Result(revoked, f"invitation {revoked['id']} revoked; its sessions stop working")
     issued = await _invite_person(op, args, gid, args.person)
     return Result(issued, _link_text(issued))
@@ -107,7 +107,7 @@ async def _document_create(op: Operator, args: argparse.Namespace) -> Result:
     validated({"title": args.title}, title="text")
     check_document_name(args.name)
     gid = await op.group_id(args.group)
-    created = await op.groups.create_document(
+    created = await op.documents.create_document(
         op.principal,
         gid,
         name=args.name,
@@ -120,7 +120,7 @@ async def _document_create(op: Operator, args: argparse.Namespace) -> Result:
 
 
 async def _document_list(op: Operator, args: argparse.Namespace) -> Result:
-    items = await op.groups.list_documents(op.principal, await op.group_id(args.group))
+    items = await op.documents.list_documents(op.principal, await op.group_id(args.group))
     rows = [
         (d["name"], d["kind"], "public" if d["public"] else "private", d["title"]) for d in items
     ]
@@ -128,7 +128,7 @@ async def _document_list(op: Operator, args: argparse.Namespace) -> Result:
 
 
 async def _audit(op: Operator, args: argparse.Namespace) -> Result:
-    entries = await op.groups.audit_log(
+    entries = await op.documents.audit_log(
         op.principal, await op.group_id(args.group), limit=args.limit
     )
     rows = [

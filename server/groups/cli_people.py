@@ -49,7 +49,7 @@ async def _group_show(op: Operator, args: argparse.Namespace) -> Result:
     group = await op.groups.get_group(actor, gid)
     delegations = await op.groups.list_delegations(actor, gid)
     people = await op.groups.list_people(actor, gid)
-    documents = await op.groups.list_documents(actor, gid)
+    documents = await op.documents.list_documents(actor, gid)
     requests = await op.observers.list(actor, gid)
     names = {d["id"]: d["name"] for d in delegations}
     counts: dict[str, int] = {}
@@ -123,7 +123,7 @@ async def _invite_person(
     op: Operator, args: argparse.Namespace, gid: int, pid: int
 ) -> dict[str, Any]:
     ttl = args.ttl or op.settings.invitation_ttl_seconds
-    issued = await op.groups.issue_invitation(op.principal, gid, pid, ttl_seconds=ttl)
+    issued = await op.invitations.issue_invitation(op.principal, gid, pid, ttl_seconds=ttl)
     issued["url"] = op.invitation_url(args.base_url, issued.pop("code"))
     return issued
 

@@ -354,11 +354,11 @@ async def _create_group(op: Operator) -> int:
 
 
 async def _ensure_documents(op: Operator, gid: int) -> list[dict[str, Any]]:
-    existing = {d["name"] for d in await op.groups.list_documents(op.principal, gid)}
+    existing = {d["name"] for d in await op.documents.list_documents(op.principal, gid)}
     async with op.document_store() as store:
         for spec in DOCUMENTS:
             if spec.name not in existing:
-                await op.groups.create_document(
+                await op.documents.create_document(
                     op.principal,
                     gid,
                     name=spec.name,
@@ -369,7 +369,7 @@ async def _ensure_documents(op: Operator, gid: int) -> list[dict[str, Any]]:
             stored = await store.load(spec.name)
             if stored is None or (stored.snapshot is None and not stored.updates):
                 await store.append(spec.name, build_content(spec))
-    return await op.groups.list_documents(op.principal, gid)
+    return await op.documents.list_documents(op.principal, gid)
 
 
 async def seed(op: Operator, *, base_url: str) -> dict[str, Any]:
@@ -387,7 +387,7 @@ async def seed(op: Operator, *, base_url: str) -> dict[str, Any]:
         if not people:
             continue
         person = people[0]
-        invitation = await op.groups.issue_invitation(
+        invitation = await op.invitations.issue_invitation(
             op.principal, gid, person.id, ttl_seconds=op.settings.invitation_ttl_seconds
         )
         links[role.value] = {

@@ -27,6 +27,8 @@ from server.auth.principal import Principal
 from server.auth.tokens import Role, TokenSigner
 from server.errors import Conflict, NotFound
 from server.groups import audit
+from server.groups.documents import GroupDocuments
+from server.groups.invitations import InvitationService
 from server.groups.models import Person
 from server.groups.observers import ObserverService
 from server.groups.service import GroupService
@@ -47,6 +49,8 @@ class Operator:
     sessions: async_sessionmaker[AsyncSession]
     groups: GroupService
     observers: ObserverService
+    invitations: InvitationService
+    documents: GroupDocuments
     signer: TokenSigner
     logger: logging.Logger
     principal: Principal = OPERATOR
@@ -140,6 +144,8 @@ async def open_operator(
             sessions=sessions,
             groups=groups,
             observers=ObserverService(groups),
+            invitations=InvitationService(groups),
+            documents=GroupDocuments(groups),
             signer=TokenSigner(settings.secret_resolved()),
             logger=log,
         )

@@ -7,37 +7,28 @@ access changed, tells the live rooms after the commit.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from crdt.schema import DOCUMENT_KINDS
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.auth.tokens import Role
-from server.errors import Conflict, NotFound, QuotaExceeded, Unauthenticated
+from server.errors import NotFound, QuotaExceeded
 from server.groups import audit
-from server.groups.access import is_live, sees_private
 from server.groups.models import (
-    AuditEntry,
     Delegation,
-    GroupDocument,
-    Invitation,
     Person,
     StakeholderGroup,
     WorkingGroup,
 )
 from server.groups.presets import WGEC_STAKEHOLDER_GROUPS, Seats
-from server.groups.views_format import delegation_dict, group_dict, invitation_dict, person_dict
-from server.storage.models import Document, utcnow
+from server.groups.views_format import delegation_dict, group_dict, person_dict
 from server.validation import ValidationFailed
 
 
@@ -55,10 +46,6 @@ class AccessChange:
 
 
 AccessHook = Callable[[AccessChange], Awaitable[object]]
-
-
-def hash_code(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
 
 
 class GroupService:
@@ -394,157 +381,3 @@ class GroupService:
         if person is None or person.group_id != group_id:
             raise NotFound(f"no person {person_id} in this working group")
         return person
-
-    # -- invitations -----------------------------------------------------------------
-
-    async def issue_invitation(
-        self, actor: Principal, group_id: int, person_id: int, *, ttl_seconds: int
-    ) -> dict[str, Any]:
-        """A one-person login link; the returned ``code`` is never shown again."""
-        require(actor, Action.MANAGE_INVITATIONS, group_id)
-        code = secrets.token_urlsafe(24)
-        async with self._sessions.begin() as session:
-            person = await self._person(session, group_id, person_id)
-            if not person.active:
-                raise Conflict("this person's access is revoked; reinstate them first")
-            invitation = Invitation(
-                group_id=group_id,
-                person_id=person_id,
-                code_hash=hash_code(code),
-                created_by=actor.actor,
-                expires_at=utcnow() + timedelta(seconds=ttl_seconds),
-            )
-            session.add(invitation)
-            await session.flush()
-            audit.record(
-                session,
-                actor,
-                "invitation.issue",
-                f"invitation:{invitation.id}",
-                group_id=group_id,
-                person_id=person_id,
-                ttl_seconds=ttl_seconds,
-            )
-            return {**invitation_dict(invitation), "code": code}
-
-    async def revoke_invitation(
-        self, actor: Principal, group_id: int, invitation_id: int
-    ) -> dict[str, Any]:
-        require(actor, Action.MANAGE_INVITATIONS, group_id)
-        async with self._sessions.begin() as session:
-            invitation = await session.get(Invitation, invitation_id)
-            if invitation is None or invitation.group_id != group_id:
-                raise NotFound(f"no invitation {invitation_id} in this working group")
-            if invitation.revoked_at is None:
-                invitation.revoked_at = utcnow()
-                audit.record(
-                    session,
-                    actor,
-                    "invitation.revoke",
-                    f"invitation:{invitation_id}",
-                    group_id=group_id,
-                    person_id=invitation.person_id,
-                )
-            result = invitation_dict(invitation)
-        await self._notify(AccessChange(invitation.person_id, invitation_id))
-        return result
-
-    async def list_invitations(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
-        require(actor, Action.MANAGE_INVITATIONS, group_id)
-        async with self._sessions() as session:
-            rows = await session.scalars(
-                select(Invitation).where(Invitation.group_id == group_id).order_by(Invitation.id)
-            )
-            return [invitation_dict(i) for i in rows]
-
-    async def redeem_invitation(self, code: str) -> tuple[Person, Invitation]:
-        async with self._sessions() as session:
-            invitation = await session.scalar(
-                select(Invitation).where(Invitation.code_hash == hash_code(code))
-            )
-            if invitation is None or not is_live(invitation):
-                raise Unauthenticated("this invitation link is invalid, expired or revoked")
-            person = await session.get(Person, invitation.person_id)
-            if person is None or not person.active:
-                raise Unauthenticated("the access this invitation gave has been revoked")
-            return person, invitation
-
-    # -- documents and audit -------------------------------------------------------
-
-    async def create_document(
-        self,
-        actor: Principal,
-        group_id: int,
-        *,
-        name: str,
-        title: str,
-        kind: str,
-        public: bool = True,
-    ) -> dict[str, Any]:
-        require(actor, Action.CREATE_DOCUMENT, group_id)
-        if kind not in DOCUMENT_KINDS:
-            raise ValidationFailed({"kind": f"must be one of: {', '.join(DOCUMENT_KINDS)}"})
-        try:
-            async with self._sessions.begin() as session:
-                await self._group(session, group_id)
-                document = Document(name=name, created_at=utcnow())
-                session.add(document)
-                await session.flush()
-                session.add(
-                    GroupDocument(
-                        document_id=document.id,
-                        group_id=group_id,
-                        title=title,
-                        kind=kind,
-                        public=public,
-                    )
-                )
-                audit.record(
-                    session,
-                    actor,
-                    "document.create",
-                    f"document:{name}",
-                    group_id=group_id,
-                    title=title,
-                    kind=kind,
-                    public=public,
-                )
-        except IntegrityError as exc:
-            raise ValidationFailed({"name": f"a document named {name!r} already exists"}) from exc
-        return {"name": name, "title": title, "kind": kind, "public": public, "group_id": group_id}
-
-    async def list_documents(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
-        require(actor, Action.READ_TEXT, group_id)
-        async with self._sessions() as session:
-            rows = (
-                await session.execute(
-                    select(Document.name, GroupDocument)
-                    .join(GroupDocument, GroupDocument.document_id == Document.id)
-                    .where(GroupDocument.group_id == group_id)
-                    .order_by(Document.id)
-                )
-            ).all()
-        return [
-            {
-                "name": name,
-                "title": gd.title,
-                "kind": gd.kind,
-                "public": gd.public,
-                "group_id": group_id,
-            }
-            for name, gd in rows
-            if gd.public or sees_private(actor)
-        ]
-
-    async def audit_log(
-        self, actor: Principal, group_id: int, *, limit: int = 200
-    ) -> list[dict[str, Any]]:
-        require(actor, Action.READ_AUDIT, group_id)
-        async with self._sessions() as session:
-            entries = await session.scalars(
-                select(AuditEntry)
-                .where(AuditEntry.group_id == group_id)
-                .order_by(AuditEntry.id.desc())
-                .limit(limit)
-            )
-            return [audit.as_dict(e) for e in entries]

@@ -16,7 +16,7 @@ from server.auth.principal import Principal
 from server.auth.tokens import Role
 from server.errors import BadInput
 from server.groups.presets import ECOSOC_STATUSES
-from server.keys import GROUPS, OBSERVERS, SETTINGS, SIGNER
+from server.keys import DOCUMENTS, GROUPS, INVITATIONS, OBSERVERS, SETTINGS, SIGNER
 from server.transports.names import SESSION_COOKIE, check_document_name
 from server.views.common import body, caller, path_id, signed_in
 
@@ -175,7 +175,7 @@ async def decide_observer(request: web.Request) -> web.Response:
 
 async def invitations(request: web.Request) -> web.Response:
     actor = await signed_in(request)
-    service, gid = request.app[GROUPS], path_id(request, "gid")
+    service, gid = request.app[INVITATIONS], path_id(request, "gid")
     if request.method == "GET":
         return _json({"invitations": await service.list_invitations(actor, gid)})
     f = await body(request)
@@ -193,7 +193,7 @@ async def invitations(request: web.Request) -> web.Response:
 
 async def revoke_invitation(request: web.Request) -> web.Response:
     actor = await signed_in(request)
-    revoked = await request.app[GROUPS].revoke_invitation(
+    revoked = await request.app[INVITATIONS].revoke_invitation(
         actor, path_id(request, "gid"), path_id(request, "iid")
     )
     return _json(revoked)
@@ -201,7 +201,7 @@ async def revoke_invitation(request: web.Request) -> web.Response:
 
 async def documents(request: web.Request) -> web.Response:
     actor = await signed_in(request)
-    service, gid = request.app[GROUPS], path_id(request, "gid")
+    service, gid = request.app[DOCUMENTS], path_id(request, "gid")
     if request.method == "GET":
         return _json({"documents": await service.list_documents(actor, gid)})
     f = await body(request)
@@ -223,12 +223,16 @@ async def documents(request: web.Request) -> web.Response:
 
 async def audit_log(request: web.Request) -> web.Response:
     actor = await signed_in(request)
-    return _json({"entries": await request.app[GROUPS].audit_log(actor, path_id(request, "gid"))})
+    return _json(
+        {"entries": await request.app[DOCUMENTS].audit_log(actor, path_id(request, "gid"))}
+    )
 
 
 async def redeem(request: web.Request) -> web.StreamResponse:
     """Open an invitation link: get a browser session (cookie), or a token as JSON."""
-    person, invitation = await request.app[GROUPS].redeem_invitation(request.match_info["code"])
+    person, invitation = await request.app[INVITATIONS].redeem_invitation(
+        request.match_info["code"]
+    )
     settings = request.app[SETTINGS]
     # A session never outlives the invitation it came from.
     ttl = max(1, int(invitation.expires_at.timestamp() - time.time()))

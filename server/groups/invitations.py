@@ -1,0 +1,104 @@
+"""Invitations: one-person login links; only a hash of each secret code is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from server.auth.permissions import Action, require
+from server.auth.principal import Principal
+from server.errors import Conflict, NotFound, Unauthenticated
+from server.groups import audit
+from server.groups.access import is_live
+from server.groups.models import (
+    Invitation,
+    Person,
+)
+from server.groups.service import AccessChange, GroupService
+from server.groups.views_format import invitation_dict
+from server.storage.models import utcnow
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+class InvitationService:
+    def __init__(self, groups: GroupService) -> None:
+        self._groups = groups
+
+    async def issue_invitation(
+        self, actor: Principal, group_id: int, person_id: int, *, ttl_seconds: int
+    ) -> dict[str, Any]:
+        """A one-person login link; the returned ``code`` is never shown again."""
+        require(actor, Action.MANAGE_INVITATIONS, group_id)
+        code = secrets.token_urlsafe(24)
+        async with self._groups._sessions.begin() as session:
+            person = await self._groups._person(session, group_id, person_id)
+            if not person.active:
+                raise Conflict("this person's access is revoked; reinstate them first")
+            invitation = Invitation(
+                group_id=group_id,
+                person_id=person_id,
+                code_hash=hash_code(code),
+                created_by=actor.actor,
+                expires_at=utcnow() + timedelta(seconds=ttl_seconds),
+            )
+            session.add(invitation)
+            await session.flush()
+            audit.record(
+                session,
+                actor,
+                "invitation.issue",
+                f"invitation:{invitation.id}",
+                group_id=group_id,
+                person_id=person_id,
+                ttl_seconds=ttl_seconds,
+            )
+            return {**invitation_dict(invitation), "code": code}
+
+    async def revoke_invitation(
+        self, actor: Principal, group_id: int, invitation_id: int
+    ) -> dict[str, Any]:
+        require(actor, Action.MANAGE_INVITATIONS, group_id)
+        async with self._groups._sessions.begin() as session:
+            invitation = await session.get(Invitation, invitation_id)
+            if invitation is None or invitation.group_id != group_id:
+                raise NotFound(f"no invitation {invitation_id} in this working group")
+            if invitation.revoked_at is None:
+                invitation.revoked_at = utcnow()
+                audit.record(
+                    session,
+                    actor,
+                    "invitation.revoke",
+                    f"invitation:{invitation_id}",
+                    group_id=group_id,
+                    person_id=invitation.person_id,
+                )
+            result = invitation_dict(invitation)
+        await self._groups._notify(AccessChange(invitation.person_id, invitation_id))
+        return result
+
+    async def list_invitations(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
+        require(actor, Action.MANAGE_INVITATIONS, group_id)
+        async with self._groups._sessions() as session:
+            rows = await session.scalars(
+                select(Invitation).where(Invitation.group_id == group_id).order_by(Invitation.id)
+            )
+            return [invitation_dict(i) for i in rows]
+
+    async def redeem_invitation(self, code: str) -> tuple[Person, Invitation]:
+        async with self._groups._sessions() as session:
+            invitation = await session.scalar(
+                select(Invitation).where(Invitation.code_hash == hash_code(code))
+            )
+            if invitation is None or not is_live(invitation):
+                raise Unauthenticated("this invitation link is invalid, expired or revoked")
+            person = await session.get(Person, invitation.person_id)
+            if person is None or not person.active:
+                raise Unauthenticated("the access this invitation gave has been revoked")
+            return person, invitation
