@@ -33,10 +33,6 @@ def merge(updates: Sequence[bytes]) -> bytes:
     return pycrdt.merge_updates(*updates)
 
 
-def state_vector_of(update: bytes) -> bytes:
-    return pycrdt.get_state(update)
-
-
 def diff(update: bytes, state_vector: bytes) -> bytes:
     """The part of ``update`` not covered by ``state_vector``."""
     return pycrdt.get_update(update, state_vector)
@@ -66,18 +62,14 @@ def same_state(a: pycrdt.Doc[Any], b: pycrdt.Doc[Any]) -> bool:
     return decode_state_vector(a.get_state()) == decode_state_vector(b.get_state())
 
 
-def apply(doc: pycrdt.Doc[Any], update: bytes, origin: object = None) -> None:
-    """Apply ``update`` to ``doc`` tagged with ``origin``; ``DecodeError`` if malformed.
+def apply(doc: pycrdt.Doc[Any], update: bytes) -> None:
+    """Apply ``update`` to ``doc``; ``DecodeError`` if malformed.
 
     Yrs decodes the whole update before integrating it, so a malformed update
     leaves the document untouched.
     """
     try:
-        if origin is None:
-            doc.apply_update(update)
-        else:
-            with doc.transaction(origin=origin):
-                doc.apply_update(update)
+        doc.apply_update(update)
     except ValueError as exc:
         raise DecodeError(f"malformed update: {exc}") from exc
 

@@ -104,12 +104,10 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app[keys.INVITATIONS] = InvitationService(groups)
     app[keys.DOCUMENTS] = GroupDocuments(groups)
     hub = SessionHub(log, bus)
-    app[keys.SESSIONS] = SessionService(sessions, store=store, rooms=rooms, hub=hub, logger=log)
+    app[keys.SESSIONS] = SessionService(sessions, rooms=rooms, hub=hub, logger=log)
     app[keys.TRANSCRIPTS] = TranscriptService(sessions, hub, log)
     comment_hub = CommentHub(rooms, log, bus)
-    app[keys.COMMENTS] = CommentService(
-        sessions, rooms=rooms, store=store, hub=comment_hub, logger=log
-    )
+    app[keys.COMMENTS] = CommentService(sessions, rooms=rooms, hub=comment_hub, logger=log)
 
     async def services(app: web.Application) -> AsyncIterator[None]:
         try:

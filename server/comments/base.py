@@ -21,7 +21,6 @@ from server.errors import Forbidden, NotFound
 from server.groups.access import sees_private
 from server.groups.models import GroupDocument
 from server.rooms.manager import RoomManager
-from server.storage import DocumentStore
 from server.storage.models import Document
 
 Changes = list[tuple[Comment, Visibility | None, Visibility | None]]
@@ -40,14 +39,12 @@ class CommentBase:
         sessions: async_sessionmaker[AsyncSession],
         *,
         rooms: RoomManager,
-        store: DocumentStore,
         hub: CommentHub,
         logger: logging.Logger,
         limiter: RateLimiter | None = None,
     ) -> None:
         self._sessions = sessions
         self._rooms = rooms
-        self._store = store
         self.hub = hub
         self._log = logger
         self.limiter = limiter or RateLimiter()
@@ -115,12 +112,8 @@ class CommentBase:
 
     async def _ydoc(self, name: str) -> pycrdt.Doc[Any]:
         """The live room's document when loaded here, else the stored one."""
-        room = self._rooms.loaded(name)
-        if room is not None:
-            return room.doc
-        stored = await self._store.load(name)
-        parts = [] if stored is None else [stored.snapshot or b"", *stored.updates]
-        return updates.doc_from_updates(p for p in parts if p)
+        doc = await self._rooms.document(name)
+        return doc if doc is not None else updates.new_doc()
 
     async def _dicts(self, document: str, comments: Sequence[Comment]) -> list[dict[str, Any]]:
         resolver = None

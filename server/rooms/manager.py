@@ -6,6 +6,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from types import TracebackType
+from typing import Any
+
+import pycrdt
 
 from crdt import updates
 from server.auth.principal import Principal
@@ -186,20 +189,22 @@ class RoomManager:
             future.set_result(room)
             return room
 
+    async def document(self, name: str) -> pycrdt.Doc[Any] | None:
+        """The document as of now: the live room's when loaded in this process, else
+        built from storage (read-only use); None if there is no such document."""
+        room = self._rooms.get(name)
+        if room is not None:
+            return room.doc
+        stored = await self._store.load(name)
+        return None if stored is None else await _build(stored.parts)
+
     async def _load(self, name: str, *, create: bool) -> Room:
         stored = await self._store.load(name)
         if stored is None:
             if not create:
                 raise NotFound(f"no document named {name!r}")
             await self._store.ensure(name)
-            parts: list[bytes] = []
-        else:
-            parts = ([stored.snapshot] if stored.snapshot else []) + list(stored.updates)
-        doc = updates.new_doc()
-        if parts:
-            # Merging a long log is CPU work: do it off the event loop.
-            merged = await asyncio.to_thread(updates.merge, parts)
-            doc.apply_update(merged)
+        doc = await _build(stored.parts if stored else [])
         room = Room(
             name,
             doc,
@@ -230,3 +235,11 @@ class RoomManager:
             await self._bus.detach(room.name)
         await room.close()
         self._log.info("room %s unloaded", room.name)
+
+
+async def _build(parts: list[bytes]) -> pycrdt.Doc[Any]:
+    doc = updates.new_doc()
+    if parts:
+        # Merging a long log is CPU work: do it off the event loop.
+        doc.apply_update(await asyncio.to_thread(updates.merge, parts))
+    return doc

@@ -44,7 +44,6 @@ class DocumentBus(abc.ABC):
         self._outbox: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue(MAX_OUTBOX)
         self._tasks: list[asyncio.Task[None]] = []
         self.connected = asyncio.Event()
-        self.frames_received = 0
 
     # -- backend primitives --------------------------------------------------------
 
@@ -215,7 +214,6 @@ class DocumentBus(abc.ABC):
         room = self._rooms.get(frame.document)
         if room is None:
             return
-        self.frames_received += 1
         try:
             if frame.kind in (Kind.UPDATE, Kind.SYNC_ANSWER):
                 room.receive_remote_update(frame.payload)

@@ -49,9 +49,6 @@ class SessionHub:
         self._pending: asyncio.Queue[tuple[int, str, dict[str, Any]]] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
 
-    def follower_count(self, session_id: int) -> int:
-        return len(self._followers.get(session_id, {}))
-
     async def subscribe(self, session_id: int, peer: SocketIOPeer) -> None:
         """Start holding live events for ``peer``; call ``release`` after its history."""
         followers = self._followers.setdefault(session_id, {})

@@ -28,7 +28,6 @@ from server.sessions.models import (
     SessionTransition,
     StreamLink,
 )
-from server.storage import DocumentStore
 from server.storage.models import Document, utcnow
 from server.validation import ValidationFailed
 
@@ -74,13 +73,11 @@ class SessionService:
         self,
         sessions: async_sessionmaker[AsyncSession],
         *,
-        store: DocumentStore,
         rooms: RoomManager,
         hub: SessionHub,
         logger: logging.Logger,
     ) -> None:
         self._sessions = sessions
-        self._store = store
         self._rooms = rooms
         self.hub = hub
         self._log = logger
@@ -285,14 +282,8 @@ class SessionService:
         return result
 
     async def _draft_state(self, document: str) -> bytes:
-        room = self._rooms.loaded(document)
-        if room is not None:
-            await room.flush()
-            return room.doc.get_update()
-        stored = await self._store.load(document)
-        if stored is None:
-            return updates.EMPTY_UPDATE
-        return updates.merge([u for u in [stored.snapshot, *stored.updates] if u])
+        doc = await self._rooms.document(document)
+        return updates.EMPTY_UPDATE if doc is None else doc.get_update()
 
     async def transitions(self, actor: Principal, session_id: int) -> list[dict[str, Any]]:
         session = await self.load(session_id)

@@ -11,7 +11,7 @@ from crdt import schema, updates
 from crdt.captions import NOTICE
 from server.auth.principal import Principal
 from server.errors import NotFound, Unauthenticated
-from server.keys import ACCESS, ROOMS, SESSIONS, STORE, TRANSCRIPTS
+from server.keys import ACCESS, ROOMS, SESSIONS, TRANSCRIPTS
 from server.sessions.models import (
     SESSION_KINDS,
     STREAM_KINDS,
@@ -228,13 +228,8 @@ async def follow(request: web.Request) -> web.Response:
     loaded, reader = await _session_reader(request, sid)
     info = await service.get(reader, sid)
     segments, upto = await request.app[TRANSCRIPTS].history(sid)
-    room = request.app[ROOMS].loaded(loaded.document)
-    if room is not None:
-        draft = schema.to_plain(room.doc)
-    else:
-        stored = await request.app[STORE].load(loaded.document)
-        parts = [] if stored is None else [u for u in [stored.snapshot, *stored.updates] if u]
-        draft = schema.to_plain(updates.doc_from_updates(parts))
+    doc = await request.app[ROOMS].document(loaded.document)
+    draft = schema.to_plain(doc if doc is not None else updates.new_doc())
     return web.json_response(
         {
             "session": info,

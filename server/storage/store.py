@@ -43,6 +43,11 @@ class StoredDocument:
     snapshot: bytes | None
     updates: list[bytes]  # log rows not yet merged into the snapshot, in id order
 
+    @property
+    def parts(self) -> list[bytes]:
+        """Everything to apply, in order: the snapshot (if any), then the log."""
+        return ([self.snapshot] if self.snapshot else []) + self.updates
+
 
 @dataclass(frozen=True)
 class DocumentInfo:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from aiohttp import web
 
 from crdt import schema
-from crdt.updates import doc_from_updates
 from server.errors import Forbidden, NotFound, Unauthenticated
 from server.keys import ACCESS, ROOMS, STORE
 from server.transports.names import check_document_name, request_token
@@ -40,13 +39,9 @@ async def document_content(request: web.Request) -> web.Response:
     """The document as plain JSON (metadata and paragraphs), as stored or live."""
     name = check_document_name(request.match_info["document"])
     await request.app[ACCESS].open_document(request_token(request), name)
-    room = request.app[ROOMS].loaded(name)
-    if room is not None:
-        return web.json_response(schema.to_plain(room.doc))
-    stored = await request.app[STORE].load(name)
-    if stored is None:
+    doc = await request.app[ROOMS].document(name)
+    if doc is None:
         raise NotFound(f"no document named {name!r}")
-    doc = doc_from_updates(([stored.snapshot] if stored.snapshot else []) + stored.updates)
     return web.json_response(schema.to_plain(doc))
 
 

@@ -88,7 +88,7 @@ def test_malformed_update_changes_nothing() -> None:
     with pytest.raises(DecodeError):
         updates.apply(doc, b"\x01\x02garbage")
     with pytest.raises(DecodeError):
-        updates.apply(doc, before[: len(before) // 2], origin="x")
+        updates.apply(doc, before[: len(before) // 2])
     assert doc.get_update() == before
 
 
