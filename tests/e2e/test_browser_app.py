@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -89,15 +88,12 @@ async def test_follower_sees_edits_live_and_cannot_type(
 
     await editor(member, "op1").click()
     await member.keyboard.press("Control+End")
-    start = time.monotonic()
     await member.keyboard.type(" Agreed.")
+    # Arrives live (how fast is bench/'s business, not a test's).
     await follower.wait_for_function(
         "() => document.querySelector('.rt-paragraph[data-id=\"op1\"] .cm-content')"
-        ".textContent.includes('Agreed.')",
-        timeout=1000,
+        ".textContent.includes('Agreed.')"
     )
-    seen_after = time.monotonic() - start
-    assert seen_after < 1.0
 
     expected = ORIGINAL + " Agreed."
 
@@ -110,7 +106,12 @@ async def test_follower_sees_edits_live_and_cannot_type(
     await follower.keyboard.press("End")
     await follower.keyboard.type("HACKED")
     await follower.keyboard.press("Backspace")
-    await follower.wait_for_timeout(500)
+    # Keystrokes are handled synchronously; after the next frame, the follower's own
+    # Y.Doc must hold no change of its own (so nothing can have been sent).
+    await follower.evaluate("() => new Promise(r => requestAnimationFrame(() => r(null)))")
+    assert not await follower.evaluate(
+        "() => window.rt.doc.store.clients.has(window.rt.doc.clientID)"
+    )
     assert await ydoc_text(follower, "op1") == expected
     assert await server_paragraph(api, group, group.document, "op1") == expected
     await follower.screenshot(path=str(artifacts / "document-follower.png"))
@@ -161,7 +162,16 @@ async def test_offline_edit_survives_reload_and_syncs_on_reconnect(
     await editor(member, "op2").click()
     await member.keyboard.press("Control+End")
     await member.keyboard.type(" Typed offline.")
-    await member.wait_for_timeout(300)  # IndexedDB write
+    # IndexedDB runs transactions on one store in order: once a read started now
+    # completes, every earlier write of the typed updates has committed.
+    await member.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const t = window.rt.conn.local.db.transaction(['updates'], 'readonly');
+            t.objectStore('updates').count();
+            t.oncomplete = () => resolve(null);
+            t.onerror = () => reject(t.error);
+        })"""
+    )
     assert "unsent" in (await member.locator(".rt-conn").inner_text())
     assert await server_paragraph(api, group, group.document, "op2") == (
         "Capacity building matters."
@@ -317,7 +327,7 @@ async def test_french_interface_and_keyboard(
     await ctx.close()
 
 
-async def test_first_paint_of_a_200_paragraph_document(
+async def test_a_200_paragraph_document_renders_every_paragraph(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
     specs = tuple(
@@ -349,6 +359,5 @@ async def test_first_paint_of_a_200_paragraph_document(
     )
     figures = {"paragraphs": 200, "all_paragraphs_rendered_ms": rendered_ms, **paints, **nav}
     (artifacts / "first-paint-200.json").write_text(json.dumps(figures, indent=2))
-    print("first paint, 200 paragraphs:", figures)
-    assert rendered_ms < 10000
+    print("first paint, 200 paragraphs:", figures)  # a figure for the notes, not asserted
     await ctx.close()

@@ -86,7 +86,11 @@ async def test_observer_comment_reaches_members_only_after_the_chair_approves_it
         pages[r] for r in ("observer", "member", "chair", "follower")
     )
     await mark_no_reload(member, follower)
-    # Followers see comments but have no comment controls at all.
+    # Followers see comments but have no comment controls at all (checked once the
+    # comment panels are mounted, so an absence means something).
+    await follower.locator(".rt-comments").wait_for()
+    await member.locator(".rt-comment-para").first.wait_for()
+    await chair.locator(".rt-queue").wait_for()
     assert await follower.locator(".rt-comment-para, .rt-comment-doc, .rt-composer").count() == 0
     assert await follower.locator(".rt-queue").count() == 0
     assert await member.locator(".rt-queue").count() == 0
@@ -110,13 +114,22 @@ async def test_observer_comment_reaches_members_only_after_the_chair_approves_it
     assert pending["anchor"]["kind"] == "range" and pending["anchor"]["text"] == QUOTE
     assert pending["moderation"] == "pending"
     # Neither the member nor the follower sees it (nor does the server tell them).
-    await member.wait_for_timeout(300)
+    # Barrier: a visible comment posted after it reaches both pages over the same
+    # connections; had the pending one been sent to them, it would be there first.
+    barrier = "Secretariat note: the session resumes at 15:00."
+    await api.ok(
+        "POST",
+        f"/api/documents/{group.document}/comments",
+        group.token("secretariat"),
+        {"body": barrier},
+    )
     for page in (member, follower):
+        await thread(page, barrier).wait_for()
         assert await thread(page, body).count() == 0
-        assert await page.locator(".rt-thread").count() == 0
+        assert await page.locator(".rt-thread").count() == 1
     for role in ("member", "follower"):
         listed = await api.ok("GET", f"/api/documents/{group.document}/comments", group.token(role))
-        assert listed["comments"] == []
+        assert [c["body"] for c in listed["comments"]] == [barrier]
     await chair.locator(".rt-queue").screenshot(path=str(artifacts / "comments-queue.png"))
 
     # Approving needs the meeting reference.
@@ -138,7 +151,7 @@ async def test_observer_comment_reaches_members_only_after_the_chair_approves_it
     decided = (
         await api.ok("GET", f"/api/documents/{group.document}/comments", group.token("member"))
     )["comments"]
-    assert [c["decision"]["meeting"] for c in decided] == [MEETING]
+    assert [c["decision"]["meeting"] for c in decided if c["body"] == body] == [MEETING]
     # The member may reply and resolve; the follower still has no controls.
     assert await thread(member, body).get_by_role("button", name="Reply").count() == 1
     assert await thread(follower, body).locator("button").count() == 0
