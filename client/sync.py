@@ -19,6 +19,9 @@ import socketio
 
 from crdt import updates
 
+# Error codes meaning "this update will never be accepted": not worth re-sending.
+REFUSALS = frozenset({"read_only", "malformed_update", "bad_input", "forbidden"})
+
 
 class SyncError(Exception):
     """The server refused the connection or an update."""
@@ -191,8 +194,13 @@ class DocumentClient:
                 if not self._unacked:
                     self._all_acked.set()
             elif isinstance(result, dict) and "error" in result:
-                # Refused (read-only, malformed): recorded in errors, not retried.
                 self.errors.append(result["error"])
+                if result["error"].get("code") not in REFUSALS:
+                    # The server could not store it (e.g. shutting down): keep it, so it
+                    # is re-sent on reconnect; flush() must not report it as durable.
+                    self._changed.set()
+                    return
+                # Refused for good (read-only, malformed): recorded in errors, dropped.
                 self._unacked.pop(ident, None)
                 if not self._unacked:
                     self._all_acked.set()

@@ -38,14 +38,6 @@ def diff(update: bytes, state_vector: bytes) -> bytes:
     return pycrdt.get_update(update, state_vector)
 
 
-def check_state_vector(state_vector: bytes) -> None:
-    """Raise ``DecodeError`` unless ``state_vector`` is a well-formed Yjs state vector."""
-    try:
-        pycrdt.get_update(EMPTY_UPDATE, state_vector)
-    except ValueError as exc:
-        raise DecodeError(f"malformed state vector: {exc}") from exc
-
-
 def decode_state_vector(state_vector: bytes) -> dict[int, int]:
     """``{client id: clock}``; two replicas hold the same content iff these are equal
     (the encoded bytes may list clients in any order)."""

@@ -61,6 +61,8 @@ def run_workers(settings: Settings, count: int, log: logging.Logger) -> int:
                 log.warning("worker %s exited with %s; restarting", i, proc.returncode)
                 time.sleep(backoff[i])
                 backoff[i] = min(backoff[i] * 2, RESTART_BACKOFF_MAX)
+                if stopping:  # SIGTERM arrived during the back-off: start nothing new
+                    break
                 workers[i] = subprocess.Popen(command, env=env)
         time.sleep(0.2)  # supervising child processes: nothing to await in this loop
     codes = [proc.wait() for proc in workers.values()]

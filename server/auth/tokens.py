@@ -92,6 +92,8 @@ class TokenSigner:
         """The claims a token proves; ``Unauthenticated``/``TokenExpired`` otherwise."""
         if not isinstance(token, str) or not token:
             raise Unauthenticated("a token is required")
+        if not token.isascii():
+            raise Unauthenticated("the token is malformed or its signature is invalid")
         body, sep, mac = token.partition(".")
         if not sep or not hmac.compare_digest(mac, self._mac(body)):
             raise Unauthenticated("the token is malformed or its signature is invalid")

@@ -150,9 +150,8 @@ class Room:
                 self._full_state = self.doc.get_update()
             return self._full_state
         try:
-            updates.check_state_vector(state_vector)
             return self.doc.get_update(state_vector)
-        except (DecodeError, ValueError) as exc:
+        except ValueError as exc:
             self.stats.malformed += 1
             raise MalformedUpdate("malformed state vector") from exc
 
@@ -270,7 +269,7 @@ class Room:
             self._update_ready.clear()
             batch, self._outbox = self._outbox, []
             if batch:
-                await self._broadcast(Channel.UPDATE, batch, updates.merge)
+                await self._broadcast_safely(Channel.UPDATE, batch, updates.merge)
 
     async def _awareness_loop(self) -> None:
         while True:
@@ -280,7 +279,19 @@ class Room:
             self._awareness_ready.clear()
             batch, self._awareness_outbox = self._awareness_outbox, []
             if batch:
-                await self._broadcast(Channel.AWARENESS, batch, _merge_awareness)
+                await self._broadcast_safely(Channel.AWARENESS, batch, _merge_awareness)
+
+    async def _broadcast_safely(
+        self,
+        channel: Channel,
+        batch: list[tuple[Peer | None, T]],
+        combine: Callable[[list[T]], bytes],
+    ) -> None:
+        """One failed broadcast is logged; the room keeps broadcasting afterwards."""
+        try:
+            await self._broadcast(channel, batch, combine)
+        except Exception:
+            self._log.exception("room %s: a %s broadcast failed", self.name, channel.value)
 
     async def _broadcast(
         self,

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crdt import updates
@@ -98,32 +99,36 @@ class SessionService:
         require(actor, Action.MANAGE_SESSIONS, group_id)
         if ends_on < starts_on:
             raise ValidationFailed({"ends_on": "a meeting cannot end before it starts"})
-        async with self._sessions.begin() as db:
-            if await db.get(WorkingGroup, group_id) is None:
-                raise NotFound(f"no working group {group_id}")
-            if await db.scalar(
-                select(Meeting.id).where(Meeting.group_id == group_id, Meeting.number == number)
-            ):
-                raise ValidationFailed({"number": f"meeting {number} already exists"})
-            meeting = Meeting(
-                group_id=group_id,
-                number=number,
-                title=title,
-                venue=venue,
-                starts_on=starts_on,
-                ends_on=ends_on,
-            )
-            db.add(meeting)
-            await db.flush()
-            audit.record(
-                db,
-                actor,
-                "meeting.create",
-                f"meeting:{meeting.id}",
-                group_id=group_id,
-                number=number,
-            )
-            return meeting_dict(meeting)
+        taken = ValidationFailed({"number": f"meeting {number} already exists"})
+        try:
+            async with self._sessions.begin() as db:
+                if await db.get(WorkingGroup, group_id) is None:
+                    raise NotFound(f"no working group {group_id}")
+                if await db.scalar(
+                    select(Meeting.id).where(Meeting.group_id == group_id, Meeting.number == number)
+                ):
+                    raise taken
+                meeting = Meeting(
+                    group_id=group_id,
+                    number=number,
+                    title=title,
+                    venue=venue,
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                )
+                db.add(meeting)
+                await db.flush()
+                audit.record(
+                    db,
+                    actor,
+                    "meeting.create",
+                    f"meeting:{meeting.id}",
+                    group_id=group_id,
+                    number=number,
+                )
+                return meeting_dict(meeting)
+        except IntegrityError as exc:  # a concurrent request took the number first
+            raise taken from exc
 
     async def list_meetings(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
         require(actor, Action.VIEW_GROUP, group_id)

@@ -22,12 +22,15 @@ from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.errors import BadInput, InvalidTransition, NotFound
 from server.groups import audit
+from server.groups.access import sees_private
+from server.groups.models import GroupDocument
 from server.sessions.live import SessionHub
-from server.sessions.models import Session, TranscriptSegment
-from server.storage.models import utcnow
+from server.sessions.models import STREAM_LANGUAGES, Session, TranscriptSegment
+from server.storage.models import Document, utcnow
 from server.validation import ValidationFailed
 
 MAX_SEGMENT_CHARS = 5000
+MAX_MS = 2**31 - 1  # the columns are 32-bit: about 24 days of recording
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,13 @@ def check_segment(segment: SegmentIn, index: int = 0) -> None:
         problems[f"segments[{index}].client_key"] = "1 to 200 characters"
     if not segment.text.strip() or len(segment.text) > MAX_SEGMENT_CHARS:
         problems[f"segments[{index}].text"] = f"1 to {MAX_SEGMENT_CHARS} characters"
-    if segment.start_ms < 0 or segment.end_ms < segment.start_ms:
-        problems[f"segments[{index}].end_ms"] = "0 <= start_ms <= end_ms"
+    if segment.start_ms < 0 or segment.end_ms < segment.start_ms or segment.end_ms > MAX_MS:
+        problems[f"segments[{index}].end_ms"] = "0 <= start_ms <= end_ms < 2**31"
+    for name in ("speaker", "delegation"):
+        if len(getattr(segment, name)) > 200:
+            problems[f"segments[{index}].{name}"] = "at most 200 characters"
+    if segment.language not in STREAM_LANGUAGES:
+        problems[f"segments[{index}].language"] = f"one of {', '.join(STREAM_LANGUAGES)}"
     if problems:
         raise ValidationFailed(problems)
 
@@ -185,8 +193,13 @@ class TranscriptService:
         text: str,
         speaker: str | None = None,
     ) -> dict[str, Any]:
-        if not text.strip() or len(text) > MAX_SEGMENT_CHARS:
-            raise ValidationFailed({"text": f"1 to {MAX_SEGMENT_CHARS} characters"})
+        problems = {}
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_SEGMENT_CHARS:
+            problems["text"] = f"1 to {MAX_SEGMENT_CHARS} characters"
+        if speaker is not None and (not isinstance(speaker, str) or len(speaker) > 200):
+            problems["speaker"] = "a string of at most 200 characters"
+        if problems:
+            raise ValidationFailed(problems)
         async with self._sessions.begin() as db:
             session = await self._session(db, session_id)
             require(actor, Action.APPEND_TRANSCRIPT, session.group_id)
@@ -262,6 +275,14 @@ class TranscriptService:
                 .join(Session, Session.id == TranscriptSegment.session_id)
                 .where(TranscriptSegment.group_id == group_id)
             )
+            if not sees_private(actor):
+                # A session's transcript is read like its draft: private drafts'
+                # sessions are not searchable by observers, followers or the public.
+                statement = (
+                    statement.join(Document, Document.name == Session.document)
+                    .join(GroupDocument, GroupDocument.document_id == Document.id)
+                    .where(GroupDocument.public)
+                )
             for word in words:
                 escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 statement = statement.where(

@@ -252,6 +252,12 @@ class SocketIOTransport:
             room = await self._rooms.join(name, peer, create=create)
         except RollingTextError as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.message, exc.to_dict()) from exc
+        socket = self.sio.eio.sockets.get(peer.eio_sid)
+        if socket is None or socket.closed:
+            # Gone while we awaited the database: python-socketio will never call our
+            # disconnect handler for a connect that had not completed.
+            self._rooms.leave(room, peer)
+            return
         seat = _Seat(room, peer, extension, context)
         self._seats[(namespace, sid)] = seat
         # The CONNECT packet is queued when this handler returns; greet after it.

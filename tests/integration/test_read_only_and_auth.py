@@ -68,6 +68,8 @@ def expired_token(server: RunningServer) -> str:
     [
         (lambda s: None, "unauthenticated"),
         (lambda s: "garbage", "unauthenticated"),
+        (lambda s: "é.abc", "unauthenticated"),  # non-ASCII: refused, not a crash
+        (lambda s: "abc.é", "unauthenticated"),
         (lambda s: TokenSigner("forged").issue("m", Role.CHAIR, 60), "unauthenticated"),
         (expired_token, "token_expired"),
     ],

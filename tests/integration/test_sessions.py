@@ -800,3 +800,51 @@ async def test_anonymous_follower_can_list_a_public_meetings_sessions(
     listed = await api.call("GET", f"/api/meetings/{session['meeting_id']}/sessions")
     assert listed.status == 200, listed.body
     assert [s["id"] for s in listed.body["sessions"]] == [session["id"]]
+
+
+async def test_private_plenary_transcripts_are_not_searchable_by_readers_of_public_only(
+    api: Api, group: Group
+) -> None:
+    private = await live_session(
+        api, group, kind="plenary", number=7, document=group.private_document
+    )
+    await api.ok(
+        "POST",
+        f"/api/sessions/{private['id']}/transcript",
+        group.token("captioner"),
+        {"segments": [segment("p", "Bureau discusses the draft budget.", 0)]},
+    )
+    path = group.path("/transcripts/search?q=budget")
+    for role in ("chair", "member"):
+        found = await api.ok("GET", path, group.token(role))
+        assert [r["session_id"] for r in found["results"]] == [private["id"]], role
+    for role in ("observer", "follower"):
+        found = await api.ok("GET", path, group.token(role))
+        assert found["results"] == [], role
+    anonymous = await api.ok("GET", path)  # the group follows publicly
+    assert anonymous["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"speaker": "x" * 201}, "speaker"),
+        ({"delegation": "y" * 201}, "delegation"),
+        ({"language": "klingon"}, "language"),
+        ({"end_ms": 2**31}, "end_ms"),
+    ],
+)
+async def test_out_of_range_segment_fields_are_refused(
+    api: Api, group: Group, extra: dict[str, Any], field: str
+) -> None:
+    session = await live_session(api, group)
+    reply = await api.call(
+        "POST",
+        f"/api/sessions/{session['id']}/transcript",
+        group.token("captioner"),
+        {"segments": [segment("k", "Fine text.", 0, **extra)]},
+    )
+    assert reply.status == 422, reply.body
+    assert f"segments[0].{field}" in reply.body["error"]["details"]["fields"]
+    history = await api.ok("GET", f"/api/sessions/{session['id']}/transcript", group.token("chair"))
+    assert history["segments"] == []

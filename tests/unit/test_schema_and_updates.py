@@ -90,9 +90,3 @@ def test_malformed_update_changes_nothing() -> None:
     with pytest.raises(DecodeError):
         updates.apply(doc, before[: len(before) // 2])
     assert doc.get_update() == before
-
-
-def test_state_vector_check() -> None:
-    updates.check_state_vector(rolling_text().get_state())
-    with pytest.raises(DecodeError):
-        updates.check_state_vector(b"\xff\xff")
