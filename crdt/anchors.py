@@ -30,6 +30,7 @@ from typing import Any
 
 from pycrdt import Assoc, Doc, Map, Text
 
+from crdt.encoding import write_var_uint
 from crdt.schema import SchemaError, find_paragraph, paragraphs
 
 CONTEXT = 32  # characters of prefix / suffix kept with the quote
@@ -97,20 +98,14 @@ def _utf16(ch: str) -> int:
     return 2 if ord(ch) > 0xFFFF else 1
 
 
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = n & 0x7F
-        n >>= 7
-        if not n:
-            out.append(byte)
-            return bytes(out)
-        out.append(byte | 0x80)
-
-
 def _sticky(client: int, clock: int, assoc: Assoc) -> bytes:
     """A Yjs relative position (Yrs sticky index) on the character ``(client, clock)``."""
-    return b"\x00" + _varint(client) + _varint(clock) + (b"\x00" if assoc is Assoc.AFTER else b"A")
+    return (
+        b"\x00"
+        + write_var_uint(client)
+        + write_var_uint(clock)
+        + (b"\x00" if assoc is Assoc.AFTER else b"A")
+    )
 
 
 def char_ids(text: Text) -> list[tuple[int, int]]:

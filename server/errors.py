@@ -38,12 +38,6 @@ class MalformedUpdate(BadInput):
     code = "malformed_update"
 
 
-class FrameTooLarge(BadInput):
-    code = "frame_too_large"
-    http_status = 413
-    ws_close_code = 1009
-
-
 class Unauthenticated(RollingTextError):
     code = "unauthenticated"
     http_status = 401

@@ -123,7 +123,6 @@ class CommentHub:
         self._rooms = rooms
         self._log = logger
         self._bus = bus
-        self.delivered = 0
 
     async def lifecycle(self, app: web.Application) -> AsyncIterator[None]:
         """``cleanup_ctx``: follow the other processes' comment events (the bus is up)."""
@@ -171,6 +170,5 @@ class CommentHub:
                 )
                 try:
                     await SocketIOPeer.send_event(recipients, event, data)
-                    self.delivered += len(recipients)
                 except Exception:
                     self._log.exception("comment event %s for %s not delivered", event, document)

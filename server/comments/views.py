@@ -273,9 +273,6 @@ def _sio_handlers() -> dict[str, Handler]:
     }
 
 
-SOCKETIO_EVENTS = tuple(_sio_handlers())
-
-
 def register(transport: SocketIOTransport, service: CommentService) -> None:
     """Serve the ``comment-*`` events on every document namespace (acks carry results)."""
     for event, handler in _sio_handlers().items():

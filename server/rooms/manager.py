@@ -63,19 +63,12 @@ class RoomManager:
         assert self._refresh is not None
         while True:
             await asyncio.sleep(self._revalidate_every)
-            people = {
-                peer.principal.person_id
-                for room in self._rooms.values()
-                for peer in room.peers.values()
-                if peer.principal.person_id is not None
-            }
-            for person_id in people:
-                try:
-                    await self.reauthorize(person_id, self._refresh)
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    self._log.warning("revalidating person %s failed: %s", person_id, exc)
+            try:
+                await self._reauthorize(lambda p: p.person_id is not None, self._refresh)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self._log.warning("revalidating connections failed: %s", exc)
 
     async def __aexit__(
         self,
@@ -111,21 +104,30 @@ class RoomManager:
 
         Returns how many connections were affected.
         """
-        affected = 0
+        return await self._reauthorize(lambda p: p.person_id == person_id, refresh)
+
+    async def _reauthorize(
+        self,
+        selected: Callable[[Principal], bool],
+        refresh: Callable[[Principal], Awaitable[Principal | None]],
+    ) -> int:
+        # One lookup per distinct principal, however many connections it has open.
+        by_principal: dict[Principal, list[tuple[Room, Peer]]] = {}
         for room in list(self._rooms.values()):
             for peer in list(room.peers.values()):
-                if peer.principal.person_id != person_id:
-                    continue
-                affected += 1
-                current = await refresh(peer.principal)
-                if current == peer.principal:
-                    continue
+                if selected(peer.principal):
+                    by_principal.setdefault(peer.principal, []).append((room, peer))
+        for principal, seats in by_principal.items():
+            current = await refresh(principal)
+            if current == principal:
+                continue
+            for room, peer in seats:
                 if current is None:
                     self._log.info("%s in %s: access revoked, disconnecting", peer, room.name)
                     await peer.close(4403, "access revoked")
                 else:
                     peer.principal = current
-        return affected
+        return sum(len(seats) for seats in by_principal.values())
 
     async def close_anonymous(self, group_id: int, reason: str) -> int:
         """Disconnect anonymous readers of a group (it stopped following publicly)."""

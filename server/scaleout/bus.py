@@ -103,7 +103,8 @@ class DocumentBus(abc.ABC):
             await self._subscribe(self.channel(room.name))
         except Exception as exc:
             self._log.warning("bus: cannot subscribe to %s yet: %s", room.name, exc)
-        self._request_sync(room, Kind.SYNC_REQUEST_BOTH)
+        # The sync request goes out when the backend confirms the subscription
+        # (``subscribed``): anything published before that is then covered.
 
     async def detach(self, name: str) -> None:
         room = self._rooms.pop(name, None)
@@ -174,9 +175,8 @@ class DocumentBus(abc.ABC):
                     await self._subscribe(self.channel(name))
                 self.connected.set()
                 delay = 0.05
-                # Back on the bus (or first time): re-converge every room.
-                for room in list(self._rooms.values()):
-                    self._request_sync(room, Kind.SYNC_REQUEST_BOTH)
+                # Back on the bus: each re-subscription, once confirmed, re-converges
+                # its room (``subscribed``).
                 async for data in self._listen():
                     self._handle(data)
             except asyncio.CancelledError:
