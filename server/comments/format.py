@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
+from collections.abc import Callable
 from typing import Any
 
 from crdt.anchors import Anchor, Resolved
@@ -96,13 +97,19 @@ def decision_dict(d: CommentDecision) -> dict[str, Any]:
 class RateLimiter:
     """A token bucket per person: ``burst`` at once, refilled at ``per_minute``."""
 
-    def __init__(self, per_minute: float = 10.0, burst: int = 10) -> None:
+    def __init__(
+        self,
+        per_minute: float = 10.0,
+        burst: int = 10,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.per_minute = per_minute
         self.burst = burst
+        self.clock = clock  # replaceable: tests move time instead of waiting
         self._buckets: dict[str, tuple[float, float]] = {}
 
     def take(self, key: str) -> None:
-        now = time.monotonic()
+        now = self.clock()
         tokens, last = self._buckets.get(key, (float(self.burst), now))
         tokens = min(float(self.burst), tokens + (now - last) * self.per_minute / 60.0)
         if tokens < 1.0:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import shlex
 import subprocess
@@ -24,7 +23,7 @@ from client import DocumentClient
 from crdt import schema
 from server.auth.tokens import TokenSigner
 from server.settings import Settings
-from tests.support.servers import REPO, ServerProcess
+from tests.support.servers import REPO, ServerProcess, process_env
 
 SECRET = "cli-test-secret"
 LINK = re.compile(r"^(chair|secretariat|member|observer|captioner)\s+(\S+/invite/(\S+))", re.M)
@@ -35,9 +34,7 @@ class Cli:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
-        self.env = {**os.environ, "ROLLINGTEXT_DATA_DIR": str(data_dir)}
-        self.env["ROLLINGTEXT_SECRET"] = SECRET
-        self.env.pop("DATABASE_URL", None)
+        self.env = process_env(Settings(data_dir=data_dir, secret=SECRET))
 
     def __call__(self, command: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(

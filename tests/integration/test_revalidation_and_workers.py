@@ -18,7 +18,7 @@ from client import DocumentClient
 from server.auth.tokens import Role, TokenSigner
 from server.settings import Settings
 from tests.support.groups import Api, build_group, text_of
-from tests.support.servers import REPO, RunningServer, free_port, serve_in_process
+from tests.support.servers import REPO, RunningServer, free_port, run_cli, serve_in_process
 from tests.support.services import require_redis
 from tests.support.ywebsocket import YWebSocketClient
 
@@ -32,23 +32,6 @@ async def quick_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
         yield running
 
 
-def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "ROLLINGTEXT_DATA_DIR": str(settings.data_dir),
-        "ROLLINGTEXT_SECRET": settings.secret_resolved(),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 async def test_revocation_by_the_cli_closes_open_connections(quick_server: RunningServer) -> None:
     """The CLI is another process: no in-process hook sees it; revalidation must."""
     async with Api.open(quick_server.url) as api:
@@ -60,8 +43,7 @@ async def test_revocation_by_the_cli_closes_open_connections(quick_server: Runni
     ):
         disconnected = asyncio.Event()
         sio.sio.on("disconnect", lambda *_: disconnected.set(), namespace=sio.namespace)
-        result = await asyncio.to_thread(
-            cli,
+        code, _, err = await run_cli(
             quick_server.settings,
             "member",
             "revoke",
@@ -70,7 +52,7 @@ async def test_revocation_by_the_cli_closes_open_connections(quick_server: Runni
             "--person",
             str(member.id),
         )
-        assert result.returncode == 0, result.stderr
+        assert code == 0, err
         assert await ws.wait_closed(timeout=5) == 4403
         await asyncio.wait_for(disconnected.wait(), 5)
 
@@ -82,8 +64,7 @@ async def test_role_change_by_the_cli_downgrades_a_live_connection(
         group = await build_group(api, quick_server.token("chair", "operator"))
     member = group.people["member"]
     async with DocumentClient(quick_server.url, group.document, member.token) as sio:
-        result = await asyncio.to_thread(
-            cli,
+        code, _, err = await run_cli(
             quick_server.settings,
             "member",
             "role",
@@ -94,7 +75,7 @@ async def test_role_change_by_the_cli_downgrades_a_live_connection(
             "--role",
             "follower",
         )
-        assert result.returncode == 0, result.stderr
+        assert code == 0, err
         room = quick_server.rooms.loaded(group.document)
         assert room is not None
 

@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from server.settings import Settings
-from tests.support.servers import REPO, ServerProcess, free_port
+from tests.support.servers import ServerProcess, free_port, run_cli
 from tests.support.session_client import SessionClient
 
 pytestmark = pytest.mark.timeout(120)
 
 
-async def cli(settings: Settings, *args: str) -> tuple[int, str, str]:
-    env = {
-        **os.environ,
-        "ROLLINGTEXT_DATA_DIR": str(settings.data_dir),
-        "ROLLINGTEXT_SECRET": settings.secret_resolved(),
-    }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "server.cli",
-        *args,
-        cwd=REPO,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await proc.communicate()
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
-
-
 async def ok(settings: Settings, *args: str) -> Any:
-    code, out, err = await cli(settings, *args)
+    code, out, err = await run_cli(settings, *args)
     assert code == 0, err
     try:
         return json.loads(out)
@@ -118,9 +94,9 @@ async def test_running_a_session_from_the_terminal(tmp_path: Path) -> None:
         exported = await ok(settings, "transcript", "export", *url, "--session", sid)
         assert "The meeting is open." in exported and "Rough transcript" in exported
         await ok(settings, "session", "end", *url, "--session", sid)
-        code, _, err = await cli(settings, "session", "start", *url, "--session", sid)
+        code, _, err = await run_cli(settings, "session", "start", *url, "--session", sid)
         assert code == 2 and "invalid_transition" in err
-        code, _, err = await cli(
+        code, _, err = await run_cli(
             settings,
             "meeting",
             "create",

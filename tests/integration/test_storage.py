@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
@@ -36,10 +35,8 @@ from server.storage import (
     upgrade,
 )
 from server.storage.migrate import alembic_config
+from tests.support.services import fresh_postgres_database
 
-PG_BASE_URL = os.environ.get(
-    "ROLLINGTEXT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 LOG = logging.getLogger("tests.storage")
 
 
@@ -50,16 +47,6 @@ def merge(parts: Sequence[bytes]) -> bytes:
 # --------------------------------------------------------------------- fixtures
 
 
-async def _pg_admin() -> asyncpg.Connection:
-    try:
-        return await asyncpg.connect(PG_BASE_URL, timeout=5)
-    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
-        reason = f"PostgreSQL unreachable at {PG_BASE_URL}: {exc!r}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true and {reason}; the PostgreSQL storage tests must run in CI")
-        pytest.skip(f"SKIPPING PostgreSQL storage tests -- {reason}")
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> AsyncIterator[str]:
     """A URL of an empty database: a SQLite file, or a fresh PostgreSQL database."""
@@ -67,26 +54,8 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> AsyncIterator
         # A directory that does not exist yet: create_engine must create it.
         yield f"sqlite+aiosqlite:///{tmp_path / 'data' / 'rollingtext.db'}"
         return
-    name = f"rt_test_{secrets.token_hex(6)}"
-    admin = await _pg_admin()
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = make_url(PG_BASE_URL).set(drivername="postgresql+asyncpg", database=name)
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        admin = await _pg_admin()
-        try:
-            await admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = $1 AND pid <> pg_backend_pid()",
-                name,
-            )
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        finally:
-            await admin.close()
+    async with fresh_postgres_database() as url:
+        yield url
 
 
 @asynccontextmanager

@@ -26,6 +26,39 @@ from server.storage import DocumentStore
 REPO = Path(__file__).resolve().parents[2]
 
 
+def process_env(settings: Settings) -> dict[str, str]:
+    """The environment a ``rollingtext`` subprocess needs to act on ``settings``' data:
+    same data dir, secret and database, whatever the caller's environment says."""
+    env = {**os.environ}
+    env["ROLLINGTEXT_DATA_DIR"] = str(settings.data_dir)
+    env["ROLLINGTEXT_SECRET"] = settings.secret_resolved()
+    env.pop("DATABASE_URL", None)
+    if settings.database_url:
+        env["DATABASE_URL"] = settings.database_url
+    return env
+
+
+async def run_cli(settings: Settings, *args: str, timeout: float = 60) -> tuple[int, str, str]:
+    """``rollingtext ARGS`` on ``settings``' data; (exit code, stdout, stderr)."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "server.cli",
+        *args,
+        cwd=REPO,
+        env=process_env(settings),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(), timeout)
+    except TimeoutError:
+        proc.kill()
+        raise
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -93,12 +126,7 @@ class ServerProcess:
         return TokenSigner(self.settings.secret_resolved()).issue(name, Role(role), ttl)
 
     async def start(self, timeout: float = 20.0) -> None:
-        env = {**os.environ, **self._env}
-        env["ROLLINGTEXT_DATA_DIR"] = str(self.settings.data_dir)
-        env["ROLLINGTEXT_SECRET"] = self.settings.secret_resolved()
-        env.pop("DATABASE_URL", None)
-        if self.settings.database_url:
-            env["DATABASE_URL"] = self.settings.database_url
+        env = {**process_env(self.settings), **self._env}
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
