@@ -26,6 +26,7 @@ from server.groups.models import Invitation
 from server.keys import ENGINE
 from server.settings import Settings
 from server.storage.models import utcnow
+from tests.support.docs import text_of
 from tests.support.groups import (
     TEXT_ROOT,
     Api,
@@ -34,7 +35,6 @@ from tests.support.groups import (
     invite,
     observer_request_body,
     sio_refused,
-    text_of,
     watch_disconnect,
     ws_refused,
 )

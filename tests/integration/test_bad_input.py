@@ -11,6 +11,7 @@ import pytest
 from client import DocumentClient
 from crdt import protocol
 from server.settings import Settings
+from tests.support.docs import stored_text
 from tests.support.servers import RunningServer, serve_in_process
 from tests.support.ywebsocket import YWebSocketClient
 
@@ -26,19 +27,6 @@ async def small_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
         yield running
 
 
-def text_of(doc: pycrdt.Doc) -> str:
-    return str(doc.get("t", type=pycrdt.Text))
-
-
-async def stored_text(server: RunningServer, name: str) -> str:
-    stored = await server.store.load(name)
-    assert stored is not None
-    doc = pycrdt.Doc()
-    for update in [stored.snapshot or b"\x00\x00", *stored.updates]:
-        doc.apply_update(update)
-    return text_of(doc)
-
-
 async def witness(server: RunningServer) -> DocumentClient:
     client = DocumentClient(server.url, "doc", server.token("member", "witness"))
     await client.connect()
@@ -51,7 +39,7 @@ async def still_works(server: RunningServer, other: DocumentClient) -> None:
     """The room carries on: a new edit from a healthy client reaches the server and is stored."""
     other.doc.get("t", type=pycrdt.Text).insert(4, " and sound")
     await other.flush()
-    assert await stored_text(server, "doc") == "safe and sound"
+    assert await stored_text(server.store, "doc") == "safe and sound"
 
 
 @pytest.mark.parametrize(
@@ -91,7 +79,7 @@ async def test_socketio_oversized_message_disconnects_only_the_sender(
     await bad.sio.wait()  # returns once the server has dropped the connection
     assert not bad.sio.connected
     await still_works(small_server, good)
-    assert "x" * 100 not in await stored_text(small_server, "doc")
+    assert "x" * 100 not in await stored_text(small_server.store, "doc")
     await good.close()
 
 

@@ -10,14 +10,11 @@ import pytest
 
 from client import DocumentClient
 from crdt import schema, updates
+from tests.support.docs import text_of
 from tests.support.servers import RunningServer
 
 CLIENTS = 12
 EDITS = 40
-
-
-def text_of(doc: pycrdt.Doc) -> str:
-    return str(doc.get("t", type=pycrdt.Text))
 
 
 async def edit_randomly(client: DocumentClient, index: int, seed: int) -> None:

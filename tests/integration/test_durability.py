@@ -10,14 +10,11 @@ import pytest
 
 from client import DocumentClient
 from server.settings import Settings
+from tests.support.docs import text_of
 from tests.support.servers import ServerProcess, free_port
 from tests.support.ywebsocket import YWebSocketClient
 
 pytestmark = pytest.mark.timeout(90)
-
-
-def text_of(doc: pycrdt.Doc) -> str:
-    return str(doc.get("t", type=pycrdt.Text))
 
 
 async def type_and_get_acks(server: ServerProcess, writers: int, edits: int) -> list[str]:

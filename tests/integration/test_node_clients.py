@@ -23,6 +23,7 @@ from client import DocumentClient
 from crdt.awareness import AwarenessEntry, decode_update, encode_update
 from crdt.encoding import Reader
 from server.rooms.room import Room
+from tests.support.docs import text_of as text
 from tests.support.node import NodeDriver
 from tests.support.servers import RunningServer
 
@@ -30,10 +31,6 @@ pytestmark = [pytest.mark.node, pytest.mark.timeout(120)]
 
 STEP_TIMEOUT_MS = 20_000
 MARKER = re.compile(r"<[^<>]*>")
-
-
-def text(doc: pycrdt.Doc[Any]) -> str:
-    return str(doc.get("t", type=pycrdt.Text))
 
 
 def text_is(expected: str) -> Callable[[pycrdt.Doc[Any]], bool]:

@@ -25,6 +25,7 @@ import pytest_asyncio
 
 from client import DocumentClient
 from server.settings import Settings
+from tests.support.docs import text_of
 from tests.support.groups import (
     TEXT_ROOT,
     Api,
@@ -34,7 +35,6 @@ from tests.support.groups import (
     invite,
     observer_request_body,
     sio_refused,
-    text_of,
     ws_refused,
 )
 from tests.support.servers import RunningServer, serve_in_process

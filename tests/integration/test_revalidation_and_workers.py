@@ -17,7 +17,8 @@ import pytest
 from client import DocumentClient
 from server.auth.tokens import Role, TokenSigner
 from server.settings import Settings
-from tests.support.groups import Api, build_group, text_of
+from tests.support.docs import text_of
+from tests.support.groups import Api, build_group
 from tests.support.servers import REPO, RunningServer, free_port, run_cli, serve_in_process
 from tests.support.services import require_redis
 from tests.support.ywebsocket import YWebSocketClient

@@ -11,6 +11,7 @@ import pytest
 
 from client import DocumentClient
 from server.settings import Settings
+from tests.support.docs import text_of
 from tests.support.servers import RunningServer, serve_in_process
 
 
@@ -25,10 +26,6 @@ async def compacting_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
     )
     async with serve_in_process(settings) as running:
         yield running
-
-
-def text_of(doc: pycrdt.Doc) -> str:  # type: ignore[type-arg]
-    return str(doc.get("t", type=pycrdt.Text))
 
 
 async def until(predicate, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]

@@ -20,16 +20,13 @@ from client import DocumentClient
 from crdt import protocol, updates
 from crdt.awareness import AwarenessEntry, encode_update
 from server.settings import Settings
+from tests.support.docs import text_of
 from tests.support.servers import ServerProcess, free_port
 from tests.support.services import require_redis
 from tests.support.tcpproxy import TcpProxy
 from tests.support.ywebsocket import YWebSocketClient
 
 pytestmark = [pytest.mark.timeout(120), pytest.mark.postgres]
-
-
-def text_of(doc: pycrdt.Doc) -> str:  # type: ignore[type-arg]
-    return str(doc.get("t", type=pycrdt.Text))
 
 
 @asynccontextmanager

@@ -18,15 +18,8 @@ import pytest
 from client import DocumentClient
 from crdt import schema, updates
 from crdt.captions import NOTICE, parse
-from tests.support.groups import (
-    TEXT_ROOT,
-    Api,
-    Group,
-    build_group,
-    invite,
-    text_of,
-    write_text,
-)
+from tests.support.docs import text_of
+from tests.support.groups import TEXT_ROOT, Api, Group, build_group, invite, write_text
 from tests.support.servers import RunningServer
 from tests.support.session_client import (
     FollowRefused,

@@ -5,11 +5,8 @@ from __future__ import annotations
 import pycrdt
 
 from client import DocumentClient
+from tests.support.docs import text_of as text
 from tests.support.servers import RunningServer
-
-
-def text(doc: pycrdt.Doc) -> str:
-    return str(doc.get("t", type=pycrdt.Text))
 
 
 async def test_two_members_converge(server: RunningServer) -> None:

@@ -26,6 +26,7 @@ from client import DocumentClient
 from crdt import protocol
 from crdt.encoding import Reader
 from crdt.protocol import MessageType, SyncType
+from tests.support.docs import text_of as pycrdt_text
 from tests.support.servers import RunningServer
 
 pytestmark = pytest.mark.timeout(60)
@@ -287,10 +288,6 @@ async def pycrdt_edits(client: DocumentClient, name: str, count: int, seed: int)
                 del ytext[start : start + length]
             ymap[name] = str(i + 1)
         await asyncio.sleep(rnd.uniform(0, 0.003))
-
-
-def pycrdt_text(doc: pycrdt.Doc[Any]) -> str:
-    return str(doc.get("t", type=pycrdt.Text))
 
 
 def pycrdt_map(doc: pycrdt.Doc[Any]) -> dict[str, Any]:

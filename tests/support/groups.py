@@ -21,6 +21,7 @@ import aiohttp
 import pycrdt
 
 from client import DocumentClient, SyncError
+from tests.support.docs import TEXT_ROOT
 from tests.support.ywebsocket import YWebSocketClient
 
 # The six roles of DESIGN.md section 5, each held by one person of a built group.
@@ -34,12 +35,6 @@ DELEGATIONS = (
     ("International Chamber of Commerce", "business"),
     ("International Telecommunication Union", "international_organizations"),
 )
-
-TEXT_ROOT = "t"
-
-
-def text_of(doc: pycrdt.Doc[Any]) -> str:
-    return str(doc.get(TEXT_ROOT, type=pycrdt.Text))
 
 
 @dataclass
