@@ -16,6 +16,7 @@ class Principal:
     group_id: int | None = None
     person_id: int | None = None
     invitation_id: int | None = None
+    token_version: int | None = None  # the person's version when this sign-in was made
     anonymous: bool = False
 
     @property

@@ -41,29 +41,45 @@ class AccessPolicy:
         claims = self._signer.verify(token)
         if claims.person_id is None:
             return Principal.operator(claims)
-        async with self._sessions() as session:
-            person = await session.get(Person, claims.person_id)
-            if person is None or not person.active or person.token_version != claims.version:
-                raise Unauthenticated("this sign-in has been revoked; ask for a new invitation")
-            if claims.invitation_id is not None:
-                invitation = await session.get(Invitation, claims.invitation_id)
-                if invitation is None or invitation.revoked_at is not None:
-                    raise Unauthenticated("the invitation behind this sign-in was revoked")
-            return _principal_of(person, claims.invitation_id)
+        current = await self._current(claims.person_id, claims.invitation_id, claims.version)
+        if current is None:
+            raise Unauthenticated(
+                "this sign-in has been revoked (or its invitation was); ask for a new invitation"
+            )
+        return current
 
     async def refresh(self, principal: Principal) -> Principal | None:
         """Re-check a connected principal; None if its access is gone."""
         if principal.person_id is None:
             return principal
+        return await self._current(
+            principal.person_id, principal.invitation_id, principal.token_version
+        )
+
+    async def _current(
+        self, person_id: int, invitation_id: int | None, version: int | None
+    ) -> Principal | None:
+        """The person as now, if still admitted under this token version and invitation.
+
+        A revocation bumps the version, so a connection from before it stays dead
+        even if the person is reinstated before the next periodic check.
+        """
         async with self._sessions() as session:
-            person = await session.get(Person, principal.person_id)
-            if person is None or not person.active:
+            person = await session.get(Person, person_id)
+            if person is None or not person.active or person.token_version != version:
                 return None
-            if principal.invitation_id is not None:
-                invitation = await session.get(Invitation, principal.invitation_id)
+            if invitation_id is not None:
+                invitation = await session.get(Invitation, invitation_id)
                 if invitation is None or invitation.revoked_at is not None:
                     return None
-            return _principal_of(person, principal.invitation_id)
+            return Principal(
+                name=person.name,
+                role=Role(person.role),
+                group_id=person.group_id,
+                person_id=person.id,
+                invitation_id=invitation_id,
+                token_version=person.token_version,
+            )
 
     async def group_is_public(self, group_id: int) -> bool:
         async with self._sessions() as session:
@@ -113,16 +129,6 @@ class AccessPolicy:
 def sees_private(principal: Principal) -> bool:
     """Observers and followers (and anonymous readers) see public documents only."""
     return principal.role not in (Role.OBSERVER, Role.FOLLOWER)
-
-
-def _principal_of(person: Person, invitation_id: int | None) -> Principal:
-    return Principal(
-        name=person.name,
-        role=Role(person.role),
-        group_id=person.group_id,
-        person_id=person.id,
-        invitation_id=invitation_id,
-    )
 
 
 def is_live(invitation: Invitation, now: datetime | None = None) -> bool:

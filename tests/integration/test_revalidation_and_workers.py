@@ -13,9 +13,12 @@ from pathlib import Path
 import aiohttp
 import pycrdt
 import pytest
+from sqlalchemy import update
 
 from client import DocumentClient
 from server.auth.tokens import Role, TokenSigner
+from server.groups.models import Person
+from server.keys import ENGINE
 from server.settings import Settings
 from tests.support.docs import text_of
 from tests.support.groups import Api, build_group
@@ -56,6 +59,27 @@ async def test_revocation_by_the_cli_closes_open_connections(quick_server: Runni
         assert code == 0, err
         assert await ws.wait_closed(timeout=5) == 4403
         await asyncio.wait_for(disconnected.wait(), 5)
+
+
+async def test_revoked_then_reinstated_between_checks_still_ends_old_connections(
+    quick_server: RunningServer,
+) -> None:
+    """Reinstating someone gives them new sign-ins, never back the revoked ones, even
+    when another process revokes and reinstates between two periodic checks."""
+    async with Api.open(quick_server.url) as api:
+        group = await build_group(api, quick_server.token("chair", "operator"))
+    member = group.people["member"]
+    async with YWebSocketClient(quick_server.ws_url, group.document, member.token) as ws:
+        await ws.synced.wait()
+        # What `member revoke` then `member reinstate` leave behind, written in one go
+        # as another process would: active again, token version moved on.
+        async with quick_server.app[ENGINE].begin() as db:
+            await db.execute(
+                update(Person)
+                .where(Person.id == member.id)
+                .values(token_version=Person.token_version + 1)
+            )
+        assert await ws.wait_closed(timeout=10) == 4403
 
 
 async def test_role_change_by_the_cli_downgrades_a_live_connection(
