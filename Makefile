@@ -10,8 +10,10 @@ WEB_BUILD := $(WEB)/dist/index.html
 
 .PHONY: run test lint typecheck bench clean web
 
+# A venv is rebuilt from scratch (--clear) whenever pyproject.toml changes, so one
+# copied from another folder or machine never leaks its absolute paths into this one.
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
