@@ -1,0 +1,8 @@
+"""One contract: typed models validate requests, shape responses and generate the
+OpenAPI document (and from it the web app's types); routes declare themselves."""
+
+from __future__ import annotations
+
+from server.contract.routes import Api, Call, Operation
+
+__all__ = ["Api", "Call", "Operation"]

@@ -1,0 +1,256 @@
+"""Routes that declare themselves: one declaration makes the aiohttp route and its
+OpenAPI operation, so the document can never drift from what the server accepts.
+
+A handler states its contract in its signature::
+
+    @api.post("/api/groups/{gid}/delegations", status=201, errors=(QuotaExceeded,))
+    async def add_delegation(call: Call, gid: Id, body: DelegationCreate) -> Delegation:
+        \"\"\"Add a delegation within its stakeholder group's seat quota.\"\"\"
+
+``body`` and ``query`` are pydantic models validated before the handler runs; other
+parameters are path parameters (their annotation validates the text of the path);
+the return annotation is the response model. Bad input never reaches a service: a
+body that is not JSON is a 400, a field that breaks its constraint a 422 naming it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from server.auth.principal import Principal
+from server.errors import (
+    BadInput,
+    NotFound,
+    RollingTextError,
+    Unauthenticated,
+)
+from server.validation import ValidationFailed
+
+# Who may call: "signed_in" needs a token or session; "optional" serves anonymous
+# callers too (the handler decides what they get); "public" never looks at credentials.
+Auth = Literal["signed_in", "optional", "public"]
+Handler = Callable[..., Awaitable[Any]]
+
+# A JSON API body is a few fields; 64 KiB leaves room for the longest (a mandate, a
+# comment) while a flood of large bodies cannot tie up the server.
+DEFAULT_BODY_LIMIT = 64 * 1024
+_RESERVED = ("call", "body", "query")
+
+
+class PayloadTooLarge(BadInput):
+    code = "payload_too_large"
+    http_status = 413
+
+
+class UnsupportedMediaType(BadInput):
+    code = "unsupported_media_type"
+    http_status = 415
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One HTTP operation: the route and everything its OpenAPI entry says."""
+
+    method: str
+    path: str
+    handler: Handler
+    tag: str
+    status: int
+    auth: Auth
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    path_params: Mapping[str, TypeAdapter[Any]]
+    errors: tuple[type[RollingTextError], ...]
+    body_limit: int
+    # For responses that are not a JSON model (pages, exports): OpenAPI ``content``.
+    raw_content: Mapping[str, Any] | None = None
+    path_descriptions: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def operation_id(self) -> str:
+        return self.handler.__name__
+
+    @property
+    def summary(self) -> str:
+        return (inspect.getdoc(self.handler) or self.operation_id).split("\n\n")[0]
+
+    @property
+    def description(self) -> str | None:
+        parts = (inspect.getdoc(self.handler) or "").split("\n\n", 1)
+        return parts[1] if len(parts) == 2 else None
+
+
+class Call:
+    """What a handler gets besides its validated inputs: the request and its caller."""
+
+    def __init__(self, request: web.Request) -> None:
+        self.request = request
+        self.app = request.app
+
+    async def caller(self) -> Principal | None:
+        """Who sent the request (token or session cookie), as of now; None if nobody."""
+        from server.keys import ACCESS  # keys imports the services, which import models
+        from server.transports.names import request_token
+
+        return await self.app[ACCESS].principal(request_token(self.request))
+
+    async def signed_in(self) -> Principal:
+        principal = await self.caller()
+        if principal is None:
+            raise Unauthenticated("sign in (a token or an invitation link) to do this")
+        return principal
+
+
+def _field_errors(exc: ValidationError) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for error in exc.errors(include_url=False):
+        name = ".".join(str(part) for part in error["loc"]) or "body"
+        fields.setdefault(name, error["msg"])
+    return fields
+
+
+async def _read_body(request: web.Request, model: type[BaseModel], limit: int) -> BaseModel:
+    content_type = request.content_type
+    if content_type != "application/json" and not content_type.endswith("+json"):
+        raise UnsupportedMediaType("send the body as JSON with 'Content-Type: application/json'")
+    charset = request.charset
+    if charset is not None and charset.lower() not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType("JSON bodies are UTF-8; no other charset is accepted")
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"this request's body may be at most {limit} bytes", limit=limit)
+    raw = await request.content.read(limit + 1)
+    if len(raw) > limit:
+        raise PayloadTooLarge(f"this request's body may be at most {limit} bytes", limit=limit)
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise BadInput(
+                "the request body is not valid JSON (UTF-8, no lone surrogates)"
+            ) from exc
+        if any(e["type"] == "model_type" and not e["loc"] for e in exc.errors()):
+            raise BadInput("the request body must be a JSON object") from exc
+        raise ValidationFailed(_field_errors(exc)) from exc
+
+
+def _wrap(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        kwargs: dict[str, Any] = {}
+        for name, adapter in op.path_params.items():
+            try:
+                kwargs[name] = adapter.validate_strings(request.match_info[name])
+            except ValidationError as exc:
+                raise NotFound(f"no such {name}: {_field_errors(exc).popitem()[1]}") from exc
+        if op.query is not None:
+            try:
+                kwargs["query"] = op.query.model_validate(dict(request.query), strict=False)
+            except ValidationError as exc:
+                raise ValidationFailed(_field_errors(exc)) from exc
+        if op.body is not None:
+            kwargs["body"] = await _read_body(request, op.body, op.body_limit)
+        result = await op.handler(Call(request), **kwargs)
+        if isinstance(result, web.StreamResponse):
+            return result
+        if result is None:
+            return web.Response(status=op.status)
+        assert isinstance(result, BaseModel), f"{op.operation_id} returned {type(result)}"
+        return web.json_response(result.model_dump(mode="json"), status=op.status)
+
+    handle.__name__ = op.operation_id
+    return handle
+
+
+_PATH_CONFIG = ConfigDict(strict=False)
+
+
+def _model(hint: Any) -> type[BaseModel] | None:
+    return hint if inspect.isclass(hint) and issubclass(hint, BaseModel) else None
+
+
+class Api:
+    """A domain's routes: declare them with the decorators, mount them with ``routes()``."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self.operations: list[Operation] = []
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        *,
+        status: int = 200,
+        auth: Auth = "signed_in",
+        errors: tuple[type[RollingTextError], ...] = (),
+        body_limit: int = DEFAULT_BODY_LIMIT,
+        raw_content: Mapping[str, Any] | None = None,
+        tag: str | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> Callable[[Handler], Handler]:
+        """Register ``handler`` for ``method path``; ``params`` describes path parameters."""
+
+        def register(handler: Handler) -> Handler:
+            hints = typing.get_type_hints(handler, include_extras=True)
+            names = [p for p in inspect.signature(handler).parameters if p != "call"]
+            in_path = set(_path_names(path))
+            path_params = {
+                name: TypeAdapter(hints[name], config=_PATH_CONFIG)
+                for name in names
+                if name not in _RESERVED
+            }
+            if set(path_params) != in_path:
+                raise TypeError(f"{handler.__name__}: path {path} vs parameters {names}")
+            returned = hints.get("return")
+            self.operations.append(
+                Operation(
+                    method=method.upper(),
+                    path=path,
+                    handler=handler,
+                    tag=tag or self.tag,
+                    status=status,
+                    auth=auth,
+                    body=_model(hints.get("body")),
+                    query=_model(hints.get("query")),
+                    response=_model(returned),
+                    path_params=path_params,
+                    errors=errors,
+                    body_limit=body_limit,
+                    raw_content=raw_content,
+                    path_descriptions=dict(params or {}),
+                )
+            )
+            return handler
+
+        return register
+
+    def get(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("GET", path, **options)
+
+    def post(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("POST", path, **options)
+
+    def patch(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("PATCH", path, **options)
+
+    def delete(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("DELETE", path, **options)
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.route(op.method, op.path, _wrap(op)) for op in self.operations]
+
+
+def _path_names(path: str) -> list[str]:
+    names, rest = [], path
+    while "{" in rest:
+        rest = rest.split("{", 1)[1]
+        name, rest = rest.split("}", 1)
+        names.append(name.split(":", 1)[0])
+    return names
