@@ -1,4 +1,8 @@
-"""The permission matrix of DESIGN.md section 5, enforced the same way on every transport."""
+"""The permission matrix of DESIGN.md section 5: every role rule is a row of one table,
+checked by one call, the same way on every transport, and reported by ``/api/me``.
+
+Nothing else keeps a list of roles: a check names an ``Action``, never a role.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,9 @@ from server.errors import Forbidden, Unauthenticated
 
 class Action(StrEnum):
     READ_TEXT = "read_text"
+    # Documents a session or officer marked private (breakout drafts): not for
+    # observers or followers (DESIGN §5: they see public documents only).
+    READ_PRIVATE_DOCUMENTS = "read_private_documents"
     EDIT_TEXT = "edit_text"
     CREATE_DOCUMENT = "create_document"
     VIEW_GROUP = "view_group"
@@ -23,22 +30,38 @@ class Action(StrEnum):
     CREATE_GROUP = "create_group"
     MANAGE_SESSIONS = "manage_sessions"
     APPEND_TRANSCRIPT = "append_transcript"
+    POST_COMMENT = "post_comment"
+    RESOLVE_COMMENT = "resolve_comment"
+    FLAG_COMMENT = "flag_comment"
+    MODERATE_COMMENTS = "moderate_comments"
+    # Anyone may delete their own comment; the chair may delete anyone's.
+    DELETE_ANY_COMMENT = "delete_any_comment"
 
 
 _EVERYONE = {Action.READ_TEXT, Action.VIEW_GROUP}
 _OFFICERS = set(Action) - {Action.CREATE_GROUP}
+_DISCUSSANTS = {Action.POST_COMMENT, Action.RESOLVE_COMMENT, Action.FLAG_COMMENT}
 
 MATRIX: dict[Role, frozenset[Action]] = {
     Role.CHAIR: frozenset(_OFFICERS),
-    Role.SECRETARIAT: frozenset(_OFFICERS),
-    Role.MEMBER: frozenset(_EVERYONE | {Action.EDIT_TEXT, Action.VIEW_PEOPLE}),
-    Role.OBSERVER: frozenset(_EVERYONE | {Action.VIEW_PEOPLE}),
+    Role.SECRETARIAT: frozenset(_OFFICERS - {Action.DELETE_ANY_COMMENT}),
+    Role.MEMBER: frozenset(
+        _EVERYONE
+        | _DISCUSSANTS
+        | {Action.EDIT_TEXT, Action.VIEW_PEOPLE, Action.READ_PRIVATE_DOCUMENTS}
+    ),
+    # Observers comment (held for moderation) but see public documents only.
+    Role.OBSERVER: frozenset(_EVERYONE | {Action.VIEW_PEOPLE, Action.POST_COMMENT}),
     Role.FOLLOWER: frozenset(_EVERYONE),
-    Role.CAPTIONER: frozenset(_EVERYONE | {Action.APPEND_TRANSCRIPT}),
+    # A captioner may be asked to caption a private breakout, so reads its draft.
+    Role.CAPTIONER: frozenset(
+        _EVERYONE | {Action.APPEND_TRANSCRIPT, Action.READ_PRIVATE_DOCUMENTS}
+    ),
 }
 
 
-def allowed(principal: Principal, action: Action, group_id: int | None) -> bool:
+def can(principal: Principal, action: Action) -> bool:
+    """What the principal's role allows, wherever it applies (no group scope)."""
     if action is Action.CREATE_GROUP:
         # Creating a working group is an operator's act (an unscoped officer token).
         return (
@@ -46,9 +69,16 @@ def allowed(principal: Principal, action: Action, group_id: int | None) -> bool:
             and principal.group_id is None
             and (principal.role in (Role.CHAIR, Role.SECRETARIAT))
         )
-    if principal.group_id is not None and principal.group_id != group_id:
+    if principal.anonymous and action not in _EVERYONE:
         return False
     return action in MATRIX[principal.role]
+
+
+def allowed(principal: Principal, action: Action, group_id: int | None) -> bool:
+    """``can``, and the principal belongs to ``group_id`` (operators to every group)."""
+    if action is not Action.CREATE_GROUP and principal.group_id not in (None, group_id):
+        return False
+    return can(principal, action)
 
 
 def require(principal: Principal | None, action: Action, group_id: int | None) -> Principal:
@@ -61,3 +91,20 @@ def require(principal: Principal | None, action: Action, group_id: int | None) -
             action=action.value,
         )
     return principal
+
+
+def require_role(principal: Principal, action: Action) -> Principal:
+    """``principal`` if its role may do ``action`` (the group was checked already)."""
+    if not can(principal, action):
+        raise Forbidden(
+            f"a {principal.role.value} may not {action.value.replace('_', ' ')}",
+            action=action.value,
+        )
+    return principal
+
+
+def capabilities(principal: Principal | None) -> list[str]:
+    """Every action the principal may take in its group, for ``/api/me``."""
+    if principal is None:
+        return []
+    return [action.value for action in Action if can(principal, action)]

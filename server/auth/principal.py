@@ -20,10 +20,6 @@ class Principal:
     anonymous: bool = False
 
     @property
-    def can_edit_text(self) -> bool:
-        return self.role.can_edit_text
-
-    @property
     def is_operator(self) -> bool:
         return self.person_id is None and not self.anonymous
 

@@ -27,10 +27,6 @@ class Role(StrEnum):
     FOLLOWER = "follower"
     CAPTIONER = "captioner"
 
-    @property
-    def can_edit_text(self) -> bool:
-        return self in (Role.CHAIR, Role.SECRETARIAT, Role.MEMBER)
-
 
 @dataclass(frozen=True)
 class Claims:

@@ -12,13 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crdt import anchors, updates
-from server.auth.permissions import Action, require
+from server.auth.permissions import Action, can, require
 from server.auth.principal import Principal
 from server.comments.format import RateLimiter, anchor_of, comment_dict, visibility
 from server.comments.live import Change, CommentHub, Visibility
 from server.comments.models import Comment
 from server.errors import Forbidden, NotFound
-from server.groups.access import sees_private
 from server.groups.models import GroupDocument
 from server.rooms.manager import RoomManager
 from server.storage.models import Document
@@ -68,7 +67,7 @@ class CommentBase:
                 raise NotFound(f"no document named {name!r} in your working group")
         else:
             require(actor, Action.READ_TEXT, group_id)
-            if not public and not sees_private(actor):
+            if not public and not can(actor, Action.READ_PRIVATE_DOCUMENTS):
                 raise Forbidden("this document is not public")
         return DocumentRef(int(doc_id), name, group_id)
 

@@ -28,15 +28,14 @@ from typing import Any
 
 from aiohttp import web
 
+from server.auth.permissions import Action, can
 from server.auth.principal import Principal
-from server.auth.tokens import Role
 from server.rooms.manager import RoomManager
 from server.scaleout.bus import DocumentBus
 from server.tasks import spawn
 from server.transports.socketio import NAMESPACE_PREFIX, SocketIOPeer
 
 TOPIC = "comments"
-OFFICERS = (Role.CHAIR, Role.SECRETARIAT)
 
 
 def principal_key(principal: Principal) -> str:
@@ -81,7 +80,7 @@ def _sees(principal: Principal, vis: Visibility) -> bool:
     mine = principal_key(principal) == vis.author and not principal.anonymous
     if vis.moderation == "rejected":
         return mine
-    return mine or principal.role in OFFICERS  # pending, flagged
+    return mine or can(principal, Action.MODERATE_COMMENTS)  # pending, flagged
 
 
 @dataclass(frozen=True)

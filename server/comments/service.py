@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from crdt import anchors
-from server.auth.permissions import Action, require
+from server.auth.permissions import Action, can, require, require_role
 from server.auth.principal import Principal
 from server.auth.tokens import Role
 from server.comments.base import Changes, CommentBase
@@ -22,7 +22,7 @@ from server.comments.format import (
     edit_dict,
     visibility,
 )
-from server.comments.live import OFFICERS, principal_key
+from server.comments.live import principal_key
 from server.comments.models import Comment, CommentDecision, CommentEdit
 from server.errors import Forbidden, InvalidTransition, NotFound
 from server.groups import audit
@@ -30,14 +30,7 @@ from server.storage.models import Document, utcnow
 from server.validation import ValidationFailed
 
 MAX_BODY = 5000
-POSTERS = (Role.CHAIR, Role.SECRETARIAT, Role.MEMBER, Role.OBSERVER)
-RESOLVERS = FLAGGERS = (Role.CHAIR, Role.SECRETARIAT, Role.MEMBER)
 ACT = {"approved": "approve", "rejected": "reject"}
-
-
-def _role(actor: Principal, roles: Sequence[Role], what: str) -> None:
-    if actor.role not in roles or actor.anonymous:
-        raise Forbidden(f"a {actor.role.value} may not {what}", action=what)
 
 
 class CommentService(CommentBase):
@@ -73,7 +66,7 @@ class CommentService(CommentBase):
             )
             out = (await self._dicts(document, [comment]))[0]
             out["history"] = [edit_dict(e) for e in edits]
-            if actor.role in OFFICERS:
+            if can(actor, Action.MODERATE_COMMENTS):
                 decisions = await db.scalars(
                     select(CommentDecision)
                     .where(CommentDecision.comment_id == comment.id)
@@ -85,7 +78,7 @@ class CommentService(CommentBase):
     async def queue(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
         """Comments awaiting the group: observers' pending ones and flagged ones."""
         require(actor, Action.READ_TEXT, group_id)
-        _role(actor, OFFICERS, "moderate comments")
+        require_role(actor, Action.MODERATE_COMMENTS)
         async with self._sessions() as db:
             rows = (
                 await db.execute(
@@ -118,7 +111,7 @@ class CommentService(CommentBase):
         parent_id: int | None = None,
     ) -> dict[str, Any]:
         """A new thread (anchored) or, with ``parent_id``, a reply to one."""
-        _role(actor, POSTERS, "comment")
+        require_role(actor, Action.POST_COMMENT)
         _check_body(body)
         async with self._sessions() as db:
             d = await self._document(db, actor, document)
@@ -200,7 +193,7 @@ class CommentService(CommentBase):
     async def set_state(
         self, actor: Principal, document: str, comment_id: int, *, resolved: bool
     ) -> dict[str, Any]:
-        _role(actor, RESOLVERS, "resolve comments")
+        require_role(actor, Action.RESOLVE_COMMENT)
         async with self._sessions.begin() as db:
             d = await self._document(db, actor, document)
             comment, root = await self._visible(db, actor, d, comment_id)
@@ -224,7 +217,8 @@ class CommentService(CommentBase):
         async with self._sessions.begin() as db:
             d = await self._document(db, actor, document)
             comment, root = await self._visible(db, actor, d, comment_id)
-            if comment.author_key != principal_key(actor) and actor.role is not Role.CHAIR:
+            mine = comment.author_key == principal_key(actor)
+            if not mine and not can(actor, Action.DELETE_ANY_COMMENT):
                 raise Forbidden("only its author or the chair may delete a comment")
             before = visibility(comment, root)
             comment.deleted_at, comment.deleted_by = utcnow(), actor.actor
@@ -240,7 +234,7 @@ class CommentService(CommentBase):
         self, actor: Principal, document: str, comment_id: int, *, reason: str, note: str | None
     ) -> dict[str, Any]:
         """A member sends a visible comment back to review: hidden until re-approved."""
-        _role(actor, FLAGGERS, "flag comments")
+        require_role(actor, Action.FLAG_COMMENT)
         async with self._sessions.begin() as db:
             d = await self._document(db, actor, document)
             comment, root = await self._visible(db, actor, d, comment_id)
@@ -274,7 +268,7 @@ class CommentService(CommentBase):
     ) -> list[dict[str, Any]]:
         """Approve or reject pending/flagged comments, all or none, on a meeting's agreement."""
         require(actor, Action.READ_TEXT, group_id)
-        _role(actor, OFFICERS, "moderate comments")
+        require_role(actor, Action.MODERATE_COMMENTS)
         if decision == "rejected" and not reason:
             raise ValidationFailed({"reason": "a rejection states its reason"})
         by_document: dict[str, Changes] = {}

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from server.auth.permissions import Action, allowed
+from server.auth.permissions import Action, allowed, can
 from server.auth.principal import Principal
 from server.auth.tokens import Role, TokenSigner
 from server.errors import Forbidden, NotFound, Unauthenticated
@@ -109,9 +109,10 @@ class AccessPolicy:
                 raise Unauthenticated("a token is required")
             if not principal.is_operator or principal.group_id is not None:
                 raise NotFound(f"no document named {name!r} in your working group")
-            if not exists and not principal.can_edit_text:
+            writer = can(principal, Action.EDIT_TEXT)
+            if not exists and not writer:
                 raise NotFound(f"no document named {name!r}")
-            return DocumentGrant(principal, create=principal.can_edit_text, group_id=None)
+            return DocumentGrant(principal, create=writer, group_id=None)
         grant, public_follow = row
         if principal is None:
             if public_follow and grant.public:
@@ -121,14 +122,9 @@ class AccessPolicy:
             raise Unauthenticated("this document is not public: sign in to follow it")
         if not allowed(principal, Action.READ_TEXT, grant.group_id):
             raise Forbidden("this document belongs to another working group")
-        if not grant.public and not sees_private(principal):
+        if not grant.public and not can(principal, Action.READ_PRIVATE_DOCUMENTS):
             raise Forbidden("this document is not public")
         return DocumentGrant(principal, create=False, group_id=grant.group_id)
-
-
-def sees_private(principal: Principal) -> bool:
-    """Observers and followers (and anonymous readers) see public documents only."""
-    return principal.role not in (Role.OBSERVER, Role.FOLLOWER)
 
 
 def is_live(invitation: Invitation, now: datetime | None = None) -> bool:

@@ -115,7 +115,7 @@ async def _document_create(op: Operator, args: argparse.Namespace) -> Result:
         kind=args.kind,
         public=not args.private,
     )
-    visibility = "public" if created["public"] else "private (members, observers, officers)"
+    visibility = "public" if created["public"] else "private (officers, members and captioners)"
     return Result(created, f"created document {created['name']} ({created['kind']}, {visibility})")
 
 

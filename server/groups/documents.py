@@ -8,10 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from crdt.schema import DOCUMENT_KINDS
-from server.auth.permissions import Action, require
+from server.auth.permissions import Action, can, require
 from server.auth.principal import Principal
 from server.groups import audit
-from server.groups.access import sees_private
 from server.groups.models import (
     AuditEntry,
     GroupDocument,
@@ -87,7 +86,7 @@ class GroupDocuments:
                 "group_id": group_id,
             }
             for name, gd in rows
-            if gd.public or sees_private(actor)
+            if gd.public or can(actor, Action.READ_PRIVATE_DOCUMENTS)
         ]
 
     async def audit_log(

@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from crdt.schema import DOCUMENT_KINDS
+from server.auth.permissions import capabilities
 from server.auth.principal import Principal
 from server.auth.tokens import Role
 from server.errors import BadInput
@@ -30,7 +31,7 @@ def _json(data: Any, status: int = 200) -> web.Response:
 async def me(request: web.Request) -> web.Response:
     principal = await caller(request)
     if principal is None:
-        return _json({"signed_in": False})
+        return _json({"signed_in": False, "can": []})
     return _json(
         {
             "signed_in": True,
@@ -38,6 +39,9 @@ async def me(request: web.Request) -> web.Response:
             "role": principal.role.value,
             "group_id": principal.group_id,
             "person_id": principal.person_id,
+            # What this caller may do: the web app shows controls from this, never
+            # from role lists of its own.
+            "can": capabilities(principal),
             # Shown beside the name in presence lists ("Delegate of Brazil, Brazil").
             "delegation": await request.app[GROUPS].affiliation(principal.person_id)
             if principal.person_id is not None

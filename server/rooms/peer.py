@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Sequence
 from enum import Enum
 
+from server.auth.permissions import Action, can
 from server.auth.principal import Principal
 
 _ids = itertools.count(1)
@@ -39,7 +40,7 @@ class Peer(abc.ABC):
     @property
     def readonly(self) -> bool:
         """Re-evaluated on every write: a downgraded principal stops writing at once."""
-        return self.read_only_connection or not self.principal.can_edit_text
+        return self.read_only_connection or not can(self.principal, Action.EDIT_TEXT)
 
     @property
     def fanout_group(self) -> object:

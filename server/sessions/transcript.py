@@ -18,11 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crdt.captions import CaptionFormatError, Cue, parse, render_srt, render_text, render_webvtt
-from server.auth.permissions import Action, require
+from server.auth.permissions import Action, can, require
 from server.auth.principal import Principal
 from server.errors import BadInput, InvalidTransition, NotFound
 from server.groups import audit
-from server.groups.access import sees_private
 from server.groups.models import GroupDocument
 from server.sessions.live import SessionHub
 from server.sessions.models import STREAM_LANGUAGES, Session, TranscriptSegment
@@ -275,7 +274,7 @@ class TranscriptService:
                 .join(Session, Session.id == TranscriptSegment.session_id)
                 .where(TranscriptSegment.group_id == group_id)
             )
-            if not sees_private(actor):
+            if not can(actor, Action.READ_PRIVATE_DOCUMENTS):
                 # A session's transcript is read like its draft: private drafts'
                 # sessions are not searchable by observers, followers or the public.
                 statement = (

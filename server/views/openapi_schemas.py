@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from crdt.schema import DOCUMENT_KINDS, PARAGRAPH_KINDS, SECTIONS, SEQUENCES
+from server.auth.permissions import Action
 from server.auth.tokens import Role
 from server.errors import RollingTextError
 from server.groups.observers import TRANSITIONS
@@ -140,13 +141,18 @@ def _access_model() -> dict[str, Schema]:
     )
     return {
         "Me": obj(
-            ("signed_in",),
+            ("signed_in", "can"),
             signed_in=BOOLEAN,
             name=STRING,
             role=ref("Role"),
             group_id=nullable("integer"),
             person_id=nullable("integer"),
             delegation=nullable("string"),
+            can={
+                "type": "array",
+                "items": {"type": "string", "enum": [a.value for a in Action]},
+                "description": "every action the caller may take (the permission matrix)",
+            },
         ),
         "StakeholderSeats": seats,
         "Group": obj(

@@ -735,3 +735,28 @@ async def test_anonymous_cannot_follow_a_group_without_public_follow(world: Worl
         await open_refused(world, transport, world.y.document, "anonymous")
     reply = await world.api.call("GET", f"/api/documents/{world.y.document}")
     assert (reply.status, reply.code) == (401, "unauthenticated")
+
+
+# What /api/me reports against the oracle: the web app draws its controls from it.
+ME_ACTIONS = {
+    ("http", "add_person"): "manage_people",
+    ("http", "list_people"): "view_people",
+    ("http", "decide_observer_request"): "decide_observers",
+    ("http", "issue_invitation"): "manage_invitations",
+    ("http", "read_audit"): "read_audit",
+    ("http", "create_document"): "create_document",
+    ("http", "read_private_document"): "read_private_documents",
+    ("text", "write_public"): "edit_text",
+}
+
+
+@pytest.mark.parametrize("role", ("chair", "secretariat", "member", "observer", "follower"))
+async def test_me_reports_what_the_table_allows(world: World, role: str) -> None:
+    me = await world.api.ok("GET", "/api/me", world.token(role))
+    for (table, action), reported in ME_ACTIONS.items():
+        expected = (HTTP_CELLS if table == "http" else TEXT_CELLS)[(action, role)]
+        assert (reported in me["can"]) is expected, (role, action, me["can"])
+
+
+async def test_anonymous_me_can_nothing(world: World) -> None:
+    assert await world.api.ok("GET", "/api/me", None) == {"signed_in": False, "can": []}

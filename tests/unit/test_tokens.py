@@ -12,7 +12,7 @@ def test_issue_and_verify() -> None:
     signer = TokenSigner("s1")
     claims = signer.verify(signer.issue("Amina", Role.MEMBER, 60))
     assert (claims.name, claims.role, claims.person_id) == ("Amina", Role.MEMBER, None)
-    assert not signer.verify(signer.issue("Remote", Role.FOLLOWER, 60)).role.can_edit_text
+    assert signer.verify(signer.issue("Remote", Role.FOLLOWER, 60)).role is Role.FOLLOWER
     tied = signer.verify(
         signer.issue("Amina", Role.MEMBER, 60, person_id=7, group_id=2, version=3, invitation_id=9)
     )

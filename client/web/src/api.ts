@@ -41,6 +41,13 @@ export interface Me {
   person_id?: number | null;
   /** The delegation (or observer's organization) the person speaks for. */
   delegation?: string | null;
+  /** Every action this caller may take: the server's permission matrix, the only source. */
+  can: string[];
+}
+
+/** Whether the signed-in caller may take ``action`` (a row of the server's matrix). */
+export function may(me: Me, action: string): boolean {
+  return me.signed_in === true && me.can.includes(action);
 }
 
 export interface Group {
@@ -100,4 +107,3 @@ export interface Segment {
   revision: number;
 }
 
-export const EDIT_ROLES = new Set(["chair", "secretariat", "member"]);

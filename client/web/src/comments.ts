@@ -3,14 +3,12 @@
 // resolve / reopen, delete; live as the server's comment events arrive.
 import { EditorView } from "@codemirror/view";
 import * as Y from "yjs";
-import type { Me } from "./api";
+import { type Me, may } from "./api";
 import { type CommentData, CommentError, type CommentStore, type NewAnchor, codePoints } from "./commentstore";
 import { h } from "./dom";
 import { lang, t } from "./i18n";
 import { field, paragraphs } from "./schema";
 
-export const POSTERS = new Set(["chair", "secretariat", "member", "observer"]);
-const RESOLVERS = new Set(["chair", "secretariat", "member"]);
 
 interface Target {
   anchor: NewAnchor | null;
@@ -40,10 +38,10 @@ function when(iso: string): string {
 
 export function commentsUi(me: Me, doc: Y.Doc, store: CommentStore): CommentsUi {
   const role = me.role ?? "";
-  const canPost = me.signed_in === true && POSTERS.has(role);
-  const canResolve = me.signed_in === true && RESOLVERS.has(role);
+  const canPost = may(me, "post_comment");
+  const canResolve = may(me, "resolve_comment");
   const mine = (c: CommentData): boolean => me.person_id != null && c.author.person_id === me.person_id;
-  const canDelete = (c: CommentData): boolean => canPost && (mine(c) || role === "chair");
+  const canDelete = (c: CommentData): boolean => canPost && (mine(c) || may(me, "delete_any_comment"));
 
   const status = h("p", { class: "rt-visually-hidden", role: "status", "aria-live": "polite" });
   const heading = h("h2", { id: "comments-h" }, t("comments"));

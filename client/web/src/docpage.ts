@@ -1,7 +1,7 @@
 // The document page: live connection, presence, connection state, the editable text.
-import { type Me, EDIT_ROLES } from "./api";
+import { type Me, may } from "./api";
 import { CommentStore } from "./commentstore";
-import { POSTERS, commentsUi } from "./comments";
+import { commentsUi } from "./comments";
 import { connect } from "./connection";
 import { h } from "./dom";
 import { documentView } from "./docview";
@@ -18,7 +18,7 @@ declare global {
 }
 
 export function documentPage(me: Me, name: string): HTMLElement {
-  const readOnly = !EDIT_ROLES.has(me.role ?? "");
+  const readOnly = !may(me, "edit_text");
   const conn = connect(name, readOnly);
   const awareness = conn.provider.awareness;
   awareness.setLocalStateField("user", localUser(me.name ?? "Anonymous", me.delegation));
@@ -33,7 +33,7 @@ export function documentPage(me: Me, name: string): HTMLElement {
   const store = new CommentStore(conn.provider.socket);
   const comments = commentsUi(me, conn.doc, store);
   const view = documentView(conn.doc, awareness, readOnly, comments.decorate);
-  const officer = me.signed_in === true && (me.role === "chair" || me.role === "secretariat");
+  const officer = may(me, "moderate_comments");
   const back = me.group_id ? link({ group: String(me.group_id) }, t("back")) : null;
   // Test and debugging hook: the live Y.Doc and the connection.
   window.rt = { doc: conn.doc, conn, comments: store };
@@ -43,7 +43,7 @@ export function documentPage(me: Me, name: string): HTMLElement {
     h("div", { class: "rt-docbar" }, back, connectionLine(conn)),
     title,
     readOnly ? h("p", { class: "rt-note" }, t("readOnly")) : h("p", { class: "rt-hint" }, t("bracketsHint")),
-    readOnly && me.signed_in && POSTERS.has(me.role ?? "") ? h("p", { class: "rt-hint" }, t("observerCommentHint")) : null,
+    readOnly && may(me, "post_comment") ? h("p", { class: "rt-hint" }, t("observerCommentHint")) : null,
     h(
       "div",
       { class: "rt-docgrid" },
