@@ -41,6 +41,7 @@ from server.transports.socketio import SocketIOTransport
 from server.transports.websocket import WebSocketTransport
 from server.views import api, health
 from server.views import web as web_app
+from server.views.openapi import APIS
 
 
 @web.middleware
@@ -139,6 +140,8 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app.router.add_routes(WebSocketTransport(rooms, access, settings, log).routes())
     app.router.add_routes(health.routes())
     app.router.add_routes(api.routes())
+    for declared in APIS:
+        app.router.add_routes(declared.routes())
     app.router.add_routes(group_views.routes())
     app.router.add_routes(session_views.routes())
     app.router.add_routes(comment_views.routes())

@@ -17,7 +17,7 @@ from server.contract.routes import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
-from server.contract.types import ErrorBody, ValidationErrorBody
+from server.contract.types import Error, ValidationError
 from server.errors import BadInput, NotFound, RollingTextError, Unauthenticated
 from server.validation import ValidationFailed
 
@@ -68,7 +68,7 @@ def _responses(op: Operation, refs: Refs) -> dict[str, Any]:
         if error not in by_status[error.http_status]:
             by_status[error.http_status].append(error)
     for status, errors in sorted(by_status.items()):
-        schema = ValidationErrorBody if status == 422 else ErrorBody
+        schema = ValidationError if status == 422 else Error
         codes = ", ".join(f"`{e.code}`" for e in errors)
         responses[str(status)] = {
             "description": codes,
@@ -129,7 +129,7 @@ def _component_schemas(operations: Iterable[Operation]) -> tuple[Refs, dict[str,
     """Every model's schema once under ``components.schemas``, and the ref to each."""
     inputs = {op.body for op in operations if op.body is not None}
     outputs = {op.response for op in operations if op.response is not None}
-    outputs |= {ErrorBody, ValidationErrorBody}
+    outputs |= {Error, ValidationError}
     pairs: list[tuple[type[BaseModel], Any]] = [
         (m, "validation") for m in sorted(inputs, key=_name)
     ]

@@ -57,7 +57,7 @@ class ErrorDetail(Model):
     details: dict[str, Any] | None = None
 
 
-class ErrorBody(Model):
+class Error(Model):
     """Every refusal: ``{"error": {"code", "message", "details"}}``."""
 
     error: ErrorDetail
@@ -73,7 +73,7 @@ class ValidationErrorDetail(Model):
     details: FieldErrors
 
 
-class ValidationErrorBody(Model):
+class ValidationError(Model):
     """A 422: ``error.details.fields`` names each invalid field."""
 
     error: ValidationErrorDetail

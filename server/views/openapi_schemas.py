@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crdt.schema import DOCUMENT_KINDS, PARAGRAPH_KINDS, SECTIONS, SEQUENCES
+from crdt.schema import DOCUMENT_KINDS
 from server.auth.permissions import Action
 from server.auth.tokens import Role
 from server.errors import RollingTextError
@@ -282,16 +282,6 @@ def _access_model() -> dict[str, Schema]:
 
 
 def _documents() -> dict[str, Schema]:
-    paragraph = obj(
-        ("id", "label", "section", "kind", "text"),
-        id=STRING,
-        label=STRING,
-        section={"type": "string", "enum": list(SECTIONS)},
-        kind={"type": "string", "enum": list(PARAGRAPH_KINDS)},
-        sequence={"type": "string", "enum": ["", *SEQUENCES]},
-        proposer=STRING,
-        text={"type": "string", "description": "square brackets mark language not agreed"},
-    )
     return {
         "Health": obj(
             ("status",),
@@ -300,19 +290,6 @@ def _documents() -> dict[str, Schema]:
             database=obj(ok=BOOLEAN),
             rooms=INTEGER,
             connections=INTEGER,
-        ),
-        "DocumentInfo": obj(
-            name=STRING,
-            created_at=DATETIME,
-            pending_updates=INTEGER,
-            snapshot_bytes=INTEGER,
-            live=BOOLEAN,
-        ),
-        "Paragraph": paragraph,
-        "Document": obj(
-            ("meta", "paragraphs"),
-            meta=obj(title=nullable("string"), kind=nullable("string"), session=nullable("string")),
-            paragraphs=array_of("Paragraph"),
         ),
     }
 

@@ -222,7 +222,7 @@ def _transcripts() -> dict[str, Schema]:
             ("session", "streams", "draft", "transcript", "live"),
             session=ref("MeetingSession"),
             streams=array_of("StreamLink"),
-            draft=ref("Document"),
+            draft=ref("DocumentContent"),
             transcript=ref("Transcript"),
             live=obj(
                 ("socketio_namespace",),

@@ -74,8 +74,9 @@ def test_enums_match_the_code() -> None:
     assert schemas["EcosocStatus"]["enum"] == list(ECOSOC_STATUSES)
     assert schemas["StakeholderKey"]["enum"] == [s.key for s in WGEC_STAKEHOLDER_GROUPS]
     assert schemas["Decision"]["enum"] == ["approved", "rejected", "revoked"]
-    validation = schemas["ValidationError"]["properties"]["error"]["properties"]["details"]
-    assert validation["required"] == ["fields"]
+    detail = schemas["ValidationError"]["properties"]["error"]["$ref"].rsplit("/", 1)[1]
+    details = schemas[detail]["properties"]["details"]["$ref"].rsplit("/", 1)[1]
+    assert schemas[details]["required"] == ["fields"]
 
 
 def test_security_offers_bearer_and_session_cookie() -> None:

@@ -1,0 +1,53 @@
+"""``/api/documents``: every stored document (operators) and one document's content."""
+
+from __future__ import annotations
+
+from crdt import schema
+from server.contract import Api, Call
+from server.contract.types import DocumentName
+from server.documents.schemas import DocumentContent, DocumentInfo, DocumentList
+from server.errors import BadInput, Forbidden, NotFound
+from server.keys import ACCESS, ROOMS, STORE
+from server.transports.names import request_token
+
+api = Api("documents")
+
+
+@api.get("/api/documents", errors=(Forbidden,))
+async def list_documents(call: Call) -> DocumentList:
+    """Every stored document (operators)
+
+    Groups list their own documents under `/api/groups/{gid}/documents`."""
+    principal = await call.signed_in()
+    if not principal.is_operator:
+        raise Forbidden("only operators list every document; see /api/groups/{id}/documents")
+    rooms = call.app[ROOMS]
+    return DocumentList(
+        documents=[
+            DocumentInfo(
+                name=info.name,
+                created_at=info.created_at,
+                pending_updates=info.pending_updates,
+                snapshot_bytes=info.snapshot_bytes,
+                live=rooms.loaded(info.name) is not None,
+            )
+            for info in await call.app[STORE].list_documents()
+        ]
+    )
+
+
+@api.get(
+    "/api/documents/{document}",
+    auth="optional",
+    errors=(BadInput, Forbidden),
+    params={"document": "the document's name"},
+)
+async def document_content(call: Call, document: DocumentName) -> DocumentContent:
+    """A document's content as plain JSON
+
+    Anonymous callers may read public documents of groups with public follow on."""
+    await call.app[ACCESS].open_document(request_token(call.request), document)
+    doc = await call.app[ROOMS].document(document)
+    if doc is None:
+        raise NotFound(f"no document named {document!r}")
+    return DocumentContent.of(schema.to_plain(doc))
