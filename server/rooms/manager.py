@@ -158,7 +158,10 @@ class RoomManager:
             raise Unavailable("the server is shutting down; reconnect in a moment")
         person_id = peer.principal.person_id
         if self._affiliation is not None and person_id is not None:
-            peer.delegation = await self._affiliation(person_id)
+            try:
+                peer.delegation = await self._affiliation(person_id)
+            except Exception as exc:  # presence then shows the name alone
+                self._log.warning("delegation of person %s not found: %s", person_id, exc)
         room = await self._get(name, create=create)
         timer = self._timers.pop(name, None)
         if timer is not None:
