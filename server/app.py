@@ -94,6 +94,7 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
 
     groups.on_access_changed(access_changed)
     rooms.revalidate_with(access.refresh, settings.revalidate_seconds)
+    rooms.describe_with(groups.affiliation)
     app[keys.SETTINGS] = settings
     app[keys.SIGNER] = signer
     app[keys.ENGINE] = engine

@@ -38,6 +38,18 @@ class MalformedUpdate(BadInput):
     code = "malformed_update"
 
 
+class PresenceTooLarge(BadInput):
+    """An awareness message over a bound: entries, bytes, or states per connection."""
+
+    code = "presence_too_large"
+
+
+class BadPresence(BadInput):
+    """An awareness state the server does not accept (not an object, bad name or colour)."""
+
+    code = "bad_presence"
+
+
 class Unauthenticated(RollingTextError):
     code = "unauthenticated"
     http_status = 401

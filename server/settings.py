@@ -41,6 +41,30 @@ class Settings:
     room_linger_seconds: float = 5.0
     # Awareness (cursors) is chatty and loss-tolerant: merge it per this window.
     awareness_tick_seconds: float = 0.03
+    # Presence bounds (issue 11). Stock y-websocket / y-socket.io clients echo every
+    # state they hear back to the server, so one message may carry a whole room's
+    # presence: 512 entries covers a 500-seat plenary; more is refused unread.
+    awareness_max_entries: int = 512
+    # One state is a few hundred bytes (name, two colours, a cursor's two relative
+    # positions); 4 KiB leaves room for a long name and a selection.
+    awareness_max_state_bytes: int = 4096
+    # A whole message: the 512-entry echo at about 1 KiB each.
+    awareness_max_message_bytes: int = 512 * 1024
+    # A browser tab publishes one client id; headroom for a client that replaces
+    # its Y.Doc without reconnecting.
+    awareness_max_states_per_connection: int = 4
+    # Per connection: each message costs 1 + entries/16 tokens. A tab sends one
+    # message per cursor move (~30/s holding an arrow key) and echoes each room
+    # broadcast (at most one per awareness tick, ~33/s): 100/s is 1.5x that, and
+    # the burst absorbs a newcomer's echo of a full room plus a reconnect.
+    awareness_tokens_per_second: float = 100.0
+    awareness_burst_tokens: int = 300
+    # How long a departed client's last clock is kept, so a late echo of its old
+    # state cannot bring it back: y-protocols' own outdated timeout.
+    awareness_tombstone_seconds: float = 30.0
+    # A presence name longer than this is refused (a real "Name (Delegation)" is
+    # well under 100 characters).
+    presence_name_max_chars: int = 200
     # SQLite synchronous=FULL: an acknowledged edit survives power loss, not only kill -9.
     sqlite_synchronous: str = "FULL"
     # Ping interval for both transports: detects dead mobile connections quickly.
@@ -89,6 +113,10 @@ class Settings:
             values["max_message_bytes"] = int(env["ROLLINGTEXT_MAX_MESSAGE_BYTES"])
         if "ROLLINGTEXT_COMPACT_AFTER" in env:
             values["compact_after_updates"] = int(env["ROLLINGTEXT_COMPACT_AFTER"])
+        if "ROLLINGTEXT_AWARENESS_MAX_ENTRIES" in env:
+            values["awareness_max_entries"] = int(env["ROLLINGTEXT_AWARENESS_MAX_ENTRIES"])
+        if "ROLLINGTEXT_AWARENESS_RATE" in env:
+            values["awareness_tokens_per_second"] = float(env["ROLLINGTEXT_AWARENESS_RATE"])
         if "ROLLINGTEXT_LOG_LEVEL" in env:
             values["log_level"] = env["ROLLINGTEXT_LOG_LEVEL"]
         values.update({k: v for k, v in overrides.items() if v is not None})

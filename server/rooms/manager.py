@@ -39,6 +39,7 @@ class RoomManager:
         self._unloading: dict[str, asyncio.Task[None]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._refresh: Callable[[Principal], Awaitable[Principal | None]] | None = None
+        self._affiliation: Callable[[int], Awaitable[str | None]] | None = None
         self._revalidate_every = 5.0
         self._revalidator: asyncio.Task[None] | None = None
         self._closing = False
@@ -53,6 +54,11 @@ class RoomManager:
         """
         self._refresh = refresh
         self._revalidate_every = every
+
+    def describe_with(self, affiliation: Callable[[int], Awaitable[str | None]]) -> None:
+        """Look up whom a joining person speaks for: the server, not the client, puts
+        it beside their name in presence."""
+        self._affiliation = affiliation
 
     async def __aenter__(self) -> RoomManager:
         if self._refresh is not None:
@@ -150,6 +156,12 @@ class RoomManager:
         """Seat ``peer`` in the room of ``name``; ``NotFound`` if absent and not ``create``."""
         if self._closing:
             raise Unavailable("the server is shutting down; reconnect in a moment")
+        person_id = peer.principal.person_id
+        if self._affiliation is not None and person_id is not None:
+            try:
+                peer.delegation = await self._affiliation(person_id)
+            except Exception as exc:  # presence then shows the name alone
+                self._log.warning("delegation of person %s not found: %s", person_id, exc)
         room = await self._get(name, create=create)
         timer = self._timers.pop(name, None)
         if timer is not None:

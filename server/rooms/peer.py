@@ -14,6 +14,7 @@ from enum import Enum
 
 from server.auth.permissions import Action, can
 from server.auth.principal import Principal
+from server.rooms.ratelimit import TokenBucket
 
 _ids = itertools.count(1)
 
@@ -33,14 +34,27 @@ class Peer(abc.ABC):
         self.principal = principal
         # A follow connection (e.g. a session's live view) never writes text.
         self.read_only_connection = False
-        # Awareness client ids announced over this connection, removed when it leaves.
+        # Awareness client ids this connection owns (see rooms/presence.py), removed
+        # when it leaves.
         self.awareness_ids: set[int] = set()
+        # Whom the person speaks for, looked up when joining: shown beside the name.
+        self.delegation: str | None = None
+        # The connection's awareness budget, set by the room it joins.
+        self.awareness_budget: TokenBucket | None = None
+        # Presence trouble is logged once per connection, however often it recurs.
+        self.presence_logged = False
         self.dropped_writes = 0
 
     @property
     def readonly(self) -> bool:
         """Re-evaluated on every write: a downgraded principal stops writing at once."""
         return self.read_only_connection or not can(self.principal, Action.EDIT_TEXT)
+
+    @property
+    def presence_name(self) -> str:
+        """The name others see on this connection's presence: "Name (Delegation)"."""
+        name = self.principal.name
+        return f"{name} ({self.delegation})" if self.delegation else name
 
     @property
     def fanout_group(self) -> object:

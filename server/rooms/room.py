@@ -18,11 +18,12 @@ from typing import Any, Protocol, TypeVar
 import pycrdt
 
 from crdt import updates
-from crdt.awareness import NULL_STATE, AwarenessEntry, AwarenessRegistry, decode_update
+from crdt.awareness import AwarenessEntry
 from crdt.awareness import encode_update as encode_awareness
 from crdt.encoding import DecodeError
-from server.errors import BadInput, MalformedUpdate, ReadOnly
+from server.errors import MalformedUpdate, ReadOnly
 from server.rooms.peer import Channel, Peer
+from server.rooms.presence import Presence
 from server.settings import Settings
 from server.storage import DocumentStore
 
@@ -77,7 +78,8 @@ class Room:
         self.name = name
         self.doc = doc
         self.peers: dict[str, Peer] = {}
-        self.awareness = AwarenessRegistry()
+        self.presence = Presence(settings, logger, name)
+        self.awareness = self.presence.registry
         self.stats = RoomStats()
         self._store = store
         self._settings = settings
@@ -127,16 +129,12 @@ class Room:
 
     def join(self, peer: Peer) -> None:
         self.peers[peer.id] = peer
+        self.presence.join(peer)
 
     def leave(self, peer: Peer) -> None:
         if self.peers.pop(peer.id, None) is None:
             return
-        removed = self.awareness.remove(peer.awareness_ids)
-        if removed:
-            self._awareness_outbox.extend((None, entry) for entry in removed)
-            self._awareness_ready.set()
-            if self.relay is not None:
-                self.relay.publish_awareness(self.name, encode_awareness(removed))
+        self._announce_awareness(None, self.presence.leave(peer))
 
     # -- sync --------------------------------------------------------------------
 
@@ -185,19 +183,15 @@ class Room:
         return self._persist(self.doc.get_update(before))
 
     def receive_awareness(self, peer: Peer, update: bytes) -> None:
-        try:
-            entries = decode_update(update)
-        except DecodeError as exc:
-            self.stats.malformed += 1
-            raise BadInput(f"malformed awareness update: {exc}") from exc
-        changed = self.awareness.apply(entries)
-        for entry in changed:
-            if entry.state == NULL_STATE:
-                peer.awareness_ids.discard(entry.client_id)
-            else:
-                peer.awareness_ids.add(entry.client_id)
+        """Apply a client's presence (bounded, owned, validated: see rooms/presence.py).
+
+        A refused message raises a coded error and changes nothing.
+        """
+        self._announce_awareness(peer, self.presence.receive(peer, update))
+
+    def _announce_awareness(self, origin: Peer | None, changed: list[AwarenessEntry]) -> None:
         if changed:
-            self._awareness_outbox.extend((peer, entry) for entry in changed)
+            self._awareness_outbox.extend((origin, entry) for entry in changed)
             self._awareness_ready.set()
             if self.relay is not None:
                 self.relay.publish_awareness(self.name, encode_awareness(changed))
@@ -211,7 +205,7 @@ class Room:
             self._applying = None
 
     def receive_remote_awareness(self, update: bytes) -> None:
-        changed = self.awareness.apply(decode_update(update))
+        changed = self.presence.receive_remote(update)
         if changed:
             self._awareness_outbox.extend((None, entry) for entry in changed)
             self._awareness_ready.set()

@@ -21,7 +21,7 @@ from engineio import packet as eio_packet
 from engineio.async_drivers.aiohttp import WebSocket as EngineIOWebSocket
 
 from server.auth.principal import Principal
-from server.errors import BadInput, ReadOnly, RollingTextError
+from server.errors import BadInput, RateLimited, ReadOnly, RollingTextError
 from server.groups.access import AccessPolicy
 from server.rooms.manager import RoomManager
 from server.rooms.peer import Channel, Peer
@@ -330,7 +330,17 @@ class SocketIOTransport:
                 await durable
             return {"ok": True}
         if event == "awareness-update":
-            room.receive_awareness(peer, _payload(args, event))
+            try:
+                room.receive_awareness(peer, _payload(args, event))
+            except (BadInput, RateLimited) as exc:
+                # A flood must not become a flood of log lines: one per connection.
+                if not peer.presence_logged:
+                    peer.presence_logged = True
+                    self._log.info("sio %s: %s", peer, exc.message)
+                await self.sio.emit(
+                    "error", exc.to_dict(), to=peer.sid, namespace=peer.namespace, ignore_queue=True
+                )
+                return _error(exc)
             return None
         if seat.extension is not None:
             return await seat.extension.handle(peer, seat.context, event, args)

@@ -17,7 +17,7 @@ from crdt import protocol
 from crdt.encoding import DecodeError
 from crdt.protocol import MessageType, SyncType
 from server.auth.principal import Principal
-from server.errors import BadInput, ReadOnly, RollingTextError
+from server.errors import BadInput, RateLimited, ReadOnly, RollingTextError
 from server.groups.access import AccessPolicy
 from server.rooms.manager import RoomManager
 from server.rooms.peer import Channel, Peer
@@ -100,7 +100,7 @@ class WebSocketTransport:
                 if msg.type is WSMsgType.BINARY:
                     try:
                         await self._on_message(room, peer, msg.data)
-                    except BadInput as exc:
+                    except (BadInput, RateLimited) as exc:
                         self._log.info("ws %s on %s: %s", peer, room.name, exc.message)
                         await ws.close(code=exc.ws_close_code, message=exc.message.encode()[:120])
                         break

@@ -42,10 +42,13 @@ async def test_websocket_follower_reads_live_and_cannot_write(server: RunningSer
             await f.wait_for(lambda d: text_of(d) == "agreed")
             f.doc.get("t", type=pycrdt.Text).insert(0, "FOLLOWER ")
             await f.wait_for(lambda d: f.permission_denied == 1)
-            # Its awareness is accepted: the member sees the follower's presence.
+            # Its awareness is accepted: the member sees the follower's presence, under
+            # the name the follower's token carries (the server writes names).
             entry = AwarenessEntry(f.doc.client_id, 1, '{"user":{"name":"remote"}}')
             await f.send(protocol.awareness(encode_update([entry])))
-            await member.wait_for(lambda d: any(b"remote" in a for a in member.awareness_updates))
+            await member.wait_for(
+                lambda d: any(b'"name":"r"' in a for a in member.awareness_updates)
+            )
             member.doc.get("t", type=pycrdt.Text).insert(6, " live")
             await f.wait_for(lambda d: "live" in text_of(d))
             assert f.close_code is None, "the follower stays connected"

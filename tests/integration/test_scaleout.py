@@ -100,14 +100,16 @@ async def test_clients_on_different_processes_converge(
             for replica in [*sio, *ws]:
                 assert updates.same_state(replica.doc, reference)
                 assert text_of(replica.doc) == text_of(reference)
-            # Presence crosses processes too: the first client sees the last one's cursor.
+            # Presence crosses processes too: the first client sees the last one's cursor
+            # (named by the server after the last client's token).
             entry = b'{"user":{"name":"ws-last"}}'
             await ws[-1].send(
                 protocol.awareness(
                     encode_update([AwarenessEntry(ws[-1].doc.client_id, 1, entry.decode())])
                 )
             )
-            await sio[0].wait_for(lambda d: any(b"ws-last" in a for a in sio[0].awareness_updates))
+            last = f'"name":"ws{len(ws) - 1}"'.encode()
+            await sio[0].wait_for(lambda d: any(last in a for a in sio[0].awareness_updates))
         finally:
             for c in sio:
                 await c.close()

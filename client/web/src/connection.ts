@@ -3,6 +3,7 @@
 import { IndexeddbPersistence } from "y-indexeddb";
 import { SocketIOProvider } from "y-socket.io";
 import * as Y from "yjs";
+import { sanitizeRemoteStates } from "./presence";
 
 export type ConnState = "connecting" | "connected" | "reconnecting" | "offline";
 
@@ -22,6 +23,8 @@ export function connect(name: string, readOnly: boolean): Connection {
   const local = new IndexeddbPersistence("rollingtext:" + name, doc);
   // The HttpOnly rt_session cookie goes with the WebSocket handshake: no token in JS.
   const provider = new SocketIOProvider(location.origin, name, doc, { autoConnect: false, disableBc: true });
+  // Before the editor and the presence list listen: they only ever see checked states.
+  sanitizeRemoteStates(provider.awareness);
   const unsentKey = "rt-unsent:" + name;
   let unsent = Number(localStorage.getItem(unsentKey) ?? "0") || 0;
   let state: ConnState = navigator.onLine ? "connecting" : "offline";

@@ -12,6 +12,45 @@ export function colorFor(seed: string): string {
   return COLORS[n % COLORS.length]!;
 }
 
+/** A plain hex colour (#rgb, #rgba, #rrggbb, #rrggbbaa): nothing else reaches a style. */
+const HEX_COLOUR = /^#(?:[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
+const MAX_NAME = 200;
+
+export function safeColor(value: unknown, seed: string): string {
+  return typeof value === "string" && HEX_COLOUR.test(value) ? value : colorFor(seed);
+}
+
+/**
+ * A remote `user` as this page may show it: text fields bounded strings, colours
+ * plain hex (else a colour computed from the name). The server checks the same,
+ * but the page does not rely on it: y-codemirror.next puts `color`/`colorLight`
+ * into style attributes of remote cursors.
+ */
+export function safeUser(user: unknown): UserState | undefined {
+  if (typeof user !== "object" || user === null) return undefined;
+  const u = user as Record<string, unknown>;
+  const text = (v: unknown): string => (typeof v === "string" ? v.slice(0, MAX_NAME) : "");
+  const name = text(u["name"]);
+  const color = safeColor(u["color"], name);
+  const light = u["colorLight"];
+  const colorLight = typeof light === "string" && HEX_COLOUR.test(light) ? light : color.length === 7 ? color + "33" : color;
+  return { name, person: text(u["person"]), delegation: text(u["delegation"]), color, colorLight };
+}
+
+/**
+ * Replace every remote state's `user` by its safe form as it arrives. Register
+ * before anything renders awareness (listeners run in registration order).
+ */
+export function sanitizeRemoteStates(awareness: Awareness): void {
+  awareness.on("change", ({ added, updated }: { added: number[]; updated: number[] }) => {
+    for (const id of [...added, ...updated]) {
+      if (id === awareness.clientID) continue;
+      const state = awareness.getStates().get(id) as { user?: unknown } | undefined;
+      if (state && "user" in state) state.user = safeUser(state.user);
+    }
+  });
+}
+
 export interface UserState {
   /** What others see, on remote cursors too (y-codemirror.next shows `name`): "Name (Delegation)". */
   name?: string;
@@ -45,13 +84,14 @@ export function presenceList(awareness: Awareness): HTMLElement {
     clear(list);
     const states = Array.from(awareness.getStates().entries()).sort(([a], [b]) => a - b);
     for (const [clientId, state] of states) {
-      const user = (state as { user?: UserState }).user;
+      const user = safeUser((state as { user?: unknown }).user);
       if (!user?.name) continue;
       const me = clientId === awareness.clientID;
       const label = shownName(user) + (me ? ` — ${t("you")}` : "");
-      list.appendChild(
-        h("li", { class: "rt-person", "data-me": String(me) }, h("span", { class: "rt-dot", style: `background:${user.color ?? "#888"}`, "aria-hidden": "true" }), label),
-      );
+      // The colour goes through the style object, never into an attribute string.
+      const dot = h("span", { class: "rt-dot", "aria-hidden": "true" });
+      dot.style.backgroundColor = user.color ?? colorFor(user.name);
+      list.appendChild(h("li", { class: "rt-person", "data-me": String(me) }, dot, label));
     }
   };
   awareness.on("change", render);
