@@ -9,6 +9,7 @@ from typing import Any
 import pycrdt
 
 from crdt.encoding import DecodeError, Reader
+from crdt.update_v1 import check_no_trailing_bytes
 
 # An update that changes nothing: zero structs, empty delete set.
 EMPTY_UPDATE = b"\x00\x00"
@@ -58,8 +59,11 @@ def apply(doc: pycrdt.Doc[Any], update: bytes) -> None:
     """Apply ``update`` to ``doc``; ``DecodeError`` if malformed.
 
     Yrs decodes the whole update before integrating it, so a malformed update
-    leaves the document untouched.
+    leaves the document untouched. Yrs also ignores whatever follows a valid
+    update, and crashes the process on values nested tens of thousands deep:
+    both are refused here first, so what is applied is exactly what is stored.
     """
+    check_no_trailing_bytes(update)
     try:
         doc.apply_update(update)
     except ValueError as exc:

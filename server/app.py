@@ -103,7 +103,7 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app[keys.ACCESS] = access
     app[keys.GROUPS] = groups
     app[keys.OBSERVERS] = ObserverService(groups)
-    app[keys.INVITATIONS] = InvitationService(groups)
+    app[keys.INVITATIONS] = InvitationService(groups, single_use=settings.invitation_single_use)
     app[keys.DOCUMENTS] = GroupDocuments(groups)
     hub = SessionHub(log, bus)
     app[keys.SESSIONS] = SessionService(sessions, rooms=rooms, hub=hub, logger=log)

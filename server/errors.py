@@ -100,6 +100,18 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
 
 
+class Gone(RollingTextError):
+    """The thing existed and was used up: asking again cannot succeed."""
+
+    code = "gone"
+    http_status = 410
+    ws_close_code = 4410
+
+
+class InvitationUsed(Gone):
+    code = "invitation_used"
+
+
 class RateLimited(RollingTextError):
     """Too many requests of one kind from one person in a short time."""
 

@@ -76,6 +76,10 @@ class Settings:
     revalidate_seconds: float = 5.0
     # An invitation link works this long: time to reach a delegate by e-mail.
     invitation_ttl_seconds: int = 14 * 86400
+    # A link opens once: one forwarded, logged or shoulder-surfed after use gives
+    # nothing, and its holder learns it was used. A delegate on two devices asks for
+    # two links (or an operator sets ROLLINGTEXT_INVITATION_SINGLE_USE=0 for a demo).
+    invitation_single_use: bool = True
     # A browser session from an invitation lasts a meeting week, then re-open the link.
     session_ttl_seconds: int = 7 * 86400
     redis_url: str | None = None
@@ -117,6 +121,8 @@ class Settings:
             values["awareness_max_entries"] = int(env["ROLLINGTEXT_AWARENESS_MAX_ENTRIES"])
         if "ROLLINGTEXT_AWARENESS_RATE" in env:
             values["awareness_tokens_per_second"] = float(env["ROLLINGTEXT_AWARENESS_RATE"])
+        if "ROLLINGTEXT_INVITATION_SINGLE_USE" in env:
+            values["invitation_single_use"] = env["ROLLINGTEXT_INVITATION_SINGLE_USE"] != "0"
         if "ROLLINGTEXT_LOG_LEVEL" in env:
             values["log_level"] = env["ROLLINGTEXT_LOG_LEVEL"]
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -6,10 +6,43 @@ import re
 from collections.abc import Collection
 from typing import Any
 
-from server.errors import BadInput
+from server.errors import BadInput, NotFound
 
+# Every id column is an INTEGER: 32-bit on PostgreSQL (64-bit on SQLite). A larger
+# id names nothing, and handing it to the database is an error there, not a miss.
+MAX_ID = 2**31 - 1
+_ID = re.compile(r"^[0-9]{1,10}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+def parse_id(value: object, name: str = "id") -> int:
+    """An id from a path, a namespace or an event: a whole number in 1..``MAX_ID``.
+
+    Anything else (text, signs, spaces, non-ASCII digits, a number past the column's
+    range) is ``NotFound``: no such thing exists, whatever the database.
+    """
+    if isinstance(value, bool):
+        number = -1
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _ID.match(value):
+        number = int(value)
+    else:
+        raise NotFound(f"{name} must be a whole number")
+    if not 1 <= number <= MAX_ID:
+        raise NotFound(f"no such {name}: ids run from 1 to {MAX_ID}")
+    return number
+
+
+def is_unicode(text: str) -> bool:
+    """Whether ``text`` can be stored and sent: JSON's ``\\ud800`` escapes decode to
+    lone surrogates, which no UTF-8 database column or encoder accepts."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class ValidationFailed(BadInput):
@@ -43,6 +76,9 @@ class Fields:
             return default
         if not isinstance(value, str) or not value.strip():
             self._fail(name, "must be a non-empty string")
+            return default
+        if not is_unicode(value):
+            self._fail(name, "must be Unicode text (a lone surrogate is not)")
             return default
         value = value.strip()
         if len(value) > max_len:

@@ -16,12 +16,12 @@ from aiohttp import web
 from server.auth.principal import Principal
 from server.comments.models import DECISIONS, FLAG_REASONS
 from server.comments.service import MAX_BODY, CommentService
-from server.errors import BadInput, NotFound, Unauthenticated
+from server.errors import BadInput, Unauthenticated
 from server.keys import ACCESS, COMMENTS
 from server.rooms.room import Room
 from server.transports.names import check_document_name, request_token
 from server.transports.socketio import SocketIOPeer, SocketIOTransport
-from server.validation import Fields
+from server.validation import MAX_ID, Fields, parse_id
 
 
 def _fields(data: Any) -> Fields:
@@ -73,7 +73,9 @@ def parse_decision(data: Any, *, bulk: bool) -> tuple[list[int], str, str, str |
             not isinstance(raw, list)
             or not raw
             or len(raw) > 500
-            or not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in raw)
+            or not all(
+                isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in raw
+            )
         ):
             f.error("ids", "must be a list of 1 to 500 comment ids")
         else:
@@ -86,12 +88,12 @@ def parse_decision(data: Any, *, bulk: bool) -> tuple[list[int], str, str, str |
     return ids, decision, meeting, reason
 
 
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def _id(value: Any, name: str = "id") -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError) as exc:
-        raise NotFound(f"{name} must be a number") from exc
-    return number
+    return parse_id(value, name)
 
 
 async def _json_body(request: web.Request) -> Any:

@@ -91,7 +91,7 @@ async def _invite(op: Operator, args: argparse.Namespace) -> Result:
                 i["id"],
                 f"person {i['person_id']}",
                 i["expires_at"],
-                "revoked" if i["revoked"] else "",
+                "revoked" if i["revoked"] else "used" if i["used"] else "",
             )
             for i in items
         ]

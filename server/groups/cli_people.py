@@ -125,13 +125,15 @@ async def _invite_person(
     ttl = args.ttl or op.settings.invitation_ttl_seconds
     issued = await op.invitations.issue_invitation(op.principal, gid, pid, ttl_seconds=ttl)
     issued["url"] = op.invitation_url(args.base_url, issued.pop("code"))
+    issued["single_use"] = op.settings.invitation_single_use
     return issued
 
 
 def _link_text(issued: dict[str, Any]) -> str:
+    uses = "opens once, " if issued["single_use"] else ""
     return (
         f"invitation {issued['id']} for person {issued['person_id']}, "
-        f"expires {issued['expires_at']}:\n{issued['url']}"
+        f"{uses}expires {issued['expires_at']}:\n{issued['url']}"
     )
 
 
@@ -168,7 +170,11 @@ async def _member_update(op: Operator, args: argparse.Namespace) -> Result:
     role = Role(args.role) if getattr(args, "role", None) else None
     active = {"revoke": False, "reinstate": True}.get(args.action)
     person = await op.groups.update_person(op.principal, gid, args.person, role=role, active=active)
-    state = "active" if person["active"] else "revoked: every token and session of theirs stops"
+    state = (
+        "active; earlier links stay dead (issue a new one with `rollingtext invite`)"
+        if person["active"]
+        else "revoked: every token, session and login link of theirs stops"
+    )
     return Result(person, f"person {person['id']} {person['name']}: {person['role']}, {state}")
 
 
@@ -215,7 +221,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     for action, help_text in (
         ("role", "change a person's role"),
         ("revoke", "revoke a person's access (every token and session)"),
-        ("reinstate", "give a revoked person access again (new links needed)"),
+        ("reinstate", "give a revoked person access again (old links stay dead)"),
     ):
         cmd = command(msub, action, _member_update, help_text, common)
         cmd.add_argument("--group", required=True, help="group slug")

@@ -1,4 +1,10 @@
-"""Invitations: one-person login links; only a hash of each secret code is stored."""
+"""Invitations: one-person login links; only a hash of each secret code is stored.
+
+A link is single-use unless the deployment says otherwise: its first redemption
+claims it with a conditional UPDATE, so of two simultaneous openings exactly one
+signs in. A link dies with its person's revocation (the version it was issued
+under no longer matches) and a reinstatement does not revive it.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,12 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
-from server.errors import Conflict, NotFound, Unauthenticated
+from server.errors import Conflict, InvitationUsed, NotFound, Unauthenticated
 from server.groups import audit
 from server.groups.access import is_live
 from server.groups.models import (
@@ -28,8 +35,9 @@ def hash_code(code: str) -> str:
 
 
 class InvitationService:
-    def __init__(self, groups: GroupService) -> None:
+    def __init__(self, groups: GroupService, *, single_use: bool = True) -> None:
         self._groups = groups
+        self._single_use = single_use
 
     async def issue_invitation(
         self, actor: Principal, group_id: int, person_id: int, *, ttl_seconds: int
@@ -45,6 +53,7 @@ class InvitationService:
                 group_id=group_id,
                 person_id=person_id,
                 code_hash=hash_code(code),
+                person_version=person.token_version,
                 created_by=actor.actor,
                 expires_at=utcnow() + timedelta(seconds=ttl_seconds),
             )
@@ -91,14 +100,45 @@ class InvitationService:
             )
             return [invitation_dict(i) for i in rows]
 
-    async def redeem_invitation(self, code: str) -> tuple[Person, Invitation]:
+    async def invitation_holder(self, code: str) -> Person:
+        """Whom a link would sign in, without using it up (a confirmation page)."""
         async with self._groups._sessions() as session:
-            invitation = await session.scalar(
-                select(Invitation).where(Invitation.code_hash == hash_code(code))
+            person, invitation = await self._valid(session, code)
+            if self._single_use and invitation.redeemed_at is not None:
+                raise _used()
+            return person
+
+    async def redeem_invitation(self, code: str) -> tuple[Person, Invitation]:
+        """Open a link: the person it signs in, and the invitation (for the token).
+
+        ``Unauthenticated`` for an unknown, expired or revoked link or a revoked
+        person; ``InvitationUsed`` (410) for a single-use link opened before.
+        """
+        async with self._groups._sessions.begin() as session:
+            person, invitation = await self._valid(session, code)
+            first_use = Invitation.redeemed_at.is_(None)
+            claimed = await session.scalar(
+                update(Invitation)
+                .where(Invitation.id == invitation.id, first_use)
+                .values(redeemed_at=utcnow())
+                .returning(Invitation.id)
+                .execution_options(synchronize_session=False)
             )
-            if invitation is None or not is_live(invitation):
-                raise Unauthenticated("this invitation link is invalid, expired or revoked")
-            person = await session.get(Person, invitation.person_id)
-            if person is None or not person.active:
-                raise Unauthenticated("the access this invitation gave has been revoked")
+            if claimed is None and self._single_use:
+                raise _used()
             return person, invitation
+
+    async def _valid(self, session: AsyncSession, code: str) -> tuple[Person, Invitation]:
+        invitation = await session.scalar(
+            select(Invitation).where(Invitation.code_hash == hash_code(code))
+        )
+        if invitation is None or not is_live(invitation):
+            raise Unauthenticated("this invitation link is invalid, expired or revoked")
+        person = await session.get(Person, invitation.person_id)
+        if person is None or not person.active or person.token_version != invitation.person_version:
+            raise Unauthenticated("the access this invitation gave has been revoked")
+        return person, invitation
+
+
+def _used() -> InvitationUsed:
+    return InvitationUsed("this invitation link has already been used: ask for a new one")

@@ -123,6 +123,11 @@ class Invitation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # First opening of the link; a single-use link opens only while this is empty.
+    redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The person's token version when the link was issued: a revocation (which bumps
+    # it) kills the link for good, even one issued while the revocation committed.
+    person_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
 
 class GroupDocument(Base):

@@ -144,7 +144,7 @@ async def open_operator(
             sessions=sessions,
             groups=groups,
             observers=ObserverService(groups),
-            invitations=InvitationService(groups),
+            invitations=InvitationService(groups, single_use=settings.invitation_single_use),
             documents=GroupDocuments(groups),
             signer=TokenSigner(settings.secret_resolved()),
             logger=log,

@@ -23,12 +23,14 @@ from server.errors import NotFound, QuotaExceeded
 from server.groups import audit
 from server.groups.models import (
     Delegation,
+    Invitation,
     Person,
     StakeholderGroup,
     WorkingGroup,
 )
 from server.groups.presets import WGEC_STAKEHOLDER_GROUPS, Seats
 from server.groups.views_format import delegation_dict, group_dict, person_dict
+from server.storage.models import utcnow
 from server.validation import ValidationFailed
 
 
@@ -363,18 +365,32 @@ class GroupService:
                 person.role = role.value
             if active is not None and active != person.active:
                 person.active = active
-                # Every token issued so far dies with the revocation, even if reinstated.
+                # Every token and link issued so far dies with the revocation, even if
+                # the person is reinstated; their links are marked revoked as well.
                 person.token_version += 1
+                links = await self._revoke_links(session, person_id) if not active else 0
                 audit.record(
                     session,
                     actor,
                     "person.revoke" if not active else "person.reinstate",
                     f"person:{person_id}",
                     group_id=group_id,
+                    **({"links_revoked": links} if not active else {}),
                 )
             result = person_dict(person)
         await self._notify(AccessChange(person_id))
         return result
+
+    async def _revoke_links(self, session: AsyncSession, person_id: int) -> int:
+        """Mark the person's unrevoked invitation links revoked; how many were."""
+        revoked = await session.scalars(
+            update(Invitation)
+            .where(Invitation.person_id == person_id, Invitation.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .returning(Invitation.id)
+            .execution_options(synchronize_session=False)
+        )
+        return len(revoked.all())
 
     async def _person(self, session: AsyncSession, group_id: int, person_id: int) -> Person:
         person = await session.get(Person, person_id)

@@ -57,6 +57,7 @@ def invitation_dict(invitation: Invitation) -> dict[str, Any]:
         "created_at": invitation.created_at.isoformat(),
         "expires_at": invitation.expires_at.isoformat(),
         "revoked": invitation.revoked_at is not None,
+        "used": invitation.redeemed_at is not None,
     }
 
 

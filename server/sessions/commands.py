@@ -77,6 +77,7 @@ async def _dispatch(args: argparse.Namespace) -> Any:
             "scheduled_end": args.end,
             "document": args.document,
             "lead_delegation_id": args.lead_delegation,
+            "public_draft": True if args.public else None,
         }
         return await _call(
             args,
@@ -169,6 +170,12 @@ def register(sub: Any) -> None:
     screate.add_argument("--end", required=True, help="ISO 8601 with time zone")
     screate.add_argument("--document", help="plenary: the group document it works on")
     screate.add_argument("--lead-delegation", type=int, help="delegation id leading it")
+    screate.add_argument(
+        "--public",
+        action="store_true",
+        help="not plenary: followers and observers may read the draft and follow the session "
+        "(default: the draft is private to the group's members)",
+    )
     command(session, "session", "list", "list a meeting's sessions").add_argument(
         "--meeting", required=True, type=int
     )

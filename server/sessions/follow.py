@@ -12,11 +12,12 @@ from typing import Any
 
 from crdt.captions import NOTICE
 from server.auth.principal import Principal
-from server.errors import BadInput, NotFound
+from server.errors import BadInput
 from server.groups.access import AccessPolicy
 from server.sessions.service import SessionService, session_dict, stream_dict
 from server.sessions.transcript import TranscriptService, parse_segments
 from server.transports.socketio import SocketIOPeer
+from server.validation import parse_id
 
 SESSION_PREFIX = "/session|"
 
@@ -32,10 +33,7 @@ class SessionFollow:
         self._transcripts = transcripts
 
     async def open(self, key: str, token: str | None) -> tuple[Principal, str, Any]:
-        try:
-            session_id = int(key)
-        except ValueError as exc:
-            raise NotFound("sessions are followed at /session|<number>") from exc
+        session_id = parse_id(key, "session")
         session = await self._sessions.load(session_id)
         # Whoever may read the session's draft may follow the session.
         grant = await self._access.open_document(token, session.document)
@@ -75,7 +73,7 @@ class SessionFollow:
             corrected = await self._transcripts.correct(
                 peer.principal,
                 session_id,
-                data["id"],
+                parse_id(data["id"], "segment"),
                 text=str(data.get("text", "")),
                 speaker=data.get("speaker"),
             )

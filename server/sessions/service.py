@@ -2,11 +2,15 @@
 
 A session moves ``scheduled -> live -> ended``; each transition is recorded (who,
 when) and announced live. Ending a session freezes a named version of its draft.
+A breakout's draft is private to the group's members unless the session was
+created with ``public_draft``; whoever may not read the draft may not follow the
+session either (its follow view carries the draft).
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import date, datetime
 from typing import Any
 
@@ -17,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from crdt import updates
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
-from server.errors import InvalidTransition, NotFound
+from server.errors import Conflict, InvalidTransition, NotFound
 from server.groups import audit
 from server.groups.models import Delegation, GroupDocument, WorkingGroup
 from server.rooms.manager import RoomManager
@@ -151,9 +155,10 @@ class SessionService:
         scheduled_end: datetime,
         lead_delegation_id: int | None = None,
         document: str | None = None,
+        public_draft: bool = False,
     ) -> dict[str, Any]:
         """A plenary works on an existing group document (the rolling text); any other
-        kind gets a draft document of its own."""
+        kind gets a draft document of its own, private unless ``public_draft``."""
         async with self._sessions.begin() as db:
             meeting = await db.get(Meeting, meeting_id)
             if meeting is None:
@@ -171,6 +176,10 @@ class SessionService:
                     problems["document"] = "a plenary works on an existing group document"
                 elif not await self._group_document(db, meeting.group_id, document):
                     problems["document"] = f"no document {document!r} in this group"
+                if public_draft:
+                    problems["public_draft"] = (
+                        "a plenary has no draft of its own: its document decides who reads it"
+                    )
             if problems:
                 raise ValidationFailed(problems)
             session = Session(
@@ -187,17 +196,19 @@ class SessionService:
             db.add(session)
             await db.flush()
             if kind != "plenary":
-                session.document = f"draft-m{meeting.number}-s{session.id}"
-                draft = Document(name=session.document, created_at=utcnow())
-                db.add(draft)
-                await db.flush()
+                group = await db.get(WorkingGroup, meeting.group_id)
+                assert group is not None
+                draft = await self._new_draft(
+                    db, f"{group.slug}-draft-m{meeting.number}-s{session.id}"
+                )
+                session.document = draft.name
                 db.add(
                     GroupDocument(
                         document_id=draft.id,
                         group_id=meeting.group_id,
                         title=title,
                         kind="breakout" if kind == "breakout" else "correspondence",
-                        public=True,
+                        public=public_draft,
                     )
                 )
             audit.record(
@@ -208,8 +219,29 @@ class SessionService:
                 group_id=meeting.group_id,
                 kind=kind,
                 document=session.document,
+                public_draft=public_draft,
             )
-            return session_dict(session, [])
+            return {**session_dict(session, []), "public_draft": public_draft}
+
+    async def _new_draft(self, db: AsyncSession, name: str) -> Document:
+        """A new document for a session's draft, under ``name`` if it is free.
+
+        Document names are global (they address ``/ws/<name>``) and any group's chair
+        may pick one, so a taken name gets a random suffix instead of failing.
+        """
+        base = name
+        for _ in range(5):
+            if await db.scalar(select(Document.id).where(Document.name == name)) is None:
+                try:
+                    async with db.begin_nested():
+                        draft = Document(name=name, created_at=utcnow())
+                        db.add(draft)
+                        await db.flush()
+                    return draft
+                except IntegrityError:  # taken between the check and the insert
+                    pass
+            name = f"{base}_{secrets.token_hex(4)}"
+        raise Conflict("could not find a free name for the session's draft; try again")
 
     async def _group_document(self, db: AsyncSession, group_id: int, name: str) -> bool:
         found = await db.scalar(

@@ -103,6 +103,7 @@ async def sessions(request: web.Request) -> web.Response:
     start, end = _datetime(f, "scheduled_start"), _datetime(f, "scheduled_end")
     lead = f.integer("lead_delegation_id", required=False)
     document = f.text("document", required=False, max_len=128)
+    public_draft = f.boolean("public_draft", default=False)
     f.check()
     assert kind and title and start and end
     created = await service.create_session(
@@ -114,6 +115,7 @@ async def sessions(request: web.Request) -> web.Response:
         scheduled_end=end,
         lead_delegation_id=lead,
         document=document,
+        public_draft=public_draft,
     )
     return web.json_response(created, status=201)
 

@@ -319,6 +319,9 @@ class SocketIOTransport:
         except RollingTextError as exc:
             await self._report(seat.peer, exc)
             return _error(exc)
+        except Exception:  # a bug, not the client's fault: still answer, with a code
+            self._log.exception("sio %s: %s failed", seat.peer, event)
+            return _error(RollingTextError("the server could not handle this event"))
 
     async def _dispatch(self, seat: _Seat, event: str, args: tuple[Any, ...]) -> Any:
         room, peer = seat.room, seat.peer

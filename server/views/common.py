@@ -7,10 +7,10 @@ import json
 from aiohttp import web
 
 from server.auth.principal import Principal
-from server.errors import BadInput, NotFound, Unauthenticated
+from server.errors import BadInput, Unauthenticated
 from server.keys import ACCESS
 from server.transports.names import request_token
-from server.validation import Fields
+from server.validation import Fields, parse_id
 
 
 async def body(request: web.Request) -> Fields:
@@ -22,10 +22,8 @@ async def body(request: web.Request) -> Fields:
 
 
 def path_id(request: web.Request, name: str) -> int:
-    try:
-        return int(request.match_info[name])
-    except ValueError as exc:
-        raise NotFound(f"{name} must be a number") from exc
+    """An id from the path, within its column's range (``NotFound`` otherwise)."""
+    return parse_id(request.match_info[name], name)
 
 
 async def caller(request: web.Request) -> Principal | None:

@@ -40,6 +40,7 @@ ERRORS = {
     "403": ("Error", "Your role may not do this in this working group"),
     "404": ("Error", "No such working group, or no such item in it"),
     "409": ("Error", "Contradicts the current state"),
+    "410": ("Error", "Used up: asking again cannot succeed"),
     "422": ("ValidationError", "Some fields are invalid: `error.details.fields` says which"),
     "503": ("Error", "The database is unreachable"),
 }
@@ -290,10 +291,13 @@ def _other_paths() -> dict[str, dict[str, Any]]:
         "Open an invitation link: a browser session, or a token as JSON",
         "invitations",
         ("200", "With `Accept: application/json`: the session token", ref("Session")),
-        errors="401",
+        errors="401 410",
         security=[],
         params=(code,),
-        notes={"401": "The link is invalid, expired or revoked, or the person's access is"},
+        notes={
+            "401": "The link is invalid, expired or revoked, or the person's access is",
+            "410": "`invitation_used`: a single-use link that was opened before",
+        },
     )
     redeem["responses"]["200"]["headers"] = cookie
     redeem["responses"]["302"] = {

@@ -131,13 +131,14 @@ def _access_model() -> dict[str, Schema]:
         properties={"by": STRING, "at": DATETIME, "meeting": STRING, "note": nullable("string")},
     )
     invitation = obj(
-        ("id", "person_id", "created_by", "created_at", "expires_at", "revoked"),
+        ("id", "person_id", "created_by", "created_at", "expires_at", "revoked", "used"),
         id=INTEGER,
         person_id=INTEGER,
         created_by=STRING,
         created_at=DATETIME,
         expires_at=DATETIME,
         revoked=BOOLEAN,
+        used={"type": "boolean", "description": "opened at least once (single-use links: spent)"},
     )
     return {
         "Me": obj(

@@ -128,6 +128,11 @@ def _sessions() -> dict[str, Schema]:
             status=ref("SessionStatus"),
             document={"type": "string", "description": "the draft this session works on"},
             streams={**array_of("StreamLink"), "description": "single session only"},
+            public_draft={
+                "type": "boolean",
+                "description": "in the creation answer: whether followers and observers "
+                "may read the draft (and so follow the session)",
+            },
         ),
         "MeetingSessionCreate": obj(
             ("kind", "title", "scheduled_start", "scheduled_end"),
@@ -137,6 +142,13 @@ def _sessions() -> dict[str, Schema]:
             scheduled_end={**DATETIME, "description": "with a time zone, after the start"},
             lead_delegation_id={**ID, "description": "a delegation of the group"},
             document=text(128, description="plenary only: an existing group document"),
+            public_draft={
+                "type": "boolean",
+                "default": False,
+                "description": "not plenary: let followers and observers (and anonymous "
+                "followers of a publicly followed group) read the draft and follow the "
+                "session; by default the draft is private to the group's members",
+            },
         ),
         "SessionStatusChange": obj(("status",), status=_enum(("live", "ended"))),
         "SessionTransition": obj(

@@ -10,7 +10,7 @@ import pytest
 
 from server.settings import Settings
 from tests.support.servers import ServerProcess, free_port, run_cli
-from tests.support.session_client import SessionClient
+from tests.support.session_client import FollowRefused, SessionClient
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -113,3 +113,22 @@ async def test_running_a_session_from_the_terminal(tmp_path: Path) -> None:
             "2014-04-30",
         )
         assert code == 2 and "ends_on" in err
+
+        # A breakout's draft is private unless created with --public.
+        async def breakout(*public: str) -> Any:
+            when = ("--start", "2014-02-25T10:00:00+01:00", "--end", "2014-02-25T12:00:00+01:00")
+            return await ok(
+                settings, "session", "create", *url, "--meeting", str(meeting["id"]),
+                "--kind", "breakout", "--title", "Group A", *when, *public,
+            )  # fmt: skip
+
+        private, public = await breakout(), await breakout("--public")
+        assert (private["public_draft"], public["public_draft"]) == (False, True)
+        assert private["document"].startswith("wgec-demo-draft-m3-")
+        async with SessionClient(server.url, str(public["id"])) as anonymous:
+            await anonymous.draft_synced.wait()
+        try:
+            async with SessionClient(server.url, str(private["id"])):
+                raise AssertionError("an anonymous follower followed a private breakout")
+        except FollowRefused as refused:
+            assert refused.code == "unauthenticated"

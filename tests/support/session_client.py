@@ -236,13 +236,18 @@ async def new_meeting(api: Api, group: Group, number: int = 1, **body: Any) -> d
 
 
 def session_body(kind: str = "breakout", **body: Any) -> dict[str, Any]:
-    return {
+    """A session to create. Drafts are public here, as the tests follow sessions as
+    followers and anonymously; ``public_draft=None`` leaves the server's default
+    (private, see test_breakout_privacy)."""
+    made = {
         "kind": kind,
         "title": f"{kind.title()} on enhanced cooperation",
         "scheduled_start": "2017-01-26T10:00:00+01:00",
         "scheduled_end": "2017-01-26T13:00:00+01:00",
+        **({} if kind == "plenary" else {"public_draft": True}),
         **body,
     }
+    return {key: value for key, value in made.items() if value is not None}
 
 
 async def new_session(
