@@ -10,9 +10,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-# Ids are SQL integer keys: PostgreSQL's INTEGER stops at 2**31 - 1, so a larger id can
-# name nothing and must be refused before it reaches a driver (it used to be a 500).
-MAX_ID = 2**31 - 1
+from server.validation import MAX_ID
+
+# Ids are SQL integer keys (``MAX_ID``: PostgreSQL's INTEGER): a larger one names
+# nothing and must be refused before it reaches a driver (it used to be a 500).
 Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
