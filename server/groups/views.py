@@ -280,6 +280,8 @@ async def sign_in_with_invitation(request: web.Request) -> web.StreamResponse:
             request.match_info["code"]
         )
     except RollingTextError as exc:
+        if "application/json" in request.headers.get("Accept", ""):
+            raise
         return invitation_page.refusal(exc)
     response = web.Response(status=303, headers={"Location": f"/?group={person.group_id}"})
     response.set_cookie(
