@@ -9,7 +9,9 @@ The server's own origin is always allowed and is derived from each request: the
 ``Host`` it was addressed to (or ``X-Forwarded-Host``/``-Proto`` from a proxy)
 with its scheme. That works on any port and behind a proxy without configuration,
 and it is safe because a page of another origin cannot choose the ``Host`` (or
-any ``X-Forwarded-*`` header) of a request its visitor's browser sends. Operators
+any ``X-Forwarded-*`` header) of a request its visitor's browser sends (and a page
+that rebinds its own host name to this server gets only that host's cookies, never
+this server's). Operators
 add other origins (a front end served elsewhere, a proxy that rewrites ``Host``)
 with ``ROLLINGTEXT_ALLOWED_ORIGINS``.
 """
