@@ -21,6 +21,8 @@ from server.auth.tokens import TokenSigner
 from server.comments import views as comment_views
 from server.comments.live import CommentHub
 from server.comments.service import CommentService
+from server.edge.middleware import body_limit_guard, origin_guard, security_headers
+from server.edge.origins import OriginPolicy
 from server.errors import RollingTextError
 from server.groups import views as group_views
 from server.groups.access import AccessPolicy
@@ -56,9 +58,17 @@ async def error_middleware(
 
 def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> web.Application:
     log = logger or logging.getLogger("rollingtext")
+    # The app-wide size is Socket.IO's (long-polling carries whole documents);
+    # every other route reads at most its own, far smaller, body_limit.
     app = web.Application(
-        middlewares=[error_middleware], client_max_size=settings.max_message_bytes
+        middlewares=[
+            error_middleware,
+            origin_guard(OriginPolicy(settings.allowed_origins)),
+            body_limit_guard,
+        ],
+        client_max_size=settings.max_message_bytes,
     )
+    app.on_response_prepare.append(security_headers)
     engine = create_engine(
         settings.database_url_resolved, sqlite_synchronous=settings.sqlite_synchronous
     )

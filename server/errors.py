@@ -118,3 +118,24 @@ class RateLimited(RollingTextError):
     code = "rate_limited"
     http_status = 429
     ws_close_code = 4429
+
+
+class CrossOrigin(Forbidden):
+    """A browser request from a page of another origin carried the session cookie."""
+
+    code = "cross_origin"
+
+
+class UnsupportedMediaType(BadInput):
+    """The body's Content-Type (or its charset) is not one this route reads."""
+
+    code = "unsupported_media_type"
+    http_status = 415
+
+
+class PayloadTooLarge(BadInput):
+    """The body is larger than this route accepts; refused before it is read."""
+
+    code = "payload_too_large"
+    http_status = 413
+    ws_close_code = 1009

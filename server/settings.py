@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from server.edge.origins import parse_allowed
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -89,6 +91,12 @@ class Settings:
     # Namespaces every Redis key and channel: several deployments may share one Redis.
     redis_prefix: str = "rollingtext:"
     log_level: str = "INFO"
+    # Origins, besides the server's own, whose pages may use a browser session
+    # (the rt_session cookie). The own origin is derived from each request's Host
+    # (or X-Forwarded-Host/-Proto), so the default works on any port and behind a
+    # proxy that passes Host, with nothing to configure; list a front end served
+    # elsewhere or the public origin of a proxy that rewrites Host.
+    allowed_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -123,6 +131,8 @@ class Settings:
             values["awareness_tokens_per_second"] = float(env["ROLLINGTEXT_AWARENESS_RATE"])
         if "ROLLINGTEXT_INVITATION_SINGLE_USE" in env:
             values["invitation_single_use"] = env["ROLLINGTEXT_INVITATION_SINGLE_USE"] != "0"
+        if env.get("ROLLINGTEXT_ALLOWED_ORIGINS"):
+            values["allowed_origins"] = parse_allowed(env["ROLLINGTEXT_ALLOWED_ORIGINS"])
         if "ROLLINGTEXT_LOG_LEVEL" in env:
             values["log_level"] = env["ROLLINGTEXT_LOG_LEVEL"]
         values.update({k: v for k, v in overrides.items() if v is not None})

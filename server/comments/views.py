@@ -7,7 +7,6 @@ transports share the parsers, so the same input gets the same answer.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,6 +15,7 @@ from aiohttp import web
 from server.auth.principal import Principal
 from server.comments.models import DECISIONS, FLAG_REASONS
 from server.comments.service import MAX_BODY, CommentService
+from server.edge.bodies import read_json
 from server.errors import BadInput, Unauthenticated
 from server.keys import ACCESS, COMMENTS
 from server.rooms.room import Room
@@ -96,15 +96,6 @@ def _id(value: Any, name: str = "id") -> int:
     return parse_id(value, name)
 
 
-async def _json_body(request: web.Request) -> Any:
-    if not request.can_read_body:
-        return {}
-    try:
-        return await request.json()
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"the request body is not valid JSON: {exc}") from exc
-
-
 async def _reader(request: web.Request) -> tuple[Principal, str]:
     """The caller of a document's comments (anonymous followers of public documents too)."""
     name = check_document_name(request.match_info["document"])
@@ -121,7 +112,7 @@ async def comments(request: web.Request) -> web.Response:
     service = request.app[COMMENTS]
     if request.method == "GET":
         return _ok({"comments": await service.list_comments(actor, name)})
-    return _ok(await service.create(actor, name, **parse_new(await _json_body(request))), 201)
+    return _ok(await service.create(actor, name, **parse_new(await read_json(request))), 201)
 
 
 async def comment(request: web.Request) -> web.Response:
@@ -131,12 +122,12 @@ async def comment(request: web.Request) -> web.Response:
         return _ok(await service.get(actor, name, cid))
     if request.method == "DELETE":
         return _ok(await service.delete(actor, name, cid))
-    return _ok(await service.edit(actor, name, cid, body=_body(_fields(await _json_body(request)))))
+    return _ok(await service.edit(actor, name, cid, body=_body(_fields(await read_json(request)))))
 
 
 async def reply(request: web.Request) -> web.Response:
     actor, name = await _reader(request)
-    body = _body(_fields(await _json_body(request)))
+    body = _body(_fields(await read_json(request)))
     cid = _id(request.match_info["cid"], "cid")
     return _ok(await request.app[COMMENTS].create(actor, name, body=body, parent_id=cid), 201)
 
@@ -150,14 +141,14 @@ async def resolve(request: web.Request) -> web.Response:
 
 async def flag(request: web.Request) -> web.Response:
     actor, name = await _reader(request)
-    reason, note = parse_flag(await _json_body(request))
+    reason, note = parse_flag(await read_json(request))
     cid = _id(request.match_info["cid"], "cid")
     return _ok(await request.app[COMMENTS].flag(actor, name, cid, reason=reason, note=note))
 
 
 async def decide_one(request: web.Request) -> web.Response:
     actor, name = await _reader(request)
-    _, decision, meeting, reason = parse_decision(await _json_body(request), bulk=False)
+    _, decision, meeting, reason = parse_decision(await read_json(request), bulk=False)
     service, cid = request.app[COMMENTS], _id(request.match_info["cid"], "cid")
     decided = await service.decide(
         actor,
@@ -187,7 +178,7 @@ async def queue(request: web.Request) -> web.Response:
 async def decide_bulk(request: web.Request) -> web.Response:
     actor = await _signed_in(request)
     gid = _id(request.match_info["gid"], "gid")
-    ids, decision, meeting, reason = parse_decision(await _json_body(request), bulk=True)
+    ids, decision, meeting, reason = parse_decision(await read_json(request), bulk=True)
     decided = await request.app[COMMENTS].decide(
         actor, gid, ids, decision=decision, meeting=meeting, reason=reason
     )

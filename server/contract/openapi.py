@@ -12,13 +12,16 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from server.contract.routes import (
-    Operation,
+from server.contract.routes import Operation
+from server.contract.types import Error, ValidationError
+from server.errors import (
+    BadInput,
+    NotFound,
     PayloadTooLarge,
+    RollingTextError,
+    Unauthenticated,
     UnsupportedMediaType,
 )
-from server.contract.types import Error, ValidationError
-from server.errors import BadInput, NotFound, RollingTextError, Unauthenticated
 from server.validation import ValidationFailed
 
 REF = "#/components/schemas/{model}"

@@ -25,6 +25,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from server.auth.principal import Principal
+from server.edge.bodies import API_BODY_LIMIT, body_limit, read_json_text
 from server.errors import (
     BadInput,
     NotFound,
@@ -38,20 +39,7 @@ from server.validation import ValidationFailed
 Auth = Literal["signed_in", "optional", "public"]
 Handler = Callable[..., Awaitable[Any]]
 
-# A JSON API body is a few fields; 64 KiB leaves room for the longest (a mandate, a
-# comment) while a flood of large bodies cannot tie up the server.
-DEFAULT_BODY_LIMIT = 64 * 1024
 _RESERVED = ("call", "body", "query")
-
-
-class PayloadTooLarge(BadInput):
-    code = "payload_too_large"
-    http_status = 413
-
-
-class UnsupportedMediaType(BadInput):
-    code = "unsupported_media_type"
-    http_status = 415
 
 
 @dataclass(frozen=True)
@@ -117,25 +105,13 @@ def _field_errors(exc: ValidationError) -> dict[str, str]:
     return fields
 
 
-async def _read_body(request: web.Request, model: type[BaseModel], limit: int) -> BaseModel:
-    content_type = request.content_type
-    if content_type != "application/json" and not content_type.endswith("+json"):
-        raise UnsupportedMediaType("send the body as JSON with 'Content-Type: application/json'")
-    charset = request.charset
-    if charset is not None and charset.lower() not in ("utf-8", "utf8"):
-        raise UnsupportedMediaType("JSON bodies are UTF-8; no other charset is accepted")
-    if request.content_length is not None and request.content_length > limit:
-        raise PayloadTooLarge(f"this request's body may be at most {limit} bytes", limit=limit)
-    raw = await request.content.read(limit + 1)
-    if len(raw) > limit:
-        raise PayloadTooLarge(f"this request's body may be at most {limit} bytes", limit=limit)
+async def _read_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
+    """The body as ``model``: the edge's checks first (type, charset, size, depth,
+    surrogates), then the model's own constraints, strictly, as JSON."""
+    text = await read_json_text(request)
     try:
-        return model.model_validate_json(raw)
+        return model.model_validate_json(text)
     except ValidationError as exc:
-        if any(e["type"] == "json_invalid" for e in exc.errors()):
-            raise BadInput(
-                "the request body is not valid JSON (UTF-8, no lone surrogates)"
-            ) from exc
         if any(e["type"] == "model_type" and not e["loc"] for e in exc.errors()):
             raise BadInput("the request body must be a JSON object") from exc
         raise ValidationFailed(_field_errors(exc)) from exc
@@ -155,7 +131,7 @@ def _wrap(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse
             except ValidationError as exc:
                 raise ValidationFailed(_field_errors(exc)) from exc
         if op.body is not None:
-            kwargs["body"] = await _read_body(request, op.body, op.body_limit)
+            kwargs["body"] = await _read_body(request, op.body)
         result = await op.handler(Call(request), **kwargs)
         if isinstance(result, web.StreamResponse):
             return result
@@ -165,7 +141,8 @@ def _wrap(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse
         return web.json_response(result.model_dump(mode="json"), status=op.status)
 
     handle.__name__ = op.operation_id
-    return handle
+    # The edge's middleware refuses a larger body before the handler reads a byte.
+    return body_limit(op.body_limit)(handle)
 
 
 _PATH_CONFIG = ConfigDict(strict=False)
@@ -190,7 +167,7 @@ class Api:
         status: int = 200,
         auth: Auth = "signed_in",
         errors: tuple[type[RollingTextError], ...] = (),
-        body_limit: int = DEFAULT_BODY_LIMIT,
+        body_limit: int = API_BODY_LIMIT,
         raw_content: Mapping[str, Any] | None = None,
         tag: str | None = None,
         params: Mapping[str, str] | None = None,

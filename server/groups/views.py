@@ -15,7 +15,11 @@ from crdt.schema import DOCUMENT_KINDS
 from server.auth.permissions import capabilities
 from server.auth.principal import Principal
 from server.auth.tokens import Role
-from server.errors import BadInput
+from server.edge.bodies import PUBLIC_BODY_LIMIT, body_limit
+from server.edge.middleware import foreign_origin, forwarded_https
+from server.edge.origins import OriginPolicy
+from server.errors import BadInput, CrossOrigin, RollingTextError
+from server.groups import invitation_page
 from server.groups.presets import ECOSOC_STATUSES
 from server.keys import DOCUMENTS, GROUPS, INVITATIONS, OBSERVERS, SETTINGS, SIGNER
 from server.transports.names import SESSION_COOKIE, check_document_name
@@ -136,6 +140,7 @@ async def update_person(request: web.Request) -> web.Response:
     return _json(person)
 
 
+@body_limit(PUBLIC_BODY_LIMIT)  # anyone may submit one, signed in or not
 async def observer_requests(request: web.Request) -> web.Response:
     gid = path_id(request, "gid")
     if request.method == "GET":
@@ -232,15 +237,11 @@ async def audit_log(request: web.Request) -> web.Response:
     )
 
 
-async def redeem(request: web.Request) -> web.StreamResponse:
-    """Open an invitation link: get a browser session (cookie), or a token as JSON."""
-    person, invitation = await request.app[INVITATIONS].redeem_invitation(
-        request.match_info["code"]
-    )
+def _sign_in_token(request: web.Request, person: Any, invitation: Any) -> str:
     settings = request.app[SETTINGS]
     # A session never outlives the invitation it came from.
     ttl = max(1, int(invitation.expires_at.timestamp() - time.time()))
-    token = request.app[SIGNER].issue(
+    token: str = request.app[SIGNER].issue(
         person.name,
         Role(person.role),
         min(ttl, settings.session_ttl_seconds),
@@ -249,25 +250,52 @@ async def redeem(request: web.Request) -> web.StreamResponse:
         version=person.token_version,
         invitation_id=invitation.id,
     )
-    body = {
-        "token": token,
-        "person_id": person.id,
-        "group_id": person.group_id,
-        "role": person.role,
-        "name": person.name,
-    }
-    if "application/json" in request.headers.get("Accept", ""):
-        response: web.StreamResponse = web.json_response(body)
-    else:
-        response = web.Response(status=302, headers={"Location": f"/?group={person.group_id}"})
+    return token
+
+
+async def open_invitation(request: web.Request) -> web.StreamResponse:
+    """``GET /invite/<code>``: a browser gets a confirmation page and is *not* signed
+    in (a page of another site could send it here: login CSRF); a script asking for
+    JSON redeems the link and gets a bearer token (no cookie)."""
+    if "application/json" not in request.headers.get("Accept", ""):
+        return invitation_page.confirmation()
+    person, invitation = await request.app[INVITATIONS].redeem_invitation(
+        request.match_info["code"]
+    )
+    return _json(
+        {
+            "token": _sign_in_token(request, person, invitation),
+            "person_id": person.id,
+            "group_id": person.group_id,
+            "role": person.role,
+            "name": person.name,
+        }
+    )
+
+
+async def sign_in_with_invitation(request: web.Request) -> web.StreamResponse:
+    """``POST /invite/<code>`` (the confirmation page's form): only a page of this
+    server's origin may start a browser session; then on to the app."""
+    origin = foreign_origin(request, OriginPolicy(request.app[SETTINGS].allowed_origins))
+    if origin is not None:
+        raise CrossOrigin("sign in from this server's own invitation page", origin=origin[:200])
+    try:
+        person, invitation = await request.app[INVITATIONS].redeem_invitation(
+            request.match_info["code"]
+        )
+    except RollingTextError as exc:
+        if "application/json" in request.headers.get("Accept", ""):
+            raise
+        return invitation_page.refusal(exc)
+    response = web.Response(status=303, headers={"Location": f"/?group={person.group_id}"})
     response.set_cookie(
         SESSION_COOKIE,
-        token,
+        _sign_in_token(request, person, invitation),
         httponly=True,
         samesite="Lax",
         path="/",
-        max_age=settings.session_ttl_seconds,
-        secure=request.secure,
+        max_age=request.app[SETTINGS].session_ttl_seconds,
+        secure=request.secure or forwarded_https(request),
     )
     return response
 
@@ -294,6 +322,7 @@ def routes() -> list[web.RouteDef]:
         ("GET", g + "/documents", documents),
         ("POST", g + "/documents", documents),
         ("GET", g + "/audit", audit_log),
-        ("GET", "/invite/{code}", redeem),
+        ("GET", "/invite/{code}", open_invitation),
+        ("POST", "/invite/{code}", sign_in_with_invitation),
     ]
     return [web.route(method, path, handler) for method, path, handler in table]

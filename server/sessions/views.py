@@ -10,6 +10,7 @@ from aiohttp import web
 from crdt import schema, updates
 from crdt.captions import NOTICE
 from server.auth.principal import Principal
+from server.edge.bodies import BULK_BODY_LIMIT, body_limit, read_text
 from server.errors import NotFound, Unauthenticated
 from server.keys import ACCESS, ROOMS, SESSIONS, TRANSCRIPTS
 from server.sessions.models import (
@@ -179,6 +180,7 @@ async def stream(request: web.Request) -> web.Response:
     return web.json_response({"streams": links})
 
 
+@body_limit(BULK_BODY_LIMIT)  # a caption feeder's backlog of segments
 async def transcript(request: web.Request) -> web.Response:
     sid = path_id(request, "sid")
     if request.method == "GET":
@@ -216,9 +218,10 @@ async def export(request: web.Request) -> web.Response:
     return web.Response(text=body, content_type=EXPORTS[fmt], charset="utf-8")
 
 
+@body_limit(BULK_BODY_LIMIT)  # a day of captions as WebVTT
 async def import_file(request: web.Request) -> web.Response:
     actor, sid = await signed_in(request), path_id(request, "sid")
-    text = await request.text()
+    text = await read_text(request)
     stored = await request.app[TRANSCRIPTS].import_file(actor, sid, text)
     return web.json_response({"segments": stored, "count": len(stored)}, status=201)
 

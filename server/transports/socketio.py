@@ -21,6 +21,8 @@ from engineio import packet as eio_packet
 from engineio.async_drivers.aiohttp import WebSocket as EngineIOWebSocket
 
 from server.auth.principal import Principal
+from server.edge.bodies import body_limit
+from server.edge.origins import OriginPolicy
 from server.errors import BadInput, RateLimited, ReadOnly, RollingTextError
 from server.groups.access import AccessPolicy
 from server.rooms.manager import RoomManager
@@ -34,6 +36,7 @@ from server.transports.wsframe import binary_frame, text_frame
 
 NAMESPACE_PREFIX = "/yjs|"
 EVENT_OF = {Channel.UPDATE: "sync-update", Channel.AWARENESS: "awareness-update"}
+SOCKETIO_PATH = "/socket.io/"
 DIRECT_SOCKET = "rollingtext.direct_socket"  # environ key: the connection's DirectSocket
 
 
@@ -191,10 +194,15 @@ class SocketIOTransport:
         self._rooms = rooms
         self._access = access
         self._log = logger
+        self._origins = OriginPolicy(settings.allowed_origins)
+        self._max_body = settings.max_message_bytes
         self.sio = socketio.AsyncServer(
             async_mode="aiohttp",
             namespaces="*",
-            cors_allowed_origins="*",
+            # Only pages of allowed origins may connect from a browser (Engine.IO
+            # refuses others, and answers CORS for no one else): the handshake
+            # carries the session cookie, and WebSockets are not subject to CORS.
+            cors_allowed_origins=self._origin_allowed,
             max_http_buffer_size=settings.max_message_bytes,
             ping_interval=settings.heartbeat_seconds,
             http_compression=False,
@@ -210,7 +218,22 @@ class SocketIOTransport:
         self.sio.on("*", self._on_event, namespace="*")
 
     def attach(self, app: web.Application) -> None:
-        self.sio.attach(app)
+        """Serve Engine.IO at ``/socket.io/``; long-polling POSTs may carry a whole
+        document, so this route alone accepts bodies up to ``max_message_bytes``."""
+
+        @body_limit(self._max_body)
+        async def engineio(request: web.Request) -> web.StreamResponse:
+            response: web.StreamResponse = await self.sio.handle_request(request)
+            return response
+
+        for method in ("GET", "POST", "OPTIONS"):
+            app.router.add_route(method, SOCKETIO_PATH, engineio)
+
+    def _origin_allowed(self, origin: str | None, environ: dict[str, Any]) -> bool:
+        if origin is None:
+            return True  # not a browser page: a script or a native client
+        request: web.Request = environ["aiohttp.request"]
+        return self._origins.allows(origin, request.scheme, request.headers)
 
     def extend(self, extension: NamespaceExtension) -> None:
         self._extensions.append(extension)

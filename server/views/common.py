@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import json
-
 from aiohttp import web
 
 from server.auth.principal import Principal
-from server.errors import BadInput, Unauthenticated
+from server.edge.bodies import read_json
+from server.errors import Unauthenticated
 from server.keys import ACCESS
 from server.transports.names import request_token
 from server.validation import Fields, parse_id
 
 
 async def body(request: web.Request) -> Fields:
-    """The JSON object in the request body, ready for field-by-field validation."""
-    try:
-        return Fields(await request.json())
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"the request body is not valid JSON: {exc}") from exc
+    """The JSON object in the request body, ready for field-by-field validation
+    (read by ``server.edge.bodies``: JSON Content-Type, bounded, strictly decoded)."""
+    return Fields(await read_json(request))
 
 
 def path_id(request: web.Request, name: str) -> int:

@@ -41,6 +41,8 @@ ERRORS = {
     "404": ("Error", "No such working group, or no such item in it"),
     "409": ("Error", "Contradicts the current state"),
     "410": ("Error", "Used up: asking again cannot succeed"),
+    "413": ("Error", "`payload_too_large`: the body is larger than this route accepts"),
+    "415": ("Error", "`unsupported_media_type`: send JSON as application/json, UTF-8"),
     "422": ("ValidationError", "Some fields are invalid: `error.details.fields` says which"),
     "503": ("Error", "The database is unreachable"),
 }
@@ -103,6 +105,10 @@ def operation(
         op["parameters"] = list(params)
     if body:
         op["requestBody"] = {"required": True, "content": _json(ref(body))}
+        # Every body is read by server.edge.bodies: labelled JSON, bounded per route.
+        for code in ("413", "415"):
+            name, default = ERRORS[code]
+            op["responses"][code] = _response(default, ref(name))
     return op
 
 
@@ -283,12 +289,13 @@ def _other_paths() -> dict[str, dict[str, Any]]:
     code = _path_param("code", "the invitation's secret code", {"type": "string"})
     cookie = {
         "Set-Cookie": {
-            "description": "rt_session=<token>; HttpOnly; SameSite=Lax",
+            "description": "rt_session=<token>; HttpOnly; SameSite=Lax; Path=/ (Secure over https)",
             "schema": {"type": "string"},
         }
     }
+    page = {"text/html": {"schema": {"type": "string"}}}
     redeem = operation(
-        "Open an invitation link: a browser session, or a token as JSON",
+        "Open an invitation link: a confirmation page, or a token as JSON",
         "invitations",
         ("200", "With `Accept: application/json`: the session token", ref("Session")),
         errors="401 410",
@@ -298,14 +305,28 @@ def _other_paths() -> dict[str, dict[str, Any]]:
             "401": "The link is invalid, expired or revoked, or the person's access is",
             "410": "`invitation_used`: a single-use link that was opened before",
         },
+        description="A browser gets an HTML page asking to sign in; nothing is redeemed "
+        "and no cookie is set (a page of another site may open any link). Scripts ask for "
+        "JSON and get a bearer token, no cookie.",
     )
-    redeem["responses"]["200"]["headers"] = cookie
-    redeem["responses"]["302"] = {
-        "description": "Browsers: to `/?group=<id>`",
-        "headers": {**cookie, "Location": {"schema": {"type": "string"}}},
-    }
+    redeem["responses"]["200"]["content"].update(page)
+    sign_in = operation(
+        "Sign in with an invitation (the confirmation page's form)",
+        "invitations",
+        ("303", "To `/?group=<id>`, with the session cookie", None),
+        errors="401 403",
+        security=[],
+        params=(code,),
+        notes={
+            "401": "The link cannot be used (an HTML page unless JSON is asked for)",
+            "403": "`cross_origin`: the form was posted by a page of another origin",
+        },
+        description="Only the server's own pages (same Origin) may start a browser session.",
+    )
+    sign_in["responses"]["303"]["headers"] = {**cookie, "Location": {"schema": {"type": "string"}}}
+    sign_in["responses"]["401"]["content"].update(page)
     health = operation(
-        "Liveness and database reachability",
+        "Liveness and database reachability (detail for operator tokens)",
         "operations",
         ("200", "Up, database reachable", ref("Health")),
         security=[],
@@ -333,7 +354,7 @@ def _other_paths() -> dict[str, dict[str, Any]]:
                 params=(),
             ),
         },
-        "/invite/{code}": {"get": redeem},
+        "/invite/{code}": {"get": redeem, "post": sign_in},
     }
 
 
@@ -370,7 +391,10 @@ OPENAPI: dict[str, Any] = {
             "`/yjs|<document>`, events sync-step-1, sync-step-2, sync-update, "
             "awareness-update; token in the handshake auth) or y-websocket "
             '(`/ws/<document>?token=`). Errors are `{"error": {"code", "message", '
-            '"details"}}` with codes: ' + ", ".join(ERROR_CODES) + "." + LIVE_DESCRIPTION
+            '"details"}}` with codes: ' + ", ".join(ERROR_CODES) + ". Bodies are JSON sent as "
+            "application/json (415 otherwise), bounded per route (413). A request carrying "
+            "the rt_session cookie from a page of another origin is refused (403 "
+            "cross_origin); bearer tokens are unaffected." + LIVE_DESCRIPTION
         ),
     },
     "tags": [{"name": name} for name in TAGS],

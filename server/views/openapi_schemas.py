@@ -284,11 +284,13 @@ def _access_model() -> dict[str, Schema]:
 
 def _documents() -> dict[str, Schema]:
     return {
+        # Anyone: status and database; an operator token also gets the rest.
         "Health": obj(
-            ("status",),
+            ("status", "database"),
             status={"type": "string", "enum": ["ok", "degraded"]},
-            version=STRING,
             database=obj(ok=BOOLEAN),
+            version=STRING,
+            process=INTEGER,
             rooms=INTEGER,
             connections=INTEGER,
         ),
@@ -307,7 +309,8 @@ SECURITY_SCHEMES: dict[str, Schema] = {
         "type": "apiKey",
         "in": "cookie",
         "name": SESSION_COOKIE,
-        "description": "browser session set by opening an invitation link",
+        "description": "browser session set by an invitation link's sign-in page; "
+        "refused (403 cross_origin) from pages of other origins",
     },
     "query": {"type": "apiKey", "in": "query", "name": "token"},
 }

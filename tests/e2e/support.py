@@ -67,7 +67,16 @@ async def signed_in_page(browser: Any, api: Api, group: Group, role: str) -> tup
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    await page.goto(invitation["url"])  # sets rt_session, redirects to /?group=<gid>
+    # Anything the Content-Security-Policy blocks is reported on the console.
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    # The link opens a confirmation page; its same-origin POST sets rt_session and
+    # redirects to /?group=<gid>.
+    await page.goto(invitation["url"])
+    async with page.expect_navigation(url=f"**/?group={group.id}"):
+        await page.click("button.rt-invite-accept")
     await page.wait_for_selector("h1")
     page.errors = errors
     return context, page

@@ -489,14 +489,17 @@ async def test_invitation_link_gives_a_session(
     listed = await api.ok("GET", group.path("/invitations"), chair)
     assert all("code" not in i for i in listed["invitations"]), "the secret is shown once"
 
-    # A browser opening the link is redirected into the app with a session cookie.
+    # A browser opening the link gets a confirmation page; its same-origin POST
+    # redirects into the app with a session cookie.
+    page = await api.call("GET", f"/invite/{invitation['code']}", headers={"Accept": "text/html"})
+    assert page.status == 200 and "Set-Cookie" not in page.headers
     browser = await api.call(
-        "GET",
+        "POST",
         f"/invite/{invitation['code']}",
-        headers={"Accept": "text/html"},
+        headers={"Accept": "text/html", "Origin": server.url},
         allow_redirects=False,
     )
-    assert browser.status == 302
+    assert browser.status == 303
     assert browser.headers["Location"] == f"/?group={group.id}"
     cookie = browser.headers["Set-Cookie"]
     assert cookie.startswith("rt_session=") and "HttpOnly" in cookie

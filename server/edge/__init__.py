@@ -1,0 +1,1 @@
+"""The HTTP edge: origin checks, body limits and parsing, security headers."""
