@@ -8,7 +8,7 @@ WEB    := client/web
 WEB_DEPS := $(WEB)/node_modules/.package-lock.json
 WEB_BUILD := $(WEB)/dist/index.html
 
-.PHONY: run test test-busy lint typecheck bench clean web
+.PHONY: run test test-busy lint typecheck bench clean web web-types
 
 # A venv is rebuilt from scratch (--clear) whenever pyproject.toml changes, so one
 # copied from another folder or machine never leaks its absolute paths into this one.
@@ -22,10 +22,17 @@ $(STAMP): pyproject.toml
 $(WEB_DEPS): $(WEB)/package-lock.json
 	cd $(WEB) && npm ci --no-audit --no-fund
 
-$(WEB_BUILD): $(WEB_DEPS) $(wildcard $(WEB)/src/*) $(WEB)/build.mjs $(WEB)/tsconfig.json
+$(WEB_BUILD): $(WEB_DEPS) $(shell find $(WEB)/src -type f) $(WEB)/build.mjs $(WEB)/tsconfig.json
 	cd $(WEB) && npx tsc --noEmit -p . && node build.mjs
 
 web: $(WEB_BUILD)
+
+# The web app's API types, generated from the OpenAPI document: run after changing the
+# API, commit src/api/schema.d.ts (tests/unit/test_web_contract.py fails while it drifts).
+# Also regenerates src/doc/schema.gen.ts from crdt/schema.py (the rolling text's shape).
+web-types: $(STAMP) $(WEB_DEPS)
+	$(PY) -m server.views.openapi_dump | (cd $(WEB) && node tools/openapi-types.mjs src/api/schema.d.ts)
+	$(PY) -m client.web_schema $(WEB)/src/doc/schema.gen.ts
 
 run: $(STAMP) web
 	$(VENV)/bin/rollingtext serve $(ARGS)

@@ -38,6 +38,7 @@ SECTION_TITLES = {
 }
 PARAGRAPH_KINDS = ("recommendation", "statement", "opinion", "heading", "text")
 SEQUENCES = ("what", "how", "who")
+LABEL_MAX = 32  # characters of a paragraph label (OP3bis, PP12, ...)
 
 _BRACKETS = re.compile(r"\[[^\[\]]*\]")
 
@@ -63,8 +64,8 @@ class ParagraphSpec:
             raise SchemaError(f"unknown paragraph kind {self.kind!r}")
         if self.sequence is not None and self.sequence not in SEQUENCES:
             raise SchemaError(f"unknown sequence {self.sequence!r}")
-        if not self.label or len(self.label) > 32:
-            raise SchemaError("a paragraph label must be 1 to 32 characters")
+        if not self.label or len(self.label) > LABEL_MAX:
+            raise SchemaError(f"a paragraph label must be 1 to {LABEL_MAX} characters")
 
 
 def meta(doc: Doc[Any]) -> Map[Any]:

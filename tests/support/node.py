@@ -1,7 +1,8 @@
 """Node.js for the cross-client tests: install tests/node's npm packages, run a driver.
 
-``ensure_node()`` runs ``npm ci`` in tests/node when ``node_modules`` is missing or
-older than ``package-lock.json`` and returns the ``node`` binary. Without Node or
+``ensure_node()`` runs ``npm ci`` in tests/node (or the given npm project, e.g.
+client/web) when ``node_modules`` is missing or older than ``package-lock.json`` and
+returns the ``node`` binary. Without Node or
 npm the test fails when ``CI=true`` and is skipped loudly otherwise.
 ``NodeDriver`` runs one of the ``tests/node/*.mjs`` scripts as an asyncio
 subprocess speaking JSON lines (events on stdout, commands on stdin).
@@ -23,14 +24,12 @@ from typing import Any
 import pytest
 
 NODE_DIR = Path(__file__).resolve().parents[1] / "node"
-LOCK = NODE_DIR / "package-lock.json"
-MODULES = NODE_DIR / "node_modules"
-STAMP = MODULES / ".package-lock.json"  # written by npm on every install
+WEB_DIR = Path(__file__).resolve().parents[2] / "client" / "web"
 
 
 def _missing(what: str) -> None:
     reason = (
-        f"!!! {what} — the Node.js cross-client tests (y-websocket, y-socket.io) "
+        f"!!! {what} — the Node.js tests (y-websocket, y-socket.io, the web app's types) "
         "CANNOT RUN; install Node.js >= 18 with npm to run them !!!"
     )
     if os.environ.get("CI", "").lower() == "true":
@@ -38,30 +37,32 @@ def _missing(what: str) -> None:
     pytest.skip(reason)
 
 
-def _installed() -> bool:
-    return STAMP.exists() and STAMP.stat().st_mtime >= LOCK.stat().st_mtime
+def _installed(project: Path) -> bool:
+    stamp = project / "node_modules" / ".package-lock.json"  # written by npm on every install
+    lock = project / "package-lock.json"
+    return stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime
 
 
-def ensure_node() -> str:
-    """Return the ``node`` binary with tests/node's packages installed (``npm ci``)."""
+def ensure_node(project: Path = NODE_DIR) -> str:
+    """Return the ``node`` binary with ``project``'s npm packages installed (``npm ci``)."""
     node = shutil.which("node")
     if node is None:
         _missing("`node` is not on PATH")
     assert node is not None
-    if _installed():
+    if _installed(project):
         return node
     npm = shutil.which("npm")
     if npm is None:
         _missing("`npm` is not on PATH")
     assert npm is not None
     # Several pytest workers may get here at once: one installs, the others wait.
-    lock_path = Path(tempfile.gettempdir()) / f"rollingtext-npm-{os.getuid()}.lock"
+    lock_path = Path(tempfile.gettempdir()) / f"rollingtext-npm-{project.name}-{os.getuid()}.lock"
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not _installed():
+        if not _installed(project):
             done = subprocess.run(
                 [npm, "ci", "--no-audit", "--no-fund"],
-                cwd=NODE_DIR,
+                cwd=project,
                 capture_output=True,
                 text=True,
                 timeout=300,
@@ -69,11 +70,11 @@ def ensure_node() -> str:
             )
             if done.returncode != 0:
                 pytest.fail(
-                    f"npm ci in {NODE_DIR} failed ({done.returncode}):\n"
+                    f"npm ci in {project} failed ({done.returncode}):\n"
                     f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}",
                     pytrace=False,
                 )
-            STAMP.touch()
+            (project / "node_modules" / ".package-lock.json").touch()
     return node
 
 

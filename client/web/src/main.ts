@@ -1,10 +1,11 @@
 // Entry point: route by query string (?doc=, ?session=, ?group=), keep ?lang=.
-import { ApiError, type Me, getCached } from "./api";
-import { documentPage } from "./docpage";
-import { h } from "./dom";
-import { followPage } from "./follow";
-import { homeView } from "./home";
-import { LANGUAGES, lang, t } from "./i18n";
+import { ApiError, getCached } from "./api/http";
+import type { Me } from "./api/types";
+import { documentPage } from "./pages/document";
+import { h } from "./lib/dom";
+import { followPage } from "./follow/page";
+import { homeView } from "./pages/home";
+import { LANGUAGES, lang, t } from "./lib/i18n";
 
 function languagePicker(): HTMLElement {
   const select = h("select", { id: "lang-select" });

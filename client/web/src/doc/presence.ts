@@ -1,8 +1,8 @@
 // Presence (who is here, from awareness) and the connection state line.
 import type { Awareness } from "y-protocols/awareness";
 import type { Connection } from "./connection";
-import { h, clear } from "./dom";
-import { t } from "./i18n";
+import { h, clear } from "../lib/dom";
+import { t } from "../lib/i18n";
 
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"];
 

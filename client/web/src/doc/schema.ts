@@ -1,24 +1,36 @@
-// The rolling text's shape, mirroring crdt/schema.py (DESIGN.md section 3).
+// The rolling text's shape (DESIGN.md section 3): its names and allowed values come
+// from crdt/schema.py through the generated schema.gen.ts (`make web-types`), and
+// every key used here is typed by them.
 import * as Y from "yjs";
+import { LABEL_MAX, META, type META_KEYS, PARAGRAPHS, type PARAGRAPH_KEYS, type PARAGRAPH_KINDS, SECTIONS } from "./schema.gen";
 
-export const SECTIONS = ["intro", "method", "A", "B", "C", "D", "E", "conclusion"] as const;
+export { SECTIONS } from "./schema.gen";
 export type Section = (typeof SECTIONS)[number];
+export type MetaKey = (typeof META_KEYS)[number];
+export type ParagraphKey = (typeof PARAGRAPH_KEYS)[number];
+export type ParagraphKind = (typeof PARAGRAPH_KINDS)[number];
 
 export function meta(doc: Y.Doc): Y.Map<unknown> {
-  return doc.getMap("meta");
+  return doc.getMap(META);
+}
+
+/** A string field of the document's metadata ("" when unset). */
+export function metaField(doc: Y.Doc, name: MetaKey): string {
+  const v = meta(doc).get(name);
+  return typeof v === "string" ? v : "";
 }
 
 export function paragraphs(doc: Y.Doc): Y.Array<Y.Map<unknown>> {
-  return doc.getArray<Y.Map<unknown>>("paragraphs");
+  return doc.getArray<Y.Map<unknown>>(PARAGRAPHS);
 }
 
-export function field(para: Y.Map<unknown>, name: string): string {
+export function field(para: Y.Map<unknown>, name: ParagraphKey): string {
   const v = para.get(name);
   return typeof v === "string" ? v : "";
 }
 
 export function textOf(para: Y.Map<unknown>): Y.Text | null {
-  const v = para.get("text");
+  const v = para.get("text" satisfies ParagraphKey);
   return v instanceof Y.Text ? v : null;
 }
 
@@ -41,14 +53,18 @@ export function addParagraph(doc: Y.Doc, section: Section, label: string, text =
   }
   const id = newId();
   doc.transact(() => {
+    // Every key the Python schema writes (tsc refuses a missing or unknown one).
+    const fields: Record<ParagraphKey, unknown> = {
+      id,
+      label: label.slice(0, LABEL_MAX) || "new",
+      section,
+      kind: "text" satisfies ParagraphKind,
+      sequence: "",
+      proposer: "",
+      text: new Y.Text(text),
+    };
     const para = new Y.Map<unknown>();
-    para.set("id", id);
-    para.set("label", label.slice(0, 32) || "new");
-    para.set("section", section);
-    para.set("kind", "text");
-    para.set("sequence", "");
-    para.set("proposer", "");
-    para.set("text", new Y.Text(text));
+    for (const [key, value] of Object.entries(fields)) para.set(key, value);
     arr.insert(index, [para]);
   });
   return id;

@@ -2,38 +2,11 @@
 // The server sends each connection only what its role may see (comment-created /
 // comment-updated / comment-removed); commands go up as comment-* events with acks.
 import type { Socket } from "socket.io-client";
+import type { Comment } from "../api/types";
 
-export type Moderation = "visible" | "pending" | "rejected" | "flagged";
-
-export interface CommentAnchor {
-  kind: "document" | "paragraph" | "range";
-  paragraph_id: string | null;
-  quote: { exact: string; prefix: string; suffix: string };
-  attached: boolean;
-  detached: boolean;
-  // Code point offsets in the paragraph's text, when a range is attached.
-  start?: number;
-  end?: number;
-  text?: string;
-  reason?: string;
-}
-
-export interface CommentData {
-  id: number;
-  document: string;
-  group_id: number | null;
-  parent_id: number | null;
-  author: { name: string; role: string; person_id: number | null };
-  body: string;
-  moderation: Moderation;
-  state: "open" | "resolved";
-  created_at: string;
-  edited_at: string | null;
-  resolved_by: string | null;
-  flag_reason: string | null;
-  decision: { by: string; at: string; meeting: string | null; reason: string | null } | null;
-  anchor: CommentAnchor | null;
-}
+// The comment resources are the API's own (generated from the OpenAPI document).
+export type { CommentAnchor, Moderation } from "../api/types";
+export type CommentData = Comment;
 
 export interface NewAnchor {
   paragraph_id: string;
@@ -101,8 +74,9 @@ export class CommentStore {
   threads(): { root: CommentData; replies: CommentData[] }[] {
     const roots = new Map<number, { root: CommentData; replies: CommentData[] }>();
     const all = Array.from(this.comments.values()).sort((a, b) => a.id - b.id);
-    for (const c of all) if (c.parent_id === null) roots.set(c.id, { root: c, replies: [] });
-    for (const c of all) if (c.parent_id !== null) roots.get(c.parent_id)?.replies.push(c);
+    // A comment without a parent_id (null, or left out) starts a thread.
+    for (const c of all) if (c.parent_id == null) roots.set(c.id, { root: c, replies: [] });
+    for (const c of all) if (c.parent_id != null) roots.get(c.parent_id)?.replies.push(c);
     return Array.from(roots.values());
   }
 

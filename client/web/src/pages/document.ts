@@ -1,15 +1,15 @@
 // The document page: live connection, presence, connection state, the editable text.
-import { type Me, may } from "./api";
-import { CommentStore } from "./commentstore";
-import { commentsUi } from "./comments";
-import { connect } from "./connection";
-import { h } from "./dom";
-import { documentView } from "./docview";
-import { t } from "./i18n";
-import { moderationPanel } from "./moderation";
-import { link } from "./nav";
-import { connectionLine, localUser, presenceList } from "./presence";
-import { meta } from "./schema";
+import { type Me, may } from "../api/types";
+import { CommentStore } from "../comments/store";
+import { commentsUi } from "../comments/ui";
+import { connect } from "../doc/connection";
+import { h } from "../lib/dom";
+import { documentView } from "../doc/view";
+import { t } from "../lib/i18n";
+import { moderationPanel } from "../comments/moderation";
+import { link } from "../lib/nav";
+import { connectionLine, localUser, presenceList } from "../doc/presence";
+import { meta, metaField } from "../doc/schema";
 
 declare global {
   interface Window {
@@ -24,8 +24,7 @@ export function documentPage(me: Me, name: string): HTMLElement {
   awareness.setLocalStateField("user", localUser(me.name ?? "Anonymous", me.delegation));
   const title = h("h1", { class: "rt-title" }, name);
   const updateTitle = (): void => {
-    const v = meta(conn.doc).get("title");
-    title.textContent = typeof v === "string" && v ? v : name;
+    title.textContent = metaField(conn.doc, "title") || name;
     document.title = title.textContent + " — rollingtext";
   };
   meta(conn.doc).observe(updateTitle);

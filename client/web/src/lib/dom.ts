@@ -28,3 +28,11 @@ export function append(el: Node, ...children: Child[]): void {
 export function clear(el: Element): void {
   while (el.firstChild) el.removeChild(el.firstChild);
 }
+
+/** Make `parent`'s children exactly `wanted`, moving only what moved (focus stays put). */
+export function place(parent: Element, wanted: Element[]): void {
+  wanted.forEach((el, i) => {
+    if (parent.children[i] !== el) parent.insertBefore(el, parent.children[i] ?? null);
+  });
+  while (parent.children.length > wanted.length) parent.lastElementChild!.remove();
+}

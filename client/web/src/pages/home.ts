@@ -1,14 +1,15 @@
 // Group home: the group, its documents, its meetings and sessions (which are live).
-import { type DocumentInfo, type Group, type Me, type Meeting, type SessionInfo, getCached } from "./api";
-import { h } from "./dom";
-import { t, tDyn } from "./i18n";
-import { link } from "./nav";
+import { getCached } from "../api/http";
+import type { Answer, Me } from "../api/types";
+import { h } from "../lib/dom";
+import { t, tDyn } from "../lib/i18n";
+import { link } from "../lib/nav";
 
 export async function homeView(me: Me, gid: number): Promise<HTMLElement> {
   const [group, docs, meetings] = await Promise.all([
-    getCached<Group>(`/api/groups/${gid}`),
-    getCached<{ documents: DocumentInfo[] }>(`/api/groups/${gid}/documents`),
-    getCached<{ meetings: Meeting[] }>(`/api/groups/${gid}/meetings`),
+    getCached<Answer<"/api/groups/{gid}">>(`/api/groups/${gid}`),
+    getCached<Answer<"/api/groups/{gid}/documents">>(`/api/groups/${gid}/documents`),
+    getCached<Answer<"/api/groups/{gid}/meetings">>(`/api/groups/${gid}/meetings`),
   ]);
   const root = h("div", { class: "rt-home" }, h("h1", {}, group.name));
   if (me.signed_in) root.appendChild(h("p", { class: "rt-who" }, t("signedInAs", { name: me.name ?? "", role: me.role ?? "" })));
@@ -25,7 +26,7 @@ export async function homeView(me: Me, gid: number): Promise<HTMLElement> {
 
   const meetingList = h("ul", { class: "rt-meetings" });
   for (const m of meetings.meetings) {
-    const sessions = await getCached<{ sessions: SessionInfo[] }>(`/api/meetings/${m.id}/sessions`);
+    const sessions = await getCached<Answer<"/api/meetings/{mid}/sessions">>(`/api/meetings/${m.id}/sessions`);
     const items = h("ul", {});
     for (const s of sessions.sessions) {
       items.appendChild(

@@ -1,0 +1,34 @@
+// JSON calls to the HTTP API; the browser sends the HttpOnly session cookie itself.
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  const resp = await fetch(path, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+  const body: unknown = await resp.json().catch(() => null);
+  if (!resp.ok) {
+    const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(resp.status, err?.code ?? "http_" + resp.status, err?.message ?? resp.statusText);
+  }
+  return body as T;
+}
+
+/** GET, remembering the answer so the app can start offline (last known answer). */
+export async function getCached<T>(path: string): Promise<T> {
+  const key = "rt-cache:" + path;
+  try {
+    const value = await getJson<T>(path);
+    localStorage.setItem(key, JSON.stringify(value));
+    return value;
+  } catch (err) {
+    const stored = localStorage.getItem(key);
+    if (stored !== null && !(err instanceof ApiError)) return JSON.parse(stored) as T;
+    throw err;
+  }
+}
