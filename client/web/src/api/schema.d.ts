@@ -10,7 +10,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness and database reachability */
+        /** Liveness and database reachability (detail for operator tokens) */
         get: operations["getHealthz"];
         put?: never;
         post?: never;
@@ -61,10 +61,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open an invitation link: a browser session, or a token as JSON */
+        /**
+         * Open an invitation link: a confirmation page, or a token as JSON
+         * @description A browser gets an HTML page asking to sign in; nothing is redeemed and no cookie is set (a page of another site may open any link). Scripts ask for JSON and get a bearer token, no cookie.
+         */
         get: operations["getInviteByCode"];
         put?: never;
-        post?: never;
+        /**
+         * Sign in with an invitation (the confirmation page's form)
+         * @description Only the server's own pages (same Origin) may start a browser session.
+         */
+        post: operations["postInviteByCode"];
         delete?: never;
         options?: never;
         head?: never;
@@ -855,6 +862,8 @@ export interface components {
             /** Format: date-time */
             expires_at: string;
             revoked: boolean;
+            /** @description opened at least once (single-use links: spent) */
+            used: boolean;
         };
         InvitationIssued: components["schemas"]["Invitation"] & {
             /** @description shown once, never stored */
@@ -900,10 +909,11 @@ export interface components {
         Health: {
             /** @enum {string} */
             status: "ok" | "degraded";
-            version?: string;
-            database?: {
+            database: {
                 ok?: boolean;
             };
+            version?: string;
+            process?: number;
             rooms?: number;
             connections?: number;
         };
@@ -990,6 +1000,8 @@ export interface components {
             document: string;
             /** @description single session only */
             streams?: components["schemas"]["StreamLink"][];
+            /** @description in the creation answer: whether followers and observers may read the draft (and so follow the session) */
+            public_draft?: boolean;
         };
         MeetingSessionCreate: {
             kind: components["schemas"]["SessionKind"];
@@ -1008,6 +1020,11 @@ export interface components {
             lead_delegation_id?: number;
             /** @description plenary only: an existing group document */
             document?: string;
+            /**
+             * @description not plenary: let followers and observers (and anonymous followers of a publicly followed group) read the draft and follow the session; by default the draft is private to the group's members
+             * @default false
+             */
+            public_draft: boolean;
         };
         SessionStatusChange: {
             /** @enum {string} */
@@ -1434,26 +1451,67 @@ export interface operations {
             /** @description With `Accept: application/json`: the session token */
             200: {
                 headers: {
-                    /** @description rt_session=<token>; HttpOnly; SameSite=Lax */
-                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Session"];
+                    "text/html": string;
                 };
             };
-            /** @description Browsers: to `/?group=<id>` */
-            302: {
+            /** @description The link is invalid, expired or revoked, or the person's access is */
+            401: {
                 headers: {
-                    /** @description rt_session=<token>; HttpOnly; SameSite=Lax */
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invitation_used`: a single-use link that was opened before */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postInviteByCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the invitation's secret code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To `/?group=<id>`, with the session cookie */
+            303: {
+                headers: {
+                    /** @description rt_session=<token>; HttpOnly; SameSite=Lax; Path=/ (Secure over https) */
                     "Set-Cookie"?: string;
                     Location?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The link is invalid, expired or revoked, or the person's access is */
+            /** @description The link cannot be used (an HTML page unless JSON is asked for) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/html": string;
+                };
+            };
+            /** @description `cross_origin`: the form was posted by a page of another origin */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1536,6 +1594,24 @@ export interface operations {
             };
             /** @description Your role may not do this in this working group */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1658,6 +1734,24 @@ export interface operations {
             };
             /** @description No such working group, or no such item in it */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1798,6 +1892,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Some fields are invalid: `error.details.fields` says which */
             422: {
                 headers: {
@@ -1922,6 +2034,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Some fields are invalid: `error.details.fields` says which */
             422: {
                 headers: {
@@ -1989,6 +2119,24 @@ export interface operations {
             };
             /** @description No such working group, or no such item in it */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2113,6 +2261,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Some fields are invalid: `error.details.fields` says which */
             422: {
                 headers: {
@@ -2189,6 +2355,24 @@ export interface operations {
             };
             /** @description Not allowed from the request's status (`invalid_transition`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2322,6 +2506,24 @@ export interface operations {
             };
             /** @description The person's access is revoked */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2505,6 +2707,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Some fields are invalid: `error.details.fields` says which */
             422: {
                 headers: {
@@ -2674,6 +2894,24 @@ export interface operations {
             };
             /** @description No such working group, or no such item in it */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2867,6 +3105,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Invalid fields, or a plenary without an existing group document */
             422: {
                 headers: {
@@ -2991,6 +3247,24 @@ export interface operations {
             };
             /** @description Not the next status (`invalid_transition`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3174,6 +3448,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Some fields are invalid: `error.details.fields` says which */
             422: {
                 headers: {
@@ -3293,6 +3585,24 @@ export interface operations {
             };
             /** @description No such working group, or no such item in it */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3431,6 +3741,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Some fields are invalid: `error.details.fields` says which */
             422: {
                 headers: {
@@ -3498,6 +3826,24 @@ export interface operations {
             };
             /** @description No such working group, or no such item in it */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3825,6 +4171,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Some fields are invalid: `error.details.fields` says which */
             422: {
                 headers: {
@@ -4057,6 +4421,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Some fields are invalid: `error.details.fields` says which */
             422: {
                 headers: {
@@ -4133,6 +4515,24 @@ export interface operations {
             };
             /** @description Contradicts the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4390,6 +4790,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Some fields are invalid: `error.details.fields` says which */
             422: {
                 headers: {
@@ -4466,6 +4884,24 @@ export interface operations {
             };
             /** @description Contradicts the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4601,6 +5037,24 @@ export interface operations {
             };
             /** @description Contradicts the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than this route accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
