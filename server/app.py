@@ -19,7 +19,7 @@ from crdt import updates
 from server import keys
 from server.auth.tokens import TokenSigner
 from server.comments import views as comment_views
-from server.comments.live import CommentHub
+from server.comments.live import CommentPublisher
 from server.comments.service import CommentService
 from server.edge.middleware import body_limit_guard, origin_guard, security_headers
 from server.edge.origins import OriginPolicy
@@ -30,11 +30,13 @@ from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
 from server.groups.service import AccessChange, GroupService
+from server.live.events import LiveEvents
+from server.live.hub import LiveHub
 from server.rooms.manager import RoomManager
 from server.scaleout.redis_bus import RedisDocumentBus, RedisLockedStore
 from server.sessions import views as session_views
 from server.sessions.follow import SessionFollow
-from server.sessions.live import SessionHub
+from server.sessions.live import SessionPublisher
 from server.sessions.service import SessionService
 from server.sessions.transcript import TranscriptService
 from server.settings import Settings
@@ -115,11 +117,14 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app[keys.OBSERVERS] = ObserverService(groups)
     app[keys.INVITATIONS] = InvitationService(groups, single_use=settings.invitation_single_use)
     app[keys.DOCUMENTS] = GroupDocuments(groups)
-    hub = SessionHub(log, bus)
-    app[keys.SESSIONS] = SessionService(sessions, rooms=rooms, hub=hub, logger=log)
-    app[keys.TRANSCRIPTS] = TranscriptService(sessions, hub, log)
-    comment_hub = CommentHub(rooms, log, bus)
-    app[keys.COMMENTS] = CommentService(sessions, rooms=rooms, hub=comment_hub, logger=log)
+    # One ordered live hub for every domain's events; domains publish through it.
+    hub = LiveHub(log, bus)
+    session_events = SessionPublisher(hub)
+    app[keys.SESSIONS] = SessionService(sessions, rooms=rooms, hub=session_events, logger=log)
+    app[keys.TRANSCRIPTS] = TranscriptService(sessions, session_events, log)
+    app[keys.COMMENTS] = CommentService(
+        sessions, rooms=rooms, hub=CommentPublisher(hub), logger=log
+    )
 
     async def services(app: web.Application) -> AsyncIterator[None]:
         try:
@@ -142,12 +147,13 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
         await sio.shutdown()
 
     app.cleanup_ctx.append(services)
-    app.cleanup_ctx.append(comment_hub.lifecycle)
     app.on_shutdown.append(disconnect_everyone)
-    sio = SocketIOTransport(rooms, access, settings, log, client_manager)
+    # What document connections serve beyond Yjs, registered by the domains.
+    events = LiveEvents(hub)
+    events.extend(SessionFollow(access, app[keys.SESSIONS], app[keys.TRANSCRIPTS], hub))
+    comment_views.register(events, app[keys.COMMENTS])
+    sio = SocketIOTransport(rooms, access, settings, log, events, client_manager)
     sio.attach(app)
-    sio.extend(SessionFollow(access, app[keys.SESSIONS], app[keys.TRANSCRIPTS]))
-    comment_views.register(sio, app[keys.COMMENTS])
     app.router.add_routes(WebSocketTransport(rooms, access, settings, log).routes())
     app.router.add_routes(health.routes())
     app.router.add_routes(api.routes())

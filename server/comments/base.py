@@ -15,7 +15,7 @@ from crdt import anchors, updates
 from server.auth.permissions import Action, can, require
 from server.auth.principal import Principal
 from server.comments.format import RateLimiter, anchor_of, comment_dict, visibility
-from server.comments.live import Change, CommentHub, Visibility
+from server.comments.live import Change, CommentPublisher, Visibility
 from server.comments.models import Comment
 from server.errors import Forbidden, NotFound
 from server.groups.models import GroupDocument
@@ -38,7 +38,7 @@ class CommentBase:
         sessions: async_sessionmaker[AsyncSession],
         *,
         rooms: RoomManager,
-        hub: CommentHub,
+        hub: CommentPublisher,
         logger: logging.Logger,
         limiter: RateLimiter | None = None,
     ) -> None:

@@ -13,29 +13,28 @@ A reply is seen only by those who also see its thread's first comment.
 Each change carries the comment's visibility before and after it; every connected
 peer of the document's namespace gets ``comment-created`` (now visible to it),
 ``comment-updated`` (still visible) or ``comment-removed`` (no longer visible),
-and nothing at all about a comment it never sees, not even its id. Each event is
-encoded once for all peers that receive it. Changes reach other processes on the
-bus (one topic for all documents), and each process delivers to its own peers.
+and nothing at all about a comment it never sees, not even its id. Each change is
+a message on the live hub's topic ``comments:<document>`` (server/live/), which
+every document connection follows: the hub delivers in order, encodes each
+event once for all its recipients and carries changes to the other processes.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
-
 from server.auth.permissions import Action, can
 from server.auth.principal import Principal
-from server.rooms.manager import RoomManager
-from server.scaleout.bus import DocumentBus
-from server.tasks import spawn
-from server.transports.socketio import NAMESPACE_PREFIX, SocketIOPeer
+from server.live.hub import LiveHub
 
-TOPIC = "comments"
+KIND = "comments"
+
+
+def topic(document: str) -> str:
+    """The live topic of a document's comments."""
+    return f"{KIND}:{document}"
 
 
 def principal_key(principal: Principal) -> str:
@@ -85,13 +84,17 @@ def _sees(principal: Principal, vis: Visibility) -> bool:
 
 @dataclass(frozen=True)
 class Change:
-    """One comment's new content and its visibility before and after (None: absent)."""
+    """One comment's new content and its visibility before and after (None: absent).
+
+    A live hub ``Message``: each recipient gets the event its principal may see.
+    """
 
     comment: dict[str, Any]
     before: Visibility | None
     after: Visibility | None
+    history_id = None  # a document connection has no history to de-duplicate against
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "comment": self.comment,
             "before": None if self.before is None else self.before.to_list(),
@@ -99,7 +102,7 @@ class Change:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Change:
+    def from_json(cls, data: dict[str, Any]) -> Change:
         before, after = data["before"], data["after"]
         return cls(
             data["comment"],
@@ -114,60 +117,19 @@ class Change:
             return "comment-updated" if was else "comment-created"
         return "comment-removed" if was else None
 
+    def data_for(self, event: str) -> dict[str, Any]:
+        if event == "comment-removed":  # nothing but the id of what is gone
+            return {"id": self.comment["id"], "document": self.comment["document"]}
+        return self.comment
 
-class CommentHub:
-    def __init__(
-        self, rooms: RoomManager, logger: logging.Logger, bus: DocumentBus | None = None
-    ) -> None:
-        self._rooms = rooms
-        self._log = logger
-        self._bus = bus
 
-    async def lifecycle(self, app: web.Application) -> AsyncIterator[None]:
-        """``cleanup_ctx``: follow the other processes' comment events (the bus is up)."""
-        if self._bus is not None:
-            await self._bus.follow(TOPIC, self._from_bus)
-        yield
-        if self._bus is not None:
-            await self._bus.unfollow(TOPIC)
+class CommentPublisher:
+    """How the comment service announces changes: on the document's live topic."""
+
+    def __init__(self, hub: LiveHub) -> None:
+        self._hub = hub
+        hub.decode_with(KIND, Change.from_json)
 
     async def publish(self, document: str, changes: Sequence[Change]) -> None:
-        if not changes:
-            return
-        if self._bus is not None:
-            payload = {"document": document, "changes": [c.to_dict() for c in changes]}
-            self._bus.publish_event(TOPIC, json.dumps(payload, default=str).encode())
-        await self.deliver(document, changes)
-
-    def _from_bus(self, payload: bytes) -> None:
-        message = json.loads(payload)
-        changes = [Change.from_dict(c) for c in message["changes"]]
-        spawn(self.deliver(str(message["document"]), changes))
-
-    async def deliver(self, document: str, changes: Sequence[Change]) -> None:
-        """Send each of this process's peers of ``document`` what its role may see."""
-        room = self._rooms.loaded(document)
-        if room is None:
-            return
-        namespace = NAMESPACE_PREFIX + document
-        peers = [
-            peer
-            for peer in room.peers.values()
-            if isinstance(peer, SocketIOPeer) and peer.namespace == namespace
-        ]
         for change in changes:
-            groups: dict[str, list[SocketIOPeer]] = {}
-            for peer in peers:
-                event = change.event_for(peer.principal)
-                if event is not None:
-                    groups.setdefault(event, []).append(peer)
-            for event, recipients in groups.items():
-                data = (
-                    {"id": change.comment["id"], "document": document}
-                    if event == "comment-removed"
-                    else change.comment
-                )
-                try:
-                    await SocketIOPeer.send_event(recipients, event, data)
-                except Exception:
-                    self._log.exception("comment event %s for %s not delivered", event, document)
+            await self._hub.publish(topic(document), change)

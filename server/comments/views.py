@@ -13,14 +13,14 @@ from typing import Any
 from aiohttp import web
 
 from server.auth.principal import Principal
+from server.comments.live import topic
 from server.comments.models import DECISIONS, FLAG_REASONS
 from server.comments.service import MAX_BODY, CommentService
 from server.edge.bodies import read_json
 from server.errors import BadInput, Unauthenticated
 from server.keys import ACCESS, COMMENTS
-from server.rooms.room import Room
+from server.live.events import EventHandler, LiveEvents
 from server.transports.names import check_document_name, request_token
-from server.transports.socketio import SocketIOPeer, SocketIOTransport
 from server.validation import MAX_ID, Fields, parse_id
 
 
@@ -205,7 +205,7 @@ def routes() -> list[web.RouteDef]:
     return [web.route(method, path, handler) for method, path, handler in table]
 
 
-# -- Socket.IO ------------------------------------------------------------------------
+# -- Live events: comment-* on every document connection ---------------------------------
 
 Handler = Callable[[CommentService, Principal, str, Any], Awaitable[Any]]
 
@@ -266,13 +266,17 @@ def _sio_handlers() -> dict[str, Handler]:
     }
 
 
-def register(transport: SocketIOTransport, service: CommentService) -> None:
-    """Serve the ``comment-*`` events on every document namespace (acks carry results)."""
-    for event, handler in _sio_handlers().items():
+def register(events: LiveEvents, service: CommentService) -> None:
+    """Serve the ``comment-*`` events on every document connection (acks carry results),
+    which follows its document's comments live."""
 
-        async def handle(room: Room, peer: SocketIOPeer, data: Any, _h: Handler = handler) -> Any:
+    def bind(handler: Handler) -> EventHandler:
+        async def handle(principal: Principal, document: str, data: Any) -> dict[str, Any]:
             if data is not None and not isinstance(data, dict):
                 raise BadInput("comment events take one JSON object")
-            return await _h(service, peer.principal, room.name, data)
+            ack: dict[str, Any] = await handler(service, principal, document, data)
+            return ack
 
-        transport.on_document_event(event, handle)
+        return handle
+
+    events.on_document({e: bind(h) for e, h in _sio_handlers().items()}, topic=topic)

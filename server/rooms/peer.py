@@ -2,7 +2,9 @@
 
 Transports subclass ``Peer`` and implement ``fanout``: how one already-encoded
 update or awareness payload reaches many of their peers at once (encode once,
-send many).
+send many). A transport that also carries named events (comments, a session's
+transcript) subclasses ``EventPeer``: the live hub (server/live/) reaches its
+recipients through that alone, so no domain package imports a transport.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import abc
 import itertools
 from collections.abc import Sequence
 from enum import Enum
+from typing import Any
 
 from server.auth.permissions import Action, can
 from server.auth.principal import Principal
@@ -72,3 +75,12 @@ class Peer(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<{self.id} {self.principal.name} {self.principal.role.value}>"
+
+
+class EventPeer(Peer):
+    """A peer that also receives named events with JSON data (``comment-created``...)."""
+
+    @classmethod
+    @abc.abstractmethod
+    async def send_events(cls, peers: Sequence[EventPeer], event: str, data: Any) -> None:
+        """Send ``event`` to every peer in ``peers`` (one ``fanout_group``), encoded once."""

@@ -25,6 +25,9 @@ from server.scaleout.messages import Frame, Kind, decode, encode
 # Frames waiting for the bus while it is down; past this, the oldest are dropped
 # (state-vector exchange on reconnect recovers whatever they carried).
 MAX_OUTBOX = 10_000
+# How long ``follow`` waits for the backend to confirm a subscription: from then on
+# nothing published on the topic is missed. Bounded, so a slow bus only delays.
+FOLLOW_CONFIRM_SECONDS = 2.0
 
 
 class DocumentBus(abc.ABC):
@@ -41,6 +44,7 @@ class DocumentBus(abc.ABC):
         self._resync_seconds = resync_seconds
         self._rooms: dict[str, Room] = {}
         self._topics: dict[str, Callable[[bytes], None]] = {}
+        self._confirmations: dict[str, asyncio.Event] = {}
         self._outbox: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue(MAX_OUTBOX)
         self._tasks: list[asyncio.Task[None]] = []
         self.connected = asyncio.Event()
@@ -87,6 +91,9 @@ class DocumentBus(abc.ABC):
     def subscribed(self, channel: str) -> None:
         """The backend confirms a subscription: from now on nothing published is
         missed, so ask the others for whatever was published before it."""
+        confirmed = self._confirmations.pop(channel, None)
+        if confirmed is not None:
+            confirmed.set()
         prefix = self.channel("")
         if channel.startswith(prefix):
             room = self._rooms.get(channel[len(prefix) :])
@@ -116,12 +123,25 @@ class DocumentBus(abc.ABC):
             self._log.warning("bus: cannot unsubscribe from %s: %s", name, exc)
 
     async def follow(self, topic: str, handler: Callable[[bytes], None]) -> None:
-        """Receive the events other processes publish on ``topic``."""
+        """Receive the events other processes publish on ``topic``.
+
+        Returns once the backend confirms the subscription (or after
+        ``FOLLOW_CONFIRM_SECONDS``, or at once while the bus is down): a caller that
+        then reads history misses nothing published after that read.
+        """
         self._topics[topic] = handler
+        channel = self.channel(topic)
+        confirmed = self._confirmations.setdefault(channel, asyncio.Event())
         try:
-            await self._subscribe(self.channel(topic))
+            await self._subscribe(channel)
         except Exception as exc:
             self._log.warning("bus: cannot subscribe to %s yet: %s", topic, exc)
+            return
+        if self.connected.is_set():
+            try:
+                await asyncio.wait_for(confirmed.wait(), FOLLOW_CONFIRM_SECONDS)
+            except TimeoutError:
+                self._log.warning("bus: subscription to %s not confirmed yet", topic)
 
     async def unfollow(self, topic: str) -> None:
         if self._topics.pop(topic, None) is not None:

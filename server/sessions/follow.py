@@ -8,29 +8,39 @@ appends and corrects segments on the same connection.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from crdt.captions import NOTICE
 from server.auth.principal import Principal
 from server.errors import BadInput
 from server.groups.access import AccessPolicy
+from server.live.hub import LiveHub
+from server.rooms.peer import EventPeer
+from server.sessions.live import topic
 from server.sessions.service import SessionService, session_dict, stream_dict
 from server.sessions.transcript import TranscriptService, parse_segments
-from server.transports.socketio import SocketIOPeer
 from server.validation import parse_id
 
 SESSION_PREFIX = "/session|"
 
 
 class SessionFollow:
+    """A ``server.live.events.View``: the transport serves it on ``/session|<id>``."""
+
     prefix = SESSION_PREFIX
 
     def __init__(
-        self, access: AccessPolicy, sessions: SessionService, transcripts: TranscriptService
+        self,
+        access: AccessPolicy,
+        sessions: SessionService,
+        transcripts: TranscriptService,
+        hub: LiveHub,
     ) -> None:
         self._access = access
         self._sessions = sessions
         self._transcripts = transcripts
+        self._hub = hub
 
     async def open(self, key: str, token: str | None) -> tuple[Principal, str, Any]:
         session_id = parse_id(key, "session")
@@ -39,39 +49,42 @@ class SessionFollow:
         grant = await self._access.open_document(token, session.document)
         return grant.principal, session.document, session_id
 
-    async def greet(self, peer: SocketIOPeer, session_id: int) -> None:
-        hub = self._sessions.hub
-        await hub.subscribe(session_id, peer)
-        session = await self._sessions.load(session_id)
-        streams = [stream_dict(s) for s in await self._sessions.streams(session_id)]
-        await SocketIOPeer.send_event(
-            [peer],
-            "session-state",
-            {"session": session_dict(session), "streams": streams, "transcript_notice": NOTICE},
-        )
-        segments, upto = await self._transcripts.history(session_id)
-        await SocketIOPeer.send_event(
-            [peer], "transcript-history", {"segments": segments, "upto": upto}
-        )
-        await hub.release(session_id, peer, {s["id"] for s in segments})
+    async def greet(self, peer: EventPeer, session_id: int) -> None:
+        """History then live: the session's state and transcript so far, then its events."""
 
-    async def leave(self, peer: SocketIOPeer, session_id: int) -> None:
-        await self._sessions.hub.unsubscribe(session_id, peer)
+        async def history() -> tuple[Sequence[tuple[str, Any]], Collection[int]]:
+            session = await self._sessions.load(session_id)
+            streams = [stream_dict(s) for s in await self._sessions.streams(session_id)]
+            state = {
+                "session": session_dict(session),
+                "streams": streams,
+                "transcript_notice": NOTICE,
+            }
+            segments, upto = await self._transcripts.history(session_id)
+            return (
+                [
+                    ("session-state", state),
+                    ("transcript-history", {"segments": segments, "upto": upto}),
+                ],
+                {s["id"] for s in segments},
+            )
+
+        await self._hub.subscribe(topic(session_id), peer, history)
+
+    async def leave(self, peer: EventPeer, session_id: int) -> None:
+        await self._hub.unsubscribe(topic(session_id), peer)
 
     async def handle(
-        self, peer: SocketIOPeer, session_id: int, event: str, args: tuple[Any, ...]
-    ) -> Any:
-        data = args[0] if args else None
+        self, principal: Principal, session_id: int, event: str, data: Any
+    ) -> dict[str, Any]:
         if event == "transcript-append":
-            stored = await self._transcripts.append(
-                peer.principal, session_id, parse_segments(data)
-            )
+            stored = await self._transcripts.append(principal, session_id, parse_segments(data))
             return {"ok": True, "segments": stored}
         if event == "transcript-correct":
             if not isinstance(data, dict) or not isinstance(data.get("id"), int):
                 raise BadInput("transcript-correct expects {'id': <segment id>, 'text': ...}")
             corrected = await self._transcripts.correct(
-                peer.principal,
+                principal,
                 session_id,
                 parse_id(data["id"], "segment"),
                 text=str(data.get("text", "")),

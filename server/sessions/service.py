@@ -25,7 +25,7 @@ from server.errors import Conflict, InvalidTransition, NotFound
 from server.groups import audit
 from server.groups.models import Delegation, GroupDocument, WorkingGroup
 from server.rooms.manager import RoomManager
-from server.sessions.live import SessionHub
+from server.sessions.live import SessionPublisher
 from server.sessions.models import (
     DocumentVersion,
     Meeting,
@@ -79,7 +79,7 @@ class SessionService:
         sessions: async_sessionmaker[AsyncSession],
         *,
         rooms: RoomManager,
-        hub: SessionHub,
+        hub: SessionPublisher,
         logger: logging.Logger,
     ) -> None:
         self._sessions = sessions

@@ -23,7 +23,7 @@ from server.auth.principal import Principal
 from server.errors import BadInput, InvalidTransition, NotFound
 from server.groups import audit
 from server.groups.models import GroupDocument
-from server.sessions.live import SessionHub
+from server.sessions.live import SessionPublisher
 from server.sessions.models import STREAM_LANGUAGES, Session, TranscriptSegment
 from server.storage.models import Document, utcnow
 from server.validation import ValidationFailed
@@ -104,7 +104,10 @@ def parse_segments(data: Any) -> list[SegmentIn]:
 
 class TranscriptService:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], hub: SessionHub, logger: logging.Logger
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        hub: SessionPublisher,
+        logger: logging.Logger,
     ) -> None:
         self._sessions = sessions
         self._hub = hub

@@ -4,6 +4,8 @@ One namespace per document, ``/yjs|<document>``; events ``sync-step-1`` (answere
 through the ack), ``sync-step-2``, ``sync-update`` and ``awareness-update`` carry
 raw Yjs bytes. The token comes in the handshake ``auth`` (``{"token": ...}``).
 A ``sync-update`` sent with an ack is acknowledged only once it is durable.
+Other events (``comment-*``, a session's follow view) are the domains', read from
+the transport-neutral registry ``LiveEvents``; their errors become acks here.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 import socketio
 from aiohttp import web
@@ -25,8 +27,9 @@ from server.edge.bodies import body_limit
 from server.edge.origins import OriginPolicy
 from server.errors import BadInput, RateLimited, ReadOnly, RollingTextError
 from server.groups.access import AccessPolicy
+from server.live.events import LiveEvents, View
 from server.rooms.manager import RoomManager
-from server.rooms.peer import Channel, Peer
+from server.rooms.peer import Channel, EventPeer, Peer
 from server.rooms.room import Room
 from server.settings import Settings
 from server.tasks import spawn
@@ -40,7 +43,7 @@ SOCKETIO_PATH = "/socket.io/"
 DIRECT_SOCKET = "rollingtext.direct_socket"  # environ key: the connection's DirectSocket
 
 
-class SocketIOPeer(Peer):
+class SocketIOPeer(EventPeer):
     transport_name = "sio"
 
     def __init__(
@@ -65,10 +68,10 @@ class SocketIOPeer(Peer):
 
     @classmethod
     async def fanout(cls, peers: Sequence[Peer], channel: Channel, payload: bytes) -> None:
-        await cls.send_event(peers, EVENT_OF[channel], payload)
+        await cls.send_events(peers, EVENT_OF[channel], payload)
 
     @classmethod
-    async def send_event(cls, peers: Sequence[Peer], event: str, data: Any) -> None:
+    async def send_events(cls, peers: Sequence[Peer], event: str, data: Any) -> None:
         """Send one event to many peers of one namespace, encoded once for all."""
         if not peers:
             return
@@ -143,32 +146,11 @@ class _DirectWebSocket(EngineIOWebSocket):  # type: ignore[misc]
         )
 
 
-class NamespaceExtension(Protocol):
-    """A read-only view served on namespaces ``<prefix><key>`` (e.g. a session's follow)."""
-
-    prefix: str
-
-    async def open(self, key: str, token: str | None) -> tuple[Principal, str, Any]:
-        """(principal, document to sync, context) or a RollingTextError."""
-
-    async def greet(self, peer: SocketIOPeer, context: Any) -> None: ...
-
-    async def leave(self, peer: SocketIOPeer, context: Any) -> None: ...
-
-    async def handle(
-        self, peer: SocketIOPeer, context: Any, event: str, args: tuple[Any, ...]
-    ) -> Any:
-        """Answer an event the document protocol does not know; BadInput if unknown."""
-
-
-DocumentEventHandler = Callable[[Room, "SocketIOPeer", Any], Awaitable[Any]]
-
-
 @dataclass
 class _Seat:
     room: Room
     peer: SocketIOPeer
-    extension: NamespaceExtension | None = None
+    view: View | None = None
     context: Any = None
 
 
@@ -189,10 +171,12 @@ class SocketIOTransport:
         access: AccessPolicy,
         settings: Settings,
         logger: logging.Logger,
+        events: LiveEvents,
         client_manager: socketio.AsyncManager | None = None,
     ) -> None:
         self._rooms = rooms
         self._access = access
+        self._events = events
         self._log = logger
         self._origins = OriginPolicy(settings.allowed_origins)
         self._max_body = settings.max_message_bytes
@@ -211,8 +195,6 @@ class SocketIOTransport:
         )
         self.sio.eio._async = {**self.sio.eio._async, "websocket": _DirectWebSocket}
         self._seats: dict[tuple[str, str], _Seat] = {}
-        self._extensions: list[NamespaceExtension] = []
-        self._document_events: dict[str, DocumentEventHandler] = {}
         self.sio.on("connect", self._on_connect, namespace="*")
         self.sio.on("disconnect", self._on_disconnect, namespace="*")
         self.sio.on("*", self._on_event, namespace="*")
@@ -235,14 +217,6 @@ class SocketIOTransport:
         request: web.Request = environ["aiohttp.request"]
         return self._origins.allows(origin, request.scheme, request.headers)
 
-    def extend(self, extension: NamespaceExtension) -> None:
-        self._extensions.append(extension)
-
-    def on_document_event(self, event: str, handler: DocumentEventHandler) -> None:
-        """Serve ``event`` on every document namespace (e.g. comments); the handler's
-        return value is the ack."""
-        self._document_events[event] = handler
-
     async def shutdown(self) -> None:
         """Close every Engine.IO connection (graceful shutdown would wait on them)."""
         if self.sio.eio.sockets:  # engineio's disconnect-all fails on an empty set
@@ -256,13 +230,11 @@ class SocketIOTransport:
         self, namespace: str, sid: str, environ: dict[str, Any], auth: Any = None
     ) -> None:
         token = handshake_token(auth, environ)
-        extension = next((x for x in self._extensions if namespace.startswith(x.prefix)), None)
+        view = self._events.view_for(namespace)
         context: Any = None
         try:
-            if extension is not None:
-                principal, name, context = await extension.open(
-                    namespace[len(extension.prefix) :], token
-                )
+            if view is not None:
+                principal, name, context = await view.open(namespace[len(view.prefix) :], token)
                 create = False
             elif namespace.startswith(NAMESPACE_PREFIX):
                 name = check_document_name(namespace[len(NAMESPACE_PREFIX) :])
@@ -271,17 +243,21 @@ class SocketIOTransport:
             else:
                 raise BadInput(f"unknown namespace; documents live under {NAMESPACE_PREFIX}<name>")
             peer = SocketIOPeer(principal, self.sio, namespace, sid, environ.get(DIRECT_SOCKET))
-            peer.read_only_connection = extension is not None
+            peer.read_only_connection = view is not None
             room = await self._rooms.join(name, peer, create=create)
         except RollingTextError as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.message, exc.to_dict()) from exc
+        if view is None:
+            await self._events.joined(peer, room.name)  # e.g. the document's comments
         socket = self.sio.eio.sockets.get(peer.eio_sid)
         if socket is None or socket.closed:
             # Gone while we awaited the database: python-socketio will never call our
             # disconnect handler for a connect that had not completed.
             self._rooms.leave(room, peer)
+            if view is None:
+                await self._events.left(peer, room.name)
             return
-        seat = _Seat(room, peer, extension, context)
+        seat = _Seat(room, peer, view, context)
         self._seats[(namespace, sid)] = seat
         # The CONNECT packet is queued when this handler returns; greet after it.
         asyncio.get_running_loop().call_soon(lambda: spawn(self._greet(seat)))
@@ -315,15 +291,17 @@ class SocketIOTransport:
                 namespace=peer.namespace,
                 ignore_queue=True,
             )
-        if seat.extension is not None:
-            await seat.extension.greet(peer, seat.context)
+        if seat.view is not None:
+            await seat.view.greet(peer, seat.context)
 
     async def _on_disconnect(self, namespace: str, sid: str, reason: Any = None) -> None:
         seat = self._seats.pop((namespace, sid), None)
         if seat is not None:
             self._rooms.leave(seat.room, seat.peer)
-            if seat.extension is not None:
-                await seat.extension.leave(seat.peer, seat.context)
+            if seat.view is not None:
+                await seat.view.leave(seat.peer, seat.context)
+            else:
+                await self._events.left(seat.peer, seat.room.name)
 
     async def _report(self, peer: SocketIOPeer, exc: RollingTextError) -> None:
         self._log.info("sio %s: %s", peer, exc.message)
@@ -368,9 +346,10 @@ class SocketIOTransport:
                 )
                 return _error(exc)
             return None
-        if seat.extension is not None:
-            return await seat.extension.handle(peer, seat.context, event, args)
-        handler = self._document_events.get(event)
+        data = args[0] if args else None
+        if seat.view is not None:
+            return await seat.view.handle(peer.principal, seat.context, event, data)
+        handler = self._events.handler(event)
         if handler is not None:
-            return await handler(room, peer, args[0] if args else None)
+            return await handler(peer.principal, room.name, data)
         raise BadInput(f"unknown event {event!r}")
