@@ -88,6 +88,12 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
 
 
+class QueueFull(Conflict):
+    """A queue others must work through (pending observer requests) is full."""
+
+    code = "queue_full"
+
+
 class RateLimited(RollingTextError):
     """Too many requests of one kind from one person in a short time."""
 
