@@ -38,6 +38,11 @@ ERRORS = {
     "404": ("Error", "No such working group, or no such item in it"),
     "409": ("Error", "Contradicts the current state"),
     "422": ("ValidationError", "Some fields are invalid: `error.details.fields` says which"),
+    "429": (
+        "Error",
+        "Too many requests (`rate_limited`); the `Retry-After` header and "
+        "`error.details.retry_after` say in how many seconds to try again",
+    ),
     "503": ("Error", "The database is unreachable"),
 }
 
@@ -208,9 +213,13 @@ def _group_paths() -> dict[str, dict[str, Any]]:
                 "Ask to observe (anyone; nothing is granted until the group decides)",
                 "observers",
                 ("201", "Recorded, pending", ref("ObserverRequest")),
-                errors="400 401 404 422",
+                errors="400 401 404 409 422 429",
                 security=OPTIONAL,
                 body="ObserverRequestCreate",
+                notes={
+                    "409": "The group has too many requests to decide (`queue_full`)",
+                    "429": "Too many requests from your address (`rate_limited`, `Retry-After`)",
+                },
             ),
         },
         g + "/observer-requests/{rid}/decision": {
@@ -288,10 +297,13 @@ def _other_paths() -> dict[str, dict[str, Any]]:
         "Open an invitation link: a browser session, or a token as JSON",
         "invitations",
         ("200", "With `Accept: application/json`: the session token", ref("Session")),
-        errors="401",
+        errors="401 429",
         security=[],
         params=(code,),
-        notes={"401": "The link is invalid, expired or revoked, or the person's access is"},
+        notes={
+            "401": "The link is invalid, expired or revoked, or the person's access is",
+            "429": "Too many failed links from your address (`rate_limited`, `Retry-After`)",
+        },
     )
     redeem["responses"]["200"]["headers"] = cookie
     redeem["responses"]["302"] = {
