@@ -52,9 +52,14 @@ class RateLimiter:
 
     def _refuse(self, tokens: float) -> RateLimited:
         wait = (1.0 - tokens) * 60.0 / self.per_minute
+        rate = (
+            f"{self.per_minute:g} a minute"
+            if self.per_minute >= 1
+            else f"{self.per_minute * 60:.3g} an hour"
+        )
         return RateLimited(
-            f"too many {self.what} (at most {self.burst} at once, then "
-            f"{self.per_minute:g} a minute); try again in {wait:.0f}s",
+            f"too many {self.what} (at most {self.burst} at once, then {rate}); "
+            f"try again in {wait:.0f}s",
             retry_after=round(wait, 1),
         )
 
