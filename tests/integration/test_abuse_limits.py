@@ -177,6 +177,28 @@ async def test_new_connections_are_limited_per_address(settings: Settings) -> No
             assert health.status == 200, "other requests are not limited"
 
 
+async def test_open_connections_are_capped_per_address(settings: Settings) -> None:
+    capped = settings.with_(max_requests_per_address=2)
+    async with serve_in_process(capped) as server, aiohttp.ClientSession() as http:
+        url = f"{server.ws_url}/capped?token={server.token('member')}"
+        first = await http.ws_connect(url)
+        second = await http.ws_connect(url)
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await http.ws_connect(url)
+        assert refused.value.status == 429
+        await first.close()
+        # Once one is closed (and its handler has returned), a new one is accepted.
+        assert server.app is not None
+        in_progress = server.app[LIMITS].in_progress
+        for _ in range(250):  # server-side state with no event of its own: poll, bounded
+            if sum(in_progress.values()) < 2:
+                break
+            await asyncio.sleep(0.02)
+        third = await http.ws_connect(url)
+        await second.close()
+        await third.close()
+
+
 # -- comment edits ---------------------------------------------------------------------
 
 
