@@ -25,6 +25,7 @@ from server.edge.bodies import body_limit
 from server.edge.origins import OriginPolicy
 from server.errors import BadInput, RateLimited, ReadOnly, RollingTextError
 from server.groups.access import AccessPolicy
+from server.logs import client_error_logger
 from server.rooms.manager import RoomManager
 from server.rooms.peer import Channel, Peer
 from server.rooms.room import Room
@@ -196,6 +197,8 @@ class SocketIOTransport:
         self._log = logger
         self._origins = OriginPolicy(settings.allowed_origins)
         self._max_body = settings.max_message_bytes
+        # One line per refused connection, rate-limited (a flood is not a log flood).
+        self._refused = client_error_logger(logger, "refused", logging.INFO)
         self.sio = socketio.AsyncServer(
             async_mode="aiohttp",
             namespaces="*",
@@ -208,6 +211,9 @@ class SocketIOTransport:
             http_compression=False,
             client_manager=client_manager,
             transports=["websocket"] if settings.websocket_only else ["polling", "websocket"],
+            # Malformed packets: one line each, no traceback (see server.logs).
+            logger=client_error_logger(logger, "socketio"),
+            engineio_logger=client_error_logger(logger, "engineio"),
         )
         self.sio.eio._async = {**self.sio.eio._async, "websocket": _DirectWebSocket}
         self._seats: dict[tuple[str, str], _Seat] = {}
@@ -274,6 +280,9 @@ class SocketIOTransport:
             peer.read_only_connection = extension is not None
             room = await self._rooms.join(name, peer, create=create)
         except RollingTextError as exc:
+            self._refused.info(
+                "sio refused %.80r from %s: %s", namespace, environ.get("REMOTE_ADDR"), exc.code
+            )
             raise socketio.exceptions.ConnectionRefusedError(exc.message, exc.to_dict()) from exc
         socket = self.sio.eio.sockets.get(peer.eio_sid)
         if socket is None or socket.closed:
