@@ -149,6 +149,9 @@ class BenchServer:
             **os.environ,
             "ROLLINGTEXT_DATA_DIR": str(self.data_dir),
             "ROLLINGTEXT_SECRET": self.secret,
+            # Hundreds of simulated clients share one address: no per-address limits.
+            "ROLLINGTEXT_CONNECTIONS_PER_MINUTE": "0",
+            "ROLLINGTEXT_MAX_REQUESTS_PER_ADDRESS": "0",
         }
         for name in ("DATABASE_URL", "REDIS_URL", "ROLLINGTEXT_REDIS_PREFIX"):
             env.pop(name, None)  # default: embedded SQLite in the temporary dir, no Redis

@@ -8,8 +8,10 @@ is committed before the database engine is disposed.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
+from typing import Any
 
 import socketio
 from aiohttp import web
@@ -32,6 +34,8 @@ from server.groups.observers import ObserverService
 from server.groups.service import AccessChange, GroupService
 from server.live.events import LiveEvents
 from server.live.hub import LiveHub
+from server.logs import client_error_logger
+from server.ratelimit import RateLimiter
 from server.rooms.manager import RoomManager
 from server.scaleout.redis_bus import RedisDocumentBus, RedisLockedStore
 from server.sessions import views as session_views
@@ -45,6 +49,7 @@ from server.transports.socketio import SocketIOTransport
 from server.transports.websocket import WebSocketTransport
 from server.views import api, health
 from server.views import web as web_app
+from server.views.limits import EdgeLimits
 from server.views.openapi import APIS
 
 
@@ -55,22 +60,42 @@ async def error_middleware(
     try:
         return await handler(request)
     except RollingTextError as exc:
-        return web.json_response({"error": exc.to_dict()}, status=exc.http_status)
+        headers = {}
+        retry_after = exc.details.get("retry_after")
+        if isinstance(retry_after, int | float):
+            headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+        return web.json_response({"error": exc.to_dict()}, status=exc.http_status, headers=headers)
+
+
+def server_options(settings: Settings, logger: logging.Logger | None = None) -> dict[str, Any]:
+    """Options of aiohttp's per-connection handler, the same for ``serve`` and the
+    tests. ``keepalive_timeout`` is armed when a connection opens and after each
+    response, and closes a connection that has not sent a complete request head by
+    then: it is both the idle timeout and the header timeout (slowloris). Malformed
+    requests are logged in one line each (``server.logs``)."""
+    return {
+        "keepalive_timeout": settings.http_idle_timeout_seconds,
+        "logger": client_error_logger(logger or logging.getLogger("rollingtext"), "http"),
+    }
 
 
 def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> web.Application:
     log = logger or logging.getLogger("rollingtext")
     # The app-wide size is Socket.IO's (long-polling carries whole documents);
-    # every other route reads at most its own, far smaller, body_limit.
+    # every other route reads at most its own, far smaller, body_limit. Per-address
+    # limits come before anything reads a body or the database.
+    limits = EdgeLimits.from_settings(settings)
     app = web.Application(
         middlewares=[
             error_middleware,
+            limits.middleware(),
             origin_guard(OriginPolicy(settings.allowed_origins)),
             body_limit_guard,
         ],
         client_max_size=settings.max_message_bytes,
     )
     app.on_response_prepare.append(security_headers)
+    app[keys.LIMITS] = limits
     engine = create_engine(
         settings.database_url_resolved, sqlite_synchronous=settings.sqlite_synchronous
     )
@@ -114,7 +139,7 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app[keys.ROOMS] = rooms
     app[keys.ACCESS] = access
     app[keys.GROUPS] = groups
-    app[keys.OBSERVERS] = ObserverService(groups)
+    app[keys.OBSERVERS] = ObserverService(groups, max_pending=settings.observer_pending_per_group)
     app[keys.INVITATIONS] = InvitationService(groups, single_use=settings.invitation_single_use)
     app[keys.DOCUMENTS] = GroupDocuments(groups)
     # One ordered live hub for every domain's events; domains publish through it.
@@ -123,7 +148,15 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app[keys.SESSIONS] = SessionService(sessions, rooms=rooms, hub=session_events, logger=log)
     app[keys.TRANSCRIPTS] = TranscriptService(sessions, session_events, log)
     app[keys.COMMENTS] = CommentService(
-        sessions, rooms=rooms, hub=CommentPublisher(hub), logger=log
+        sessions,
+        rooms=rooms,
+        hub=CommentPublisher(hub),
+        logger=log,
+        limiter=RateLimiter(settings.comments_per_minute, settings.comments_burst),
+        edit_limiter=RateLimiter(
+            settings.comment_edits_per_minute, settings.comment_edits_burst, what="comment edits"
+        ),
+        history_kept=settings.comment_history_kept,
     )
 
     async def services(app: web.Application) -> AsyncIterator[None]:

@@ -44,9 +44,10 @@ def _serve(args: argparse.Namespace) -> int:
         from server.workers import run_workers
 
         return run_workers(settings, args.workers, logging.getLogger("rollingtext.workers"))
-    from server.app import create_app
+    from server.app import create_app, server_options
 
-    app = create_app(settings, logger=logging.getLogger("rollingtext"))
+    log = logging.getLogger("rollingtext")
+    app = create_app(settings, logger=log)
     print(f"rollingtext serving on http://{settings.host}:{settings.port}", flush=True)
     web.run_app(
         app,
@@ -56,6 +57,7 @@ def _serve(args: argparse.Namespace) -> int:
         shutdown_timeout=10,
         access_log_class=RedactingAccessLogger,
         reuse_port=settings.reuse_port or None,
+        **server_options(settings, log),
     )
     return 0
 

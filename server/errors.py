@@ -112,6 +112,12 @@ class InvitationUsed(Gone):
     code = "invitation_used"
 
 
+class QueueFull(Conflict):
+    """A queue others must work through (pending observer requests) is full."""
+
+    code = "queue_full"
+
+
 class RateLimited(RollingTextError):
     """Too many requests of one kind from one person in a short time."""
 

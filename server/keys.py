@@ -17,6 +17,7 @@ from server.sessions.service import SessionService
 from server.sessions.transcript import TranscriptService
 from server.settings import Settings
 from server.storage import DocumentStore
+from server.views.limits import EdgeLimits
 
 SETTINGS = web.AppKey("settings", Settings)
 SIGNER = web.AppKey("signer", TokenSigner)
@@ -31,3 +32,4 @@ DOCUMENTS = web.AppKey("documents", GroupDocuments)
 SESSIONS = web.AppKey("sessions", SessionService)
 TRANSCRIPTS = web.AppKey("transcripts", TranscriptService)
 COMMENTS = web.AppKey("comments", CommentService)
+LIMITS = web.AppKey("limits", EdgeLimits)

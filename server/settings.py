@@ -15,6 +15,21 @@ from typing import Any
 
 from server.edge.origins import parse_allowed
 
+# Abuse limits an operator may tune: (field, environment variable, type).
+_LIMITS: tuple[tuple[str, str, type], ...] = (
+    ("comments_per_minute", "ROLLINGTEXT_COMMENTS_PER_MINUTE", float),
+    ("comment_edits_per_minute", "ROLLINGTEXT_COMMENT_EDITS_PER_MINUTE", float),
+    ("comment_history_kept", "ROLLINGTEXT_COMMENT_HISTORY_KEPT", int),
+    ("observer_requests_burst", "ROLLINGTEXT_OBSERVER_REQUESTS_BURST", int),
+    ("observer_requests_per_minute", "ROLLINGTEXT_OBSERVER_REQUESTS_PER_MINUTE", float),
+    ("observer_pending_per_group", "ROLLINGTEXT_OBSERVER_PENDING_PER_GROUP", int),
+    ("invite_failures_per_minute", "ROLLINGTEXT_INVITE_FAILURES_PER_MINUTE", float),
+    ("connections_burst", "ROLLINGTEXT_CONNECTIONS_BURST", int),
+    ("connections_per_minute", "ROLLINGTEXT_CONNECTIONS_PER_MINUTE", float),
+    ("max_requests_per_address", "ROLLINGTEXT_MAX_REQUESTS_PER_ADDRESS", int),
+    ("http_idle_timeout_seconds", "ROLLINGTEXT_HTTP_IDLE_TIMEOUT", float),
+)
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -98,6 +113,45 @@ class Settings:
     # elsewhere or the public origin of a proxy that rewrites Host.
     allowed_origins: tuple[str, ...] = ()
 
+    # -- abuse limits (a limit of 0 a minute switches that limit off) -------------
+    # Client address = the TCP peer. Addresses or networks listed here are reverse
+    # proxies whose X-Forwarded-For is believed (nobody by default: anyone can send it).
+    trusted_proxies: tuple[str, ...] = ()
+    # Comments per person: a burst for a quick exchange, then one every 6 s.
+    comments_burst: int = 10
+    comments_per_minute: float = 10.0
+    # Comment edits per person: fixing a typo twice is normal, 300 rewrites are not.
+    comment_edits_burst: int = 10
+    comment_edits_per_minute: float = 10.0
+    # Earlier versions kept per comment (and returned by GET): enough to follow a
+    # rewording, bounded at about 100 KB however often a comment is edited.
+    comment_history_kept: int = 20
+    # Observer requests per client address: an organisation asks once; a few
+    # colleagues behind one office address may ask for several groups.
+    observer_requests_burst: int = 5
+    observer_requests_per_minute: float = 10 / 60
+    # Pending requests per group: a group decides them at its meetings; far more
+    # than a meeting can read means a flood, refused until the group catches up.
+    observer_pending_per_group: int = 200
+    # Invitation links that fail (unknown, used, expired) per client address: a
+    # delegate mistypes a few; a guesser is slowed to a crawl (codes have 192 bits).
+    invite_failures_burst: int = 10
+    invite_failures_per_minute: float = 5.0
+    # New WebSocket / Socket.IO connections per client address: a meeting room of
+    # delegates behind one venue NAT reconnecting at once after a Wi-Fi drop
+    # (burst), then 5 a second; a reconnect loop or a flood is refused with 429.
+    connections_burst: int = 200
+    connections_per_minute: float = 300.0
+    # Requests in progress at once per client address (each open WebSocket and
+    # long-poll counts): a venue NAT's delegates fit, one host cannot hold
+    # thousands of sockets.
+    max_requests_per_address: int = 500
+    # An HTTP connection must deliver a complete request head within this many
+    # seconds of opening (or of the previous response); otherwise it is closed.
+    # A request head is one packet on any real link; a slowloris client that
+    # trickles headers is gone after this long instead of aiohttp's 75 s.
+    http_idle_timeout_seconds: float = 5.0
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from ``env`` (default ``os.environ``); non-None overrides win."""
@@ -135,6 +189,13 @@ class Settings:
             values["allowed_origins"] = parse_allowed(env["ROLLINGTEXT_ALLOWED_ORIGINS"])
         if "ROLLINGTEXT_LOG_LEVEL" in env:
             values["log_level"] = env["ROLLINGTEXT_LOG_LEVEL"]
+        if env.get("ROLLINGTEXT_TRUSTED_PROXIES"):
+            values["trusted_proxies"] = tuple(
+                p.strip() for p in env["ROLLINGTEXT_TRUSTED_PROXIES"].split(",") if p.strip()
+            )
+        for name, var, kind in _LIMITS:
+            if var in env:
+                values[name] = kind(env[var])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

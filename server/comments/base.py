@@ -14,11 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from crdt import anchors, updates
 from server.auth.permissions import Action, can, require
 from server.auth.principal import Principal
-from server.comments.format import RateLimiter, anchor_of, comment_dict, visibility
+from server.comments.format import anchor_of, comment_dict, visibility
 from server.comments.live import Change, CommentPublisher, Visibility
 from server.comments.models import Comment
 from server.errors import Forbidden, NotFound
 from server.groups.models import GroupDocument
+from server.ratelimit import RateLimiter
 from server.rooms.manager import RoomManager
 from server.storage.models import Document
 
@@ -41,12 +42,18 @@ class CommentBase:
         hub: CommentPublisher,
         logger: logging.Logger,
         limiter: RateLimiter | None = None,
+        edit_limiter: RateLimiter | None = None,
+        history_kept: int = 20,
     ) -> None:
         self._sessions = sessions
         self._rooms = rooms
         self.hub = hub
         self._log = logger
-        self.limiter = limiter or RateLimiter()
+        # Per person: new comments, and edits (each edit keeps a revision).
+        self.limiter = limiter or RateLimiter(what="comments")
+        self.edit_limiter = edit_limiter or RateLimiter(what="comment edits")
+        # Earlier versions kept per comment; older ones are dropped on each edit.
+        self.history_kept = history_kept
 
     # -- helpers -------------------------------------------------------------------
 

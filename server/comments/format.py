@@ -1,16 +1,13 @@
-"""Comments as JSON, their visibility, and the per-person rate limit."""
+"""Comments as JSON and their visibility."""
 
 from __future__ import annotations
 
 import base64
-import time
-from collections.abc import Callable
 from typing import Any
 
 from crdt.anchors import Anchor, Resolved
 from server.comments.live import Visibility
 from server.comments.models import Comment, CommentDecision, CommentEdit
-from server.errors import RateLimited
 
 
 def anchor_of(comment: Comment) -> Anchor | None:
@@ -92,30 +89,3 @@ def decision_dict(d: CommentDecision) -> dict[str, Any]:
         "meeting": d.meeting_ref,
         "reason": d.reason,
     }
-
-
-class RateLimiter:
-    """A token bucket per person: ``burst`` at once, refilled at ``per_minute``."""
-
-    def __init__(
-        self,
-        per_minute: float = 10.0,
-        burst: int = 10,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.per_minute = per_minute
-        self.burst = burst
-        self.clock = clock  # replaceable: tests move time instead of waiting
-        self._buckets: dict[str, tuple[float, float]] = {}
-
-    def take(self, key: str) -> None:
-        now = self.clock()
-        tokens, last = self._buckets.get(key, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - last) * self.per_minute / 60.0)
-        if tokens < 1.0:
-            wait = (1.0 - tokens) * 60.0 / self.per_minute
-            raise RateLimited(
-                f"at most {self.per_minute:g} comments a minute; try again in {wait:.0f}s",
-                retry_after=round(wait, 1),
-            )
-        self._buckets[key] = (tokens - 1.0, now)

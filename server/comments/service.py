@@ -2,7 +2,7 @@
 
 Every command checks the actor's role and the document's access rules, runs in
 one transaction with its audit entry, and only then announces the change live
-(``CommentHub``), so nobody hears of something that was not written.
+(on the live hub, ``CommentPublisher``), so nobody hears of something that was not written.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from crdt import anchors
 from server.auth.permissions import Action, can, require, require_role
@@ -59,13 +60,16 @@ class CommentService(CommentBase):
         async with self._sessions() as db:
             d = await self._document(db, actor, document)
             comment, _ = await self._visible(db, actor, d, comment_id)
+            # The latest revisions only (older ones are pruned on edit; the limit here
+            # also bounds comments edited before the pruning existed).
             edits = await db.scalars(
                 select(CommentEdit)
                 .where(CommentEdit.comment_id == comment.id)
-                .order_by(CommentEdit.id)
+                .order_by(CommentEdit.id.desc())
+                .limit(self.history_kept)
             )
             out = (await self._dicts(document, [comment]))[0]
-            out["history"] = [edit_dict(e) for e in edits]
+            out["history"] = [edit_dict(e) for e in reversed(edits.all())]
             if can(actor, Action.MODERATE_COMMENTS):
                 decisions = await db.scalars(
                     select(CommentDecision)
@@ -167,7 +171,8 @@ class CommentService(CommentBase):
     async def edit(
         self, actor: Principal, document: str, comment_id: int, *, body: str
     ) -> dict[str, Any]:
-        """The author rewords; the old body is kept. An observer's edit goes back to review."""
+        """The author rewords; the last ``history_kept`` bodies are kept. An observer's
+        edit goes back to review. Edits are rate-limited per person."""
         _check_body(body)
         async with self._sessions.begin() as db:
             d = await self._document(db, actor, document)
@@ -176,10 +181,13 @@ class CommentService(CommentBase):
                 raise Forbidden("only its author may edit a comment")
             if comment.moderation == "rejected":
                 raise InvalidTransition("a rejected comment cannot be edited")
+            self.edit_limiter.take(principal_key(actor))
             before = visibility(comment, root)
             db.add(
                 CommentEdit(comment_id=comment.id, previous_body=comment.body, edited_at=utcnow())
             )
+            await db.flush()
+            await self._prune_history(db, comment.id)
             comment.body, comment.edited_at = body, utcnow()
             if actor.role is Role.OBSERVER and comment.moderation == "visible":
                 comment.moderation = "pending"
@@ -189,6 +197,21 @@ class CommentService(CommentBase):
             )  # fmt: skip
             changes = await self._thread(db, comment, root, before)
         return (await self._announce(document, changes))[0]
+
+    async def _prune_history(self, db: AsyncSession, comment_id: int) -> None:
+        """Drop all but the latest ``history_kept`` earlier versions of a comment."""
+        kept = (
+            select(CommentEdit.id)
+            .where(CommentEdit.comment_id == comment_id)
+            .order_by(CommentEdit.id.desc())
+            .limit(self.history_kept)
+            .scalar_subquery()
+        )
+        await db.execute(
+            delete(CommentEdit).where(
+                CommentEdit.comment_id == comment_id, CommentEdit.id.not_in(kept)
+            )
+        )
 
     async def set_state(
         self, actor: Principal, document: str, comment_id: int, *, resolved: bool

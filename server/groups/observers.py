@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.auth.tokens import Role
-from server.errors import InvalidTransition, NotFound
+from server.errors import InvalidTransition, NotFound, QueueFull
 from server.groups import audit
 from server.groups.models import ObserverRequest, Person
 from server.groups.service import AccessChange, GroupService
@@ -31,9 +31,11 @@ TRANSITIONS = {
 
 
 class ObserverService:
-    def __init__(self, groups: GroupService) -> None:
+    def __init__(self, groups: GroupService, *, max_pending: int = 200) -> None:
         self._groups = groups
         self._sessions = groups._sessions
+        # Pending requests per group; past it a flood waits for the group (0: no cap).
+        self.max_pending = max_pending
 
     async def submit(
         self,
@@ -46,9 +48,24 @@ class ObserverService:
         justification: str,
         submitted_by: str = "public",
     ) -> dict[str, Any]:
-        """Anyone may ask; nothing is granted until the group decides."""
+        """Anyone may ask; nothing is granted until the group decides. Refused with
+        ``QueueFull`` while the group has ``max_pending`` requests to decide."""
         async with self._sessions.begin() as session:
             await self._groups._group(session, group_id)
+            if self.max_pending > 0:
+                pending = await session.scalar(
+                    select(func.count())
+                    .select_from(ObserverRequest)
+                    .where(
+                        ObserverRequest.group_id == group_id, ObserverRequest.status == "pending"
+                    )
+                )
+                if (pending or 0) >= self.max_pending:
+                    raise QueueFull(
+                        f"this working group already has {pending} observer requests to "
+                        "decide; ask again once it has decided them",
+                        pending=pending,
+                    )
             request = ObserverRequest(
                 group_id=group_id,
                 organization=organization,

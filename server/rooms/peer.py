@@ -17,7 +17,7 @@ from typing import Any
 
 from server.auth.permissions import Action, can
 from server.auth.principal import Principal
-from server.rooms.ratelimit import TokenBucket
+from server.ratelimit import TokenBucket
 
 _ids = itertools.count(1)
 

@@ -45,8 +45,8 @@ from crdt.awareness import (
 from crdt.encoding import DecodeError
 from server.auth.principal import Principal
 from server.errors import BadInput, BadPresence, PresenceTooLarge
+from server.ratelimit import TokenBucket
 from server.rooms.peer import Peer
-from server.rooms.ratelimit import TokenBucket
 from server.settings import Settings
 
 HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")

@@ -28,6 +28,7 @@ from server.edge.origins import OriginPolicy
 from server.errors import BadInput, RateLimited, ReadOnly, RollingTextError
 from server.groups.access import AccessPolicy
 from server.live.events import LiveEvents, View
+from server.logs import client_error_logger
 from server.rooms.manager import RoomManager
 from server.rooms.peer import Channel, EventPeer, Peer
 from server.rooms.room import Room
@@ -180,6 +181,8 @@ class SocketIOTransport:
         self._log = logger
         self._origins = OriginPolicy(settings.allowed_origins)
         self._max_body = settings.max_message_bytes
+        # One line per refused connection, rate-limited (a flood is not a log flood).
+        self._refused = client_error_logger(logger, "refused", logging.INFO)
         self.sio = socketio.AsyncServer(
             async_mode="aiohttp",
             namespaces="*",
@@ -192,6 +195,9 @@ class SocketIOTransport:
             http_compression=False,
             client_manager=client_manager,
             transports=["websocket"] if settings.websocket_only else ["polling", "websocket"],
+            # Malformed packets: one line each, no traceback (see server.logs).
+            logger=client_error_logger(logger, "socketio"),
+            engineio_logger=client_error_logger(logger, "engineio"),
         )
         self.sio.eio._async = {**self.sio.eio._async, "websocket": _DirectWebSocket}
         self._seats: dict[tuple[str, str], _Seat] = {}
@@ -246,6 +252,9 @@ class SocketIOTransport:
             peer.read_only_connection = view is not None
             room = await self._rooms.join(name, peer, create=create)
         except RollingTextError as exc:
+            self._refused.info(
+                "sio refused %.80r from %s: %s", namespace, environ.get("REMOTE_ADDR"), exc.code
+            )
             raise socketio.exceptions.ConnectionRefusedError(exc.message, exc.to_dict()) from exc
         if view is None:
             await self._events.joined(peer, room.name)  # e.g. the document's comments

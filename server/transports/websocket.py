@@ -19,6 +19,7 @@ from crdt.protocol import MessageType, SyncType
 from server.auth.principal import Principal
 from server.errors import BadInput, RateLimited, ReadOnly, RollingTextError
 from server.groups.access import AccessPolicy
+from server.logs import client_error_logger
 from server.rooms.manager import RoomManager
 from server.rooms.peer import Channel, Peer
 from server.rooms.room import Room
@@ -70,6 +71,8 @@ class WebSocketTransport:
         self._access = access
         self._settings = settings
         self._log = logger
+        # One line per refused connection, rate-limited (a flood is not a log flood).
+        self._refused = client_error_logger(logger, "refused", logging.INFO)
 
     def routes(self) -> list[web.RouteDef]:
         return [web.get("/ws/{document}", self.handle)]
@@ -89,6 +92,12 @@ class WebSocketTransport:
             peer = WebSocketPeer(grant.principal, ws, transport)
             room = await self._rooms.join(name, peer, create=grant.create)
         except RollingTextError as exc:
+            self._refused.info(
+                "ws refused %.80r from %s: %s",
+                request.match_info["document"],
+                request.remote,
+                exc.code,
+            )
             await ws.close(code=exc.ws_close_code, message=exc.message.encode()[:120])
             return ws
         try:

@@ -44,6 +44,11 @@ ERRORS = {
     "413": ("Error", "`payload_too_large`: the body is larger than this route accepts"),
     "415": ("Error", "`unsupported_media_type`: send JSON as application/json, UTF-8"),
     "422": ("ValidationError", "Some fields are invalid: `error.details.fields` says which"),
+    "429": (
+        "Error",
+        "Too many requests (`rate_limited`); the `Retry-After` header and "
+        "`error.details.retry_after` say in how many seconds to try again",
+    ),
     "503": ("Error", "The database is unreachable"),
 }
 
@@ -218,9 +223,13 @@ def _group_paths() -> dict[str, dict[str, Any]]:
                 "Ask to observe (anyone; nothing is granted until the group decides)",
                 "observers",
                 ("201", "Recorded, pending", ref("ObserverRequest")),
-                errors="400 401 404 422",
+                errors="400 401 404 409 422 429",
                 security=OPTIONAL,
                 body="ObserverRequestCreate",
+                notes={
+                    "409": "The group has too many requests to decide (`queue_full`)",
+                    "429": "Too many requests from your address (`rate_limited`, `Retry-After`)",
+                },
             ),
         },
         g + "/observer-requests/{rid}/decision": {
@@ -298,12 +307,13 @@ def _other_paths() -> dict[str, dict[str, Any]]:
         "Open an invitation link: a confirmation page, or a token as JSON",
         "invitations",
         ("200", "With `Accept: application/json`: the session token", ref("Session")),
-        errors="401 410",
+        errors="401 410 429",
         security=[],
         params=(code,),
         notes={
             "401": "The link is invalid, expired or revoked, or the person's access is",
             "410": "`invitation_used`: a single-use link that was opened before",
+            "429": "Too many failed links from your address (`rate_limited`, `Retry-After`)",
         },
         description="A browser gets an HTML page asking to sign in; nothing is redeemed "
         "and no cookie is set (a page of another site may open any link). Scripts ask for "

@@ -36,8 +36,8 @@ LIVE_DESCRIPTION = (
     "role may see; clients send comment-list, comment-create {body, anchor}, comment-reply "
     "{parent_id, body}, comment-edit {id, body}, comment-resolve {id}, comment-reopen {id}, "
     "comment-delete {id}, comment-flag {id, reason, note}, comment-decide {ids, decision, "
-    "meeting, reason} and comment-queue, answered through the ack. Too many comments from "
-    "one person: `rate_limited` (HTTP 429)."
+    "meeting, reason} and comment-queue, answered through the ack. Too many comments or "
+    "edits from one person: `rate_limited` (HTTP 429)."
 )
 START_END = {"type": "integer", "minimum": 0, "description": "character (code point) index"}
 
@@ -187,6 +187,11 @@ def comment_paths(
             body=body,
         )
 
+    edit = command(
+        "Edit your comment (the last earlier bodies are kept, 20 by default)", "CommentBody"
+    )
+    edit["responses"]["429"] = {**limited, "description": "Too many edits from this person"}
+
     return {
         c: {
             "get": operation(
@@ -201,14 +206,14 @@ def comment_paths(
         },
         one: {
             "get": operation(
-                "One comment with its edit history (officers: its decisions too)",
+                "One comment with its latest earlier versions (officers: its decisions too)",
                 "comments",
                 ("200", "The comment", ref("Comment")),
                 errors="400 401 403 404",
                 security=optional,
                 params=both,
             ),
-            "patch": command("Edit your comment (the old body is kept)", "CommentBody"),
+            "patch": edit,
             "delete": command(
                 "Delete (soft) a comment: its author or the chair", ok="CommentDeleted"
             ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import socket
@@ -16,7 +17,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from server.app import create_app
+from server.app import create_app, server_options
 from server.auth.tokens import Role, TokenSigner
 from server.keys import ROOMS, STORE
 from server.rooms.manager import RoomManager
@@ -95,9 +96,19 @@ class RunningServer:
 
 
 @asynccontextmanager
-async def serve_in_process(settings: Settings) -> AsyncIterator[RunningServer]:
-    app = create_app(settings)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=5)
+async def serve_in_process(
+    settings: Settings, *, logger: logging.Logger | None = None
+) -> AsyncIterator[RunningServer]:
+    """``create_app`` served as ``rollingtext serve`` serves it (same connection
+    options); ``logger`` receives the server's log and that of its libraries."""
+    app = create_app(settings, logger=logger)
+    runner = web.AppRunner(
+        app,
+        handle_signals=False,
+        access_log=None,
+        shutdown_timeout=5,
+        **server_options(settings, logger),
+    )
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

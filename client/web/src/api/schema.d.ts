@@ -542,7 +542,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One comment with its edit history (officers: its decisions too) */
+        /** One comment with its latest earlier versions (officers: its decisions too) */
         get: operations["getDocumentsByDocumentCommentsByCid"];
         put?: never;
         post?: never;
@@ -550,7 +550,7 @@ export interface paths {
         delete: operations["deleteDocumentsByDocumentCommentsByCid"];
         options?: never;
         head?: never;
-        /** Edit your comment (the old body is kept) */
+        /** Edit your comment (the last earlier bodies are kept, 20 by default) */
         patch: operations["patchDocumentsByDocumentCommentsByCid"];
         trace?: never;
     };
@@ -1476,6 +1476,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too many failed links from your address (`rate_limited`, `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     postInviteByCode: {
@@ -2261,6 +2270,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The group has too many requests to decide (`queue_full`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `payload_too_large`: the body is larger than this route accepts */
             413: {
                 headers: {
@@ -2286,6 +2304,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Too many requests from your address (`rate_limited`, `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4446,6 +4473,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Too many edits from this person */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
