@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import typing
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ Auth = Literal["signed_in", "optional", "public"]
 Handler = Callable[..., Awaitable[Any]]
 
 _RESERVED = ("call", "body", "query")
+_DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,15 @@ class Operation:
     # For a body the handler reads itself (a caption file): OpenAPI ``content``.
     raw_body: Mapping[str, Any] | None = None
     path_descriptions: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def integer_params(self) -> frozenset[str]:
+        """Path parameters that are whole numbers (ids)."""
+        return frozenset(
+            name
+            for name, adapter in self.path_params.items()
+            if adapter.json_schema().get("type") == "integer"
+        )
 
     @property
     def operation_id(self) -> str:
@@ -123,7 +134,11 @@ def validated(model: type[M], data: Any) -> M:
     """``data`` (a JSON value: a Socket.IO event's, a CLI's arguments) as ``model``,
     checked exactly as an HTTP body is; ValidationFailed names each bad field."""
     try:
-        return model.model_validate_json(json.dumps(data))
+        text = json.dumps(data, allow_nan=False)
+    except (TypeError, ValueError) as exc:  # binary attachments, NaN
+        raise BadInput(f"expected JSON, got {exc}") from exc
+    try:
+        return model.model_validate_json(text)
     except ValidationError as exc:
         if any(e["type"] == "model_type" and not e["loc"] for e in exc.errors()):
             raise BadInput(f"expected a JSON object, got {type(data).__name__}") from exc
@@ -143,11 +158,17 @@ async def _read_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
 
 
 def _wrap(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    integers = op.integer_params
+
     async def handle(request: web.Request) -> web.StreamResponse:
         kwargs: dict[str, Any] = {}
         for name, adapter in op.path_params.items():
+            raw = request.match_info[name]
+            if name in integers and not _DIGITS.fullmatch(raw):
+                # Pydantic reads "1_0", "+5", " 5" as numbers; a path id is digits only.
+                raise NotFound(f"{name} must be a whole number")
             try:
-                kwargs[name] = adapter.validate_strings(request.match_info[name])
+                kwargs[name] = adapter.validate_strings(raw)
             except ValidationError as exc:
                 raise NotFound(f"no such {name}: {field_errors(exc).popitem()[1]}") from exc
         if op.query is not None:
