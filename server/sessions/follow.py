@@ -12,10 +12,12 @@ from typing import Any
 
 from crdt.captions import NOTICE
 from server.auth.principal import Principal
+from server.contract import validated
 from server.errors import BadInput
 from server.groups.access import AccessPolicy
-from server.sessions.service import SessionService, session_dict, stream_dict
-from server.sessions.transcript import TranscriptService, parse_segments
+from server.sessions.schemas import MeetingSession, SegmentCorrection
+from server.sessions.service import SessionService
+from server.sessions.transcript import TranscriptService, parse_append
 from server.transports.socketio import SocketIOPeer
 from server.validation import parse_id
 
@@ -43,17 +45,23 @@ class SessionFollow:
         hub = self._sessions.hub
         await hub.subscribe(session_id, peer)
         session = await self._sessions.load(session_id)
-        streams = [stream_dict(s) for s in await self._sessions.streams(session_id)]
+        streams = [s.model_dump(mode="json") for s in await self._sessions.streams(session_id)]
         await SocketIOPeer.send_event(
             [peer],
             "session-state",
-            {"session": session_dict(session), "streams": streams, "transcript_notice": NOTICE},
+            {
+                "session": MeetingSession.model_validate(session).model_dump(mode="json"),
+                "streams": streams,
+                "transcript_notice": NOTICE,
+            },
         )
-        segments, upto = await self._transcripts.history(session_id)
+        transcript = await self._transcripts.history(session_id)
         await SocketIOPeer.send_event(
-            [peer], "transcript-history", {"segments": segments, "upto": upto}
+            [peer],
+            "transcript-history",
+            transcript.model_dump(mode="json", include={"segments", "upto"}),
         )
-        await hub.release(session_id, peer, {s["id"] for s in segments})
+        await hub.release(session_id, peer, {s.id for s in transcript.segments})
 
     async def leave(self, peer: SocketIOPeer, session_id: int) -> None:
         await self._sessions.hub.unsubscribe(session_id, peer)
@@ -63,19 +71,15 @@ class SessionFollow:
     ) -> Any:
         data = args[0] if args else None
         if event == "transcript-append":
-            stored = await self._transcripts.append(
-                peer.principal, session_id, parse_segments(data)
-            )
-            return {"ok": True, "segments": stored}
+            stored = await self._transcripts.append(peer.principal, session_id, parse_append(data))
+            return {"ok": True, "segments": [s.model_dump(mode="json") for s in stored]}
         if event == "transcript-correct":
             if not isinstance(data, dict) or not isinstance(data.get("id"), int):
                 raise BadInput("transcript-correct expects {'id': <segment id>, 'text': ...}")
+            segment_id = parse_id(data["id"], "segment")
+            correction = validated(SegmentCorrection, {k: v for k, v in data.items() if k != "id"})
             corrected = await self._transcripts.correct(
-                peer.principal,
-                session_id,
-                parse_id(data["id"], "segment"),
-                text=str(data.get("text", "")),
-                speaker=data.get("speaker"),
+                peer.principal, session_id, segment_id, correction
             )
-            return {"ok": True, "segment": corrected}
+            return {"ok": True, "segment": corrected.model_dump(mode="json")}
         raise BadInput(f"unknown event {event!r}")
