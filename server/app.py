@@ -38,7 +38,6 @@ from server.logs import client_error_logger
 from server.ratelimit import RateLimiter
 from server.rooms.manager import RoomManager
 from server.scaleout.redis_bus import RedisDocumentBus, RedisLockedStore
-from server.sessions import views as session_views
 from server.sessions.follow import SessionFollow
 from server.sessions.live import SessionPublisher
 from server.sessions.service import SessionService
@@ -193,7 +192,6 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     for declared in APIS:
         app.router.add_routes(declared.routes())
     app.router.add_routes(group_views.routes())
-    app.router.add_routes(session_views.routes())
     app.router.add_routes(comment_views.routes())
     app.router.add_routes(web_app.routes())
     return app

@@ -3,6 +3,6 @@ OpenAPI document (and from it the web app's types); routes declare themselves.""
 
 from __future__ import annotations
 
-from server.contract.routes import Api, Call, Operation
+from server.contract.routes import Api, Call, Operation, field_errors, validated
 
-__all__ = ["Api", "Call", "Operation"]
+__all__ = ["Api", "Call", "Operation", "field_errors", "validated"]

@@ -44,7 +44,7 @@ def _implied_errors(op: Operation) -> list[type[RollingTextError]]:
         implied.append(Unauthenticated)
     if op.path_params:
         implied.append(NotFound)
-    if op.body is not None:
+    if op.body is not None or op.raw_body is not None:
         implied += [BadInput, PayloadTooLarge, UnsupportedMediaType]
     if op.body is not None or op.query is not None:
         implied.append(ValidationFailed)
@@ -125,6 +125,8 @@ def _operation(op: Operation, refs: Refs) -> dict[str, Any]:
             "required": True,
             "content": _json(refs[(op.body, "validation")]),
         }
+    elif op.raw_body is not None:
+        out["requestBody"] = {"required": True, "content": dict(op.raw_body)}
     return out
 
 

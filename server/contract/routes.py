@@ -16,10 +16,12 @@ body that is not JSON is a 400, a field that breaks its constraint a 422 naming 
 from __future__ import annotations
 
 import inspect
+import json
+import re
 import typing
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
@@ -40,6 +42,7 @@ Auth = Literal["signed_in", "optional", "public"]
 Handler = Callable[..., Awaitable[Any]]
 
 _RESERVED = ("call", "body", "query")
+_DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,18 @@ class Operation:
     body_limit: int
     # For responses that are not a JSON model (pages, exports): OpenAPI ``content``.
     raw_content: Mapping[str, Any] | None = None
+    # For a body the handler reads itself (a caption file): OpenAPI ``content``.
+    raw_body: Mapping[str, Any] | None = None
     path_descriptions: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def integer_params(self) -> frozenset[str]:
+        """Path parameters that are whole numbers (ids)."""
+        return frozenset(
+            name
+            for name, adapter in self.path_params.items()
+            if adapter.json_schema().get("type") == "integer"
+        )
 
     @property
     def operation_id(self) -> str:
@@ -97,12 +111,38 @@ class Call:
         return principal
 
 
-def _field_errors(exc: ValidationError) -> dict[str, str]:
+def field_name(loc: tuple[int | str, ...]) -> str:
+    """``("segments", 1, "end_ms")`` -> ``segments[1].end_ms``; the body itself is "body"."""
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else part)
+    return name or "body"
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """Each invalid field (dotted, list items indexed) and its first problem."""
     fields: dict[str, str] = {}
     for error in exc.errors(include_url=False):
-        name = ".".join(str(part) for part in error["loc"]) or "body"
-        fields.setdefault(name, error["msg"])
+        fields.setdefault(field_name(error["loc"]), error["msg"])
     return fields
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], data: Any) -> M:
+    """``data`` (a JSON value: a Socket.IO event's, a CLI's arguments) as ``model``,
+    checked exactly as an HTTP body is; ValidationFailed names each bad field."""
+    try:
+        text = json.dumps(data, allow_nan=False)
+    except (TypeError, ValueError) as exc:  # binary attachments, NaN
+        raise BadInput(f"expected JSON, got {exc}") from exc
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as exc:
+        if any(e["type"] == "model_type" and not e["loc"] for e in exc.errors()):
+            raise BadInput(f"expected a JSON object, got {type(data).__name__}") from exc
+        raise ValidationFailed(field_errors(exc)) from exc
 
 
 async def _read_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
@@ -114,22 +154,28 @@ async def _read_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
     except ValidationError as exc:
         if any(e["type"] == "model_type" and not e["loc"] for e in exc.errors()):
             raise BadInput("the request body must be a JSON object") from exc
-        raise ValidationFailed(_field_errors(exc)) from exc
+        raise ValidationFailed(field_errors(exc)) from exc
 
 
 def _wrap(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    integers = op.integer_params
+
     async def handle(request: web.Request) -> web.StreamResponse:
         kwargs: dict[str, Any] = {}
         for name, adapter in op.path_params.items():
+            raw = request.match_info[name]
+            if name in integers and not _DIGITS.fullmatch(raw):
+                # Pydantic reads "1_0", "+5", " 5" as numbers; a path id is digits only.
+                raise NotFound(f"{name} must be a whole number")
             try:
-                kwargs[name] = adapter.validate_strings(request.match_info[name])
+                kwargs[name] = adapter.validate_strings(raw)
             except ValidationError as exc:
-                raise NotFound(f"no such {name}: {_field_errors(exc).popitem()[1]}") from exc
+                raise NotFound(f"no such {name}: {field_errors(exc).popitem()[1]}") from exc
         if op.query is not None:
             try:
                 kwargs["query"] = op.query.model_validate(dict(request.query), strict=False)
             except ValidationError as exc:
-                raise ValidationFailed(_field_errors(exc)) from exc
+                raise ValidationFailed(field_errors(exc)) from exc
         if op.body is not None:
             kwargs["body"] = await _read_body(request, op.body)
         result = await op.handler(Call(request), **kwargs)
@@ -169,10 +215,14 @@ class Api:
         errors: tuple[type[RollingTextError], ...] = (),
         body_limit: int = API_BODY_LIMIT,
         raw_content: Mapping[str, Any] | None = None,
+        raw_body: Mapping[str, Any] | None = None,
         tag: str | None = None,
         params: Mapping[str, str] | None = None,
     ) -> Callable[[Handler], Handler]:
-        """Register ``handler`` for ``method path``; ``params`` describes path parameters."""
+        """Register ``handler`` for ``method path``; ``params`` describes path parameters.
+
+        ``raw_content`` / ``raw_body`` describe a response / request body that is not a
+        JSON model (an export, an imported file): the handler writes / reads it itself."""
 
         def register(handler: Handler) -> Handler:
             hints = typing.get_type_hints(handler, include_extras=True)
@@ -201,6 +251,7 @@ class Api:
                     errors=errors,
                     body_limit=body_limit,
                     raw_content=raw_content,
+                    raw_body=raw_body,
                     path_descriptions=dict(params or {}),
                 )
             )

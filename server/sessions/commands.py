@@ -2,7 +2,9 @@
 
 These commands act on the running server over its HTTP API (as the operator
 ``cli``, with a token signed by the server's secret), so what they change reaches
-connected followers live: a session going live, a stream link added.
+connected followers live: a session going live, a stream link added. A body is
+checked locally first, by the request model the server checks it with, so a bad
+value is reported with the server's field messages before anything is sent.
 """
 
 from __future__ import annotations
@@ -15,10 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from pydantic import BaseModel
 
 from server.auth.tokens import Role, TokenSigner
+from server.contract import validated
 from server.sessions.models import SESSION_KINDS, STREAM_KINDS, STREAM_LANGUAGES, STREAM_MODES
+from server.sessions.schemas import (
+    MeetingCreate,
+    MeetingSessionCreate,
+    SessionStatusChange,
+    StreamLinkCreate,
+)
 from server.settings import Settings
+from server.validation import ValidationFailed
 
 
 class ApiError(Exception):
@@ -50,60 +61,56 @@ async def _group_id(args: argparse.Namespace, slug: str) -> int:
     raise ApiError(404, {"error": {"code": "not_found", "message": f"no working group {slug!r}"}})
 
 
+def _body(model: type[BaseModel], **values: Any) -> dict[str, Any]:
+    """The options given (None: left out), checked by ``model`` (ValidationFailed)."""
+    body = {name: value for name, value in values.items() if value is not None}
+    validated(model, body)
+    return body
+
+
 async def _dispatch(args: argparse.Namespace) -> Any:
     what = (args.noun, args.action)
     if what == ("meeting", "create"):
-        gid = await _group_id(args, args.group)
-        return await _call(
-            args,
-            "POST",
-            f"/api/groups/{gid}/meetings",
-            json={
-                "number": args.number,
-                "title": args.title,
-                "venue": args.venue,
-                "starts_on": args.starts,
-                "ends_on": args.ends,
-            },
+        body = _body(
+            MeetingCreate,
+            number=args.number,
+            title=args.title,
+            venue=args.venue,
+            starts_on=args.starts,
+            ends_on=args.ends,
         )
+        gid = await _group_id(args, args.group)
+        return await _call(args, "POST", f"/api/groups/{gid}/meetings", json=body)
     if what == ("meeting", "list"):
         gid = await _group_id(args, args.group)
         return await _call(args, "GET", f"/api/groups/{gid}/meetings")
     if what == ("session", "create"):
-        body = {
-            "kind": args.kind,
-            "title": args.title,
-            "scheduled_start": args.start,
-            "scheduled_end": args.end,
-            "document": args.document,
-            "lead_delegation_id": args.lead_delegation,
-            "public_draft": True if args.public else None,
-        }
-        return await _call(
-            args,
-            "POST",
-            f"/api/meetings/{args.meeting}/sessions",
-            json={k: v for k, v in body.items() if v is not None},
+        body = _body(
+            MeetingSessionCreate,
+            kind=args.kind,
+            title=args.title,
+            scheduled_start=args.start,
+            scheduled_end=args.end,
+            document=args.document,
+            lead_delegation_id=args.lead_delegation,
+            public_draft=True if args.public else None,
         )
+        return await _call(args, "POST", f"/api/meetings/{args.meeting}/sessions", json=body)
     if what == ("session", "list"):
         return await _call(args, "GET", f"/api/meetings/{args.meeting}/sessions")
     if args.noun == "session" and args.action in ("start", "end"):
         status = "live" if args.action == "start" else "ended"
-        return await _call(
-            args, "POST", f"/api/sessions/{args.session}/status", json={"status": status}
-        )
+        body = _body(SessionStatusChange, status=status)
+        return await _call(args, "POST", f"/api/sessions/{args.session}/status", json=body)
     if what == ("stream", "add"):
-        return await _call(
-            args,
-            "POST",
-            f"/api/sessions/{args.session}/streams",
-            json={
-                "kind": args.kind,
-                "language": args.language,
-                "url": args.link_url,
-                "mode": args.mode,
-            },
+        body = _body(
+            StreamLinkCreate,
+            kind=args.kind,
+            language=args.language,
+            url=args.link_url,
+            mode=args.mode,
         )
+        return await _call(args, "POST", f"/api/sessions/{args.session}/streams", json=body)
     if what == ("stream", "remove"):
         return await _call(args, "DELETE", f"/api/sessions/{args.session}/streams/{args.link}")
     if what == ("transcript", "export"):
@@ -123,8 +130,9 @@ async def _dispatch(args: argparse.Namespace) -> Any:
 def run(args: argparse.Namespace) -> int:
     try:
         result = asyncio.run(_dispatch(args))
-    except ApiError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (ApiError, ValidationFailed) as exc:
+        local = f"{exc.code}: " if isinstance(exc, ValidationFailed) else ""
+        print(f"error: {local}{exc}", file=sys.stderr)
         for name, problem in exc.fields.items():
             print(f"  {name}: {problem}", file=sys.stderr)
         return 2

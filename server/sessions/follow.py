@@ -13,13 +13,15 @@ from typing import Any
 
 from crdt.captions import NOTICE
 from server.auth.principal import Principal
+from server.contract import validated
 from server.errors import BadInput
 from server.groups.access import AccessPolicy
 from server.live.hub import LiveHub
 from server.rooms.peer import EventPeer
 from server.sessions.live import topic
-from server.sessions.service import SessionService, session_dict, stream_dict
-from server.sessions.transcript import TranscriptService, parse_segments
+from server.sessions.schemas import MeetingSession, SegmentCorrection
+from server.sessions.service import SessionService
+from server.sessions.transcript import TranscriptService, parse_append
 from server.validation import parse_id
 
 SESSION_PREFIX = "/session|"
@@ -54,19 +56,22 @@ class SessionFollow:
 
         async def history() -> tuple[Sequence[tuple[str, Any]], Collection[int]]:
             session = await self._sessions.load(session_id)
-            streams = [stream_dict(s) for s in await self._sessions.streams(session_id)]
+            streams = [s.model_dump(mode="json") for s in await self._sessions.streams(session_id)]
             state = {
-                "session": session_dict(session),
+                "session": MeetingSession.model_validate(session).model_dump(mode="json"),
                 "streams": streams,
                 "transcript_notice": NOTICE,
             }
-            segments, upto = await self._transcripts.history(session_id)
+            transcript = await self._transcripts.history(session_id)
             return (
                 [
                     ("session-state", state),
-                    ("transcript-history", {"segments": segments, "upto": upto}),
+                    (
+                        "transcript-history",
+                        transcript.model_dump(mode="json", include={"segments", "upto"}),
+                    ),
                 ],
-                {s["id"] for s in segments},
+                {s.id for s in transcript.segments},
             )
 
         await self._hub.subscribe(topic(session_id), peer, history)
@@ -78,17 +83,15 @@ class SessionFollow:
         self, principal: Principal, session_id: int, event: str, data: Any
     ) -> dict[str, Any]:
         if event == "transcript-append":
-            stored = await self._transcripts.append(principal, session_id, parse_segments(data))
-            return {"ok": True, "segments": stored}
+            stored = await self._transcripts.append(principal, session_id, parse_append(data))
+            return {"ok": True, "segments": [s.model_dump(mode="json") for s in stored]}
         if event == "transcript-correct":
             if not isinstance(data, dict) or not isinstance(data.get("id"), int):
                 raise BadInput("transcript-correct expects {'id': <segment id>, 'text': ...}")
+            segment_id = parse_id(data["id"], "segment")
+            correction = validated(SegmentCorrection, {k: v for k, v in data.items() if k != "id"})
             corrected = await self._transcripts.correct(
-                principal,
-                session_id,
-                parse_id(data["id"], "segment"),
-                text=str(data.get("text", "")),
-                speaker=data.get("speaker"),
+                principal, session_id, segment_id, correction
             )
-            return {"ok": True, "segment": corrected}
+            return {"ok": True, "segment": corrected.model_dump(mode="json")}
         raise BadInput(f"unknown event {event!r}")

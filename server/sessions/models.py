@@ -8,6 +8,7 @@ session carries its stream links and a live, non-authoritative transcript.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal, get_args
 
 from sqlalchemy import (
     Date,
@@ -22,11 +23,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.storage.models import Base, UTCDateTime, utcnow
 
-SESSION_KINDS = ("plenary", "breakout", "informal", "correspondence")
-SESSION_STATUSES = ("scheduled", "live", "ended")
-STREAM_KINDS = ("video", "audio")
-STREAM_LANGUAGES = ("floor", "ar", "zh", "en", "fr", "ru", "es")
-STREAM_MODES = ("live", "recording")
+# Each enumeration once: the request and response models (``server.sessions.schemas``)
+# use the Literal types, the CLI's choices the tuples.
+SessionKind = Literal["plenary", "breakout", "informal", "correspondence"]
+SessionStatus = Literal["scheduled", "live", "ended"]
+StreamKind = Literal["video", "audio"]
+# The floor, or one of the six UN official languages.
+StreamLanguage = Literal["floor", "ar", "zh", "en", "fr", "ru", "es"]
+StreamMode = Literal["live", "recording"]
+SESSION_KINDS: tuple[str, ...] = get_args(SessionKind)
+SESSION_STATUSES: tuple[str, ...] = get_args(SessionStatus)
+STREAM_KINDS: tuple[str, ...] = get_args(StreamKind)
+STREAM_LANGUAGES: tuple[str, ...] = get_args(StreamLanguage)
+STREAM_MODES: tuple[str, ...] = get_args(StreamMode)
 
 
 class Meeting(Base):

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +23,7 @@ from server.errors import Conflict, InvalidTransition, NotFound
 from server.groups import audit
 from server.groups.models import Delegation, GroupDocument, WorkingGroup
 from server.rooms.manager import RoomManager
+from server.sessions import schemas
 from server.sessions.live import SessionPublisher
 from server.sessions.models import (
     DocumentVersion,
@@ -37,40 +36,6 @@ from server.storage.models import Document, utcnow
 from server.validation import ValidationFailed
 
 NEXT_STATUS = {"scheduled": "live", "live": "ended"}
-
-
-def meeting_dict(m: Meeting) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "group_id": m.group_id,
-        "number": m.number,
-        "title": m.title,
-        "venue": m.venue,
-        "starts_on": m.starts_on.isoformat(),
-        "ends_on": m.ends_on.isoformat(),
-    }
-
-
-def stream_dict(s: StreamLink) -> dict[str, Any]:
-    return {"id": s.id, "kind": s.kind, "language": s.language, "url": s.url, "mode": s.mode}
-
-
-def session_dict(s: Session, streams: list[StreamLink] | None = None) -> dict[str, Any]:
-    out = {
-        "id": s.id,
-        "meeting_id": s.meeting_id,
-        "group_id": s.group_id,
-        "kind": s.kind,
-        "title": s.title,
-        "lead_delegation_id": s.lead_delegation_id,
-        "scheduled_start": s.scheduled_start.isoformat(),
-        "scheduled_end": s.scheduled_end.isoformat(),
-        "status": s.status,
-        "document": s.document,
-    }
-    if streams is not None:
-        out["streams"] = [stream_dict(link) for link in streams]
-    return out
 
 
 class SessionService:
@@ -90,19 +55,10 @@ class SessionService:
     # -- meetings ----------------------------------------------------------------
 
     async def create_meeting(
-        self,
-        actor: Principal,
-        group_id: int,
-        *,
-        number: int,
-        title: str,
-        venue: str,
-        starts_on: date,
-        ends_on: date,
-    ) -> dict[str, Any]:
+        self, actor: Principal, group_id: int, new: schemas.MeetingCreate
+    ) -> schemas.Meeting:
         require(actor, Action.MANAGE_SESSIONS, group_id)
-        if ends_on < starts_on:
-            raise ValidationFailed({"ends_on": "a meeting cannot end before it starts"})
+        number = new.number
         taken = ValidationFailed({"number": f"meeting {number} already exists"})
         try:
             async with self._sessions.begin() as db:
@@ -115,10 +71,10 @@ class SessionService:
                 meeting = Meeting(
                     group_id=group_id,
                     number=number,
-                    title=title,
-                    venue=venue,
-                    starts_on=starts_on,
-                    ends_on=ends_on,
+                    title=new.title,
+                    venue=new.venue or "",
+                    starts_on=new.starts_on,
+                    ends_on=new.ends_on,
                 )
                 db.add(meeting)
                 await db.flush()
@@ -130,56 +86,40 @@ class SessionService:
                     group_id=group_id,
                     number=number,
                 )
-                return meeting_dict(meeting)
+                return schemas.Meeting.model_validate(meeting)
         except IntegrityError as exc:  # a concurrent request took the number first
             raise taken from exc
 
-    async def list_meetings(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
+    async def list_meetings(self, actor: Principal, group_id: int) -> list[schemas.Meeting]:
         require(actor, Action.VIEW_GROUP, group_id)
         async with self._sessions() as db:
             rows = await db.scalars(
                 select(Meeting).where(Meeting.group_id == group_id).order_by(Meeting.number)
             )
-            return [meeting_dict(m) for m in rows]
+            return [schemas.Meeting.model_validate(m) for m in rows]
 
     # -- sessions ----------------------------------------------------------------
 
     async def create_session(
-        self,
-        actor: Principal,
-        meeting_id: int,
-        *,
-        kind: str,
-        title: str,
-        scheduled_start: datetime,
-        scheduled_end: datetime,
-        lead_delegation_id: int | None = None,
-        document: str | None = None,
-        public_draft: bool = False,
-    ) -> dict[str, Any]:
+        self, actor: Principal, meeting_id: int, new: schemas.MeetingSessionCreate
+    ) -> schemas.MeetingSessionCreated:
         """A plenary works on an existing group document (the rolling text); any other
-        kind gets a draft document of its own, private unless ``public_draft``."""
+        kind gets a draft document of its own, private unless ``public_draft`` (the
+        model has checked what needs no database: times, a plenary's document)."""
+        kind, title, document = new.kind, new.title, new.document
         async with self._sessions.begin() as db:
             meeting = await db.get(Meeting, meeting_id)
             if meeting is None:
                 raise NotFound(f"no meeting {meeting_id}")
             require(actor, Action.MANAGE_SESSIONS, meeting.group_id)
             problems: dict[str, str] = {}
-            if scheduled_end <= scheduled_start:
-                problems["scheduled_end"] = "must be after scheduled_start"
-            if lead_delegation_id is not None:
-                lead = await db.get(Delegation, lead_delegation_id)
+            if new.lead_delegation_id is not None:
+                lead = await db.get(Delegation, new.lead_delegation_id)
                 if lead is None or lead.group_id != meeting.group_id:
                     problems["lead_delegation_id"] = "no such delegation in this group"
-            if kind == "plenary":
-                if document is None:
-                    problems["document"] = "a plenary works on an existing group document"
-                elif not await self._group_document(db, meeting.group_id, document):
+            if document is not None and kind == "plenary":
+                if not await self._group_document(db, meeting.group_id, document):
                     problems["document"] = f"no document {document!r} in this group"
-                if public_draft:
-                    problems["public_draft"] = (
-                        "a plenary has no draft of its own: its document decides who reads it"
-                    )
             if problems:
                 raise ValidationFailed(problems)
             session = Session(
@@ -187,9 +127,9 @@ class SessionService:
                 group_id=meeting.group_id,
                 kind=kind,
                 title=title,
-                lead_delegation_id=lead_delegation_id,
-                scheduled_start=scheduled_start,
-                scheduled_end=scheduled_end,
+                lead_delegation_id=new.lead_delegation_id,
+                scheduled_start=new.scheduled_start,
+                scheduled_end=new.scheduled_end,
                 status="scheduled",
                 document=document or "",
             )
@@ -208,7 +148,7 @@ class SessionService:
                         group_id=meeting.group_id,
                         title=title,
                         kind="breakout" if kind == "breakout" else "correspondence",
-                        public=public_draft,
+                        public=new.public_draft,
                     )
                 )
             audit.record(
@@ -219,9 +159,11 @@ class SessionService:
                 group_id=meeting.group_id,
                 kind=kind,
                 document=session.document,
-                public_draft=public_draft,
+                public_draft=new.public_draft,
             )
-            return {**session_dict(session, []), "public_draft": public_draft}
+            return schemas.MeetingSessionCreated.model_validate(
+                {**_session(session), "streams": [], "public_draft": new.public_draft}
+            )
 
     async def _new_draft(self, db: AsyncSession, name: str) -> Document:
         """A new document for a session's draft, under ``name`` if it is free.
@@ -259,10 +201,12 @@ class SessionService:
             raise NotFound(f"no session {session_id}")
         return session
 
-    async def get(self, actor: Principal, session_id: int) -> dict[str, Any]:
+    async def get(self, actor: Principal, session_id: int) -> schemas.MeetingSessionDetail:
         session = await self.load(session_id)
         require(actor, Action.READ_TEXT, session.group_id)
-        return session_dict(session, await self.streams(session_id))
+        return schemas.MeetingSessionDetail.model_validate(
+            {**_session(session), "streams": await self.streams(session_id)}
+        )
 
     async def meeting_group_id(self, meeting_id: int) -> int:
         async with self._sessions() as db:
@@ -271,7 +215,9 @@ class SessionService:
             raise NotFound(f"no meeting {meeting_id}")
         return meeting.group_id
 
-    async def list_sessions(self, actor: Principal, meeting_id: int) -> list[dict[str, Any]]:
+    async def list_sessions(
+        self, actor: Principal, meeting_id: int
+    ) -> list[schemas.MeetingSession]:
         async with self._sessions() as db:
             meeting = await db.get(Meeting, meeting_id)
             if meeting is None:
@@ -282,9 +228,12 @@ class SessionService:
                 .where(Session.meeting_id == meeting_id)
                 .order_by(Session.scheduled_start)
             )
-            return [session_dict(s) for s in rows]
+            return [schemas.MeetingSession.model_validate(s) for s in rows]
 
-    async def transition(self, actor: Principal, session_id: int, to: str) -> dict[str, Any]:
+    async def transition(
+        self, actor: Principal, session_id: int, change: schemas.SessionStatusChange
+    ) -> schemas.MeetingSession:
+        to = change.status
         async with self._sessions.begin() as db:
             session = await db.get(Session, session_id, with_for_update=True)
             if session is None:
@@ -314,15 +263,17 @@ class SessionService:
                         created_by=actor.actor,
                     )
                 )
-            result = session_dict(session)
-        await self.hub.publish(session_id, "session-status", {"status": to})
+            result = schemas.MeetingSession.model_validate(session)
+        await self.hub.publish(session_id, "session-status", change.model_dump(mode="json"))
         return result
 
     async def _draft_state(self, document: str) -> bytes:
         doc = await self._rooms.document(document)
         return updates.EMPTY_UPDATE if doc is None else doc.get_update()
 
-    async def transitions(self, actor: Principal, session_id: int) -> list[dict[str, Any]]:
+    async def transitions(
+        self, actor: Principal, session_id: int
+    ) -> list[schemas.SessionTransition]:
         session = await self.load(session_id)
         require(actor, Action.READ_TEXT, session.group_id)
         async with self._sessions() as db:
@@ -332,11 +283,13 @@ class SessionService:
                 .order_by(SessionTransition.id)
             )
             return [
-                {"from": t.from_status, "to": t.to_status, "by": t.by, "at": t.at.isoformat()}
+                schemas.SessionTransition.model_validate(
+                    {"from": t.from_status, "to": t.to_status, "by": t.by, "at": t.at}
+                )
                 for t in rows
             ]
 
-    async def versions(self, actor: Principal, session_id: int) -> list[dict[str, Any]]:
+    async def versions(self, actor: Principal, session_id: int) -> list[schemas.DraftVersion]:
         session = await self.load(session_id)
         require(actor, Action.READ_TEXT, session.group_id)
         async with self._sessions() as db:
@@ -344,27 +297,27 @@ class SessionService:
                 select(DocumentVersion).where(DocumentVersion.session_id == session_id)
             )
             return [
-                {
-                    "id": v.id,
-                    "document": v.document,
-                    "label": v.label,
-                    "created_by": v.created_by,
-                    "created_at": v.created_at.isoformat(),
-                    "bytes": len(v.state),
-                }
+                schemas.DraftVersion(
+                    id=v.id,
+                    document=v.document,
+                    label=v.label,
+                    created_by=v.created_by,
+                    created_at=v.created_at,
+                    bytes=len(v.state),
+                )
                 for v in rows
             ]
 
     # -- stream links --------------------------------------------------------------
 
-    async def streams(self, session_id: int) -> list[StreamLink]:
+    async def streams(self, session_id: int) -> list[schemas.StreamLink]:
         async with self._sessions() as db:
             rows = await db.scalars(
                 select(StreamLink)
                 .where(StreamLink.session_id == session_id)
                 .order_by(StreamLink.id)
             )
-            return list(rows)
+            return [schemas.StreamLink.model_validate(link) for link in rows]
 
     async def set_stream(
         self,
@@ -372,9 +325,10 @@ class SessionService:
         session_id: int,
         *,
         link_id: int | None = None,
-        values: dict[str, str] | None = None,
-    ) -> list[dict[str, Any]]:
+        link: schemas.StreamLinkCreate | schemas.StreamLinkUpdate | None = None,
+    ) -> schemas.StreamLinks:
         """Add (no id), change (id and values) or remove (id, no values) a stream link."""
+        values = None if link is None else link.model_dump(exclude_none=True)
         async with self._sessions.begin() as db:
             session = await db.get(Session, session_id)
             if session is None:
@@ -385,15 +339,15 @@ class SessionService:
                 db.add(StreamLink(session_id=session_id, **values))
                 action = "stream.add"
             else:
-                link = await db.get(StreamLink, link_id)
-                if link is None or link.session_id != session_id:
+                row = await db.get(StreamLink, link_id)
+                if row is None or row.session_id != session_id:
                     raise NotFound(f"no stream link {link_id} in this session")
                 if values is None:
-                    await db.delete(link)
+                    await db.delete(row)
                     action = "stream.remove"
                 else:
                     for key, value in values.items():
-                        setattr(link, key, value)
+                        setattr(row, key, value)
                     action = "stream.change"
             audit.record(
                 db,
@@ -404,6 +358,11 @@ class SessionService:
                 link_id=link_id,
                 **(values or {}),
             )
-        links = [stream_dict(s) for s in await self.streams(session_id)]
-        await self.hub.publish(session_id, "stream-links", {"streams": links})
+        links = schemas.StreamLinks(streams=await self.streams(session_id))
+        await self.hub.publish(session_id, "stream-links", links.model_dump(mode="json"))
         return links
+
+
+def _session(session: Session) -> dict[str, object]:
+    """A session row's fields, for a response model that adds its own."""
+    return schemas.MeetingSession.model_validate(session).model_dump()

@@ -10,96 +10,55 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from crdt.captions import CaptionFormatError, Cue, parse, render_srt, render_text, render_webvtt
+from crdt.captions import (
+    NOTICE,
+    CaptionFormatError,
+    Cue,
+    parse,
+    render_srt,
+    render_text,
+    render_webvtt,
+)
 from server.auth.permissions import Action, can, require
 from server.auth.principal import Principal
+from server.contract import validated
 from server.errors import BadInput, InvalidTransition, NotFound
 from server.groups import audit
 from server.groups.models import GroupDocument
+from server.sessions import schemas
 from server.sessions.live import SessionPublisher
-from server.sessions.models import STREAM_LANGUAGES, Session, TranscriptSegment
+from server.sessions.models import Session, TranscriptSegment
+from server.sessions.schemas import TranscriptAppend
 from server.storage.models import Document, utcnow
 from server.validation import ValidationFailed
 
-MAX_SEGMENT_CHARS = 5000
-MAX_MS = 2**31 - 1  # the columns are 32-bit: about 24 days of recording
+# Socket.IO ``transcript-append`` answers a payload that is not a batch of segments
+# at all (no list, an item that is no object or lacks a required field) with
+# ``bad_input``; a segment whose values break a constraint with ``validation_failed``.
+_NOT_A_BATCH = {"missing", "model_type", "list_type", "too_short"}
 
 
-@dataclass(frozen=True)
-class SegmentIn:
-    client_key: str
-    text: str
-    start_ms: int
-    end_ms: int
-    speaker: str = ""
-    delegation: str = ""
-    language: str = "floor"
-
-
-def segment_dict(s: TranscriptSegment) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "session_id": s.session_id,
-        "speaker": s.speaker,
-        "delegation": s.delegation,
-        "start_ms": s.start_ms,
-        "end_ms": s.end_ms,
-        "language": s.language,
-        "text": s.text,
-        "revision": s.revision,
-        "updated_at": s.updated_at.isoformat(),
-    }
-
-
-def check_segment(segment: SegmentIn, index: int = 0) -> None:
-    problems = {}
-    if not segment.client_key or len(segment.client_key) > 200:
-        problems[f"segments[{index}].client_key"] = "1 to 200 characters"
-    if not segment.text.strip() or len(segment.text) > MAX_SEGMENT_CHARS:
-        problems[f"segments[{index}].text"] = f"1 to {MAX_SEGMENT_CHARS} characters"
-    if segment.start_ms < 0 or segment.end_ms < segment.start_ms or segment.end_ms > MAX_MS:
-        problems[f"segments[{index}].end_ms"] = "0 <= start_ms <= end_ms < 2**31"
-    for name in ("speaker", "delegation"):
-        if len(getattr(segment, name)) > 200:
-            problems[f"segments[{index}].{name}"] = "at most 200 characters"
-    if segment.language not in STREAM_LANGUAGES:
-        problems[f"segments[{index}].language"] = f"one of {', '.join(STREAM_LANGUAGES)}"
-    if problems:
-        raise ValidationFailed(problems)
-
-
-def parse_segments(data: Any) -> list[SegmentIn]:
-    items = data.get("segments") if isinstance(data, dict) else None
-    if not isinstance(items, list) or not items:
-        raise BadInput("transcript-append expects {'segments': [...]} with at least one segment")
-    segments = []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise BadInput(f"segments[{index}] must be an object")
-        try:
-            segments.append(
-                SegmentIn(
-                    client_key=str(item["client_key"]),
-                    text=str(item["text"]),
-                    start_ms=int(item["start_ms"]),
-                    end_ms=int(item["end_ms"]),
-                    speaker=str(item.get("speaker", "")),
-                    delegation=str(item.get("delegation", "")),
-                    language=str(item.get("language", "floor")),
-                )
-            )
-        except (KeyError, TypeError, ValueError) as exc:
+def parse_append(data: Any) -> TranscriptAppend:
+    """A captioner's ``transcript-append`` payload, checked by ``TranscriptAppend``."""
+    try:
+        return validated(TranscriptAppend, data)
+    except ValidationFailed as exc:
+        cause = exc.__cause__
+        if isinstance(cause, ValidationError) and any(
+            e["type"] in _NOT_A_BATCH for e in cause.errors()
+        ):
             raise BadInput(
-                f"segments[{index}] needs client_key, text, start_ms and end_ms ({exc})"
+                "transcript-append expects {'segments': [...]}, at least one, each with "
+                f"client_key, text, start_ms and end_ms ({', '.join(exc.fields)})"
             ) from exc
-    return segments
+        raise
 
 
 class TranscriptService:
@@ -123,28 +82,30 @@ class TranscriptService:
         self,
         actor: Principal,
         session_id: int,
-        segments: list[SegmentIn],
+        batch: TranscriptAppend,
         *,
         allow_ended: bool = False,
-    ) -> list[dict[str, Any]]:
+    ) -> list[schemas.TranscriptSegment]:
         """Store new segments (resends are recognised) and deliver them live."""
-        for index, segment in enumerate(segments):
-            check_segment(segment, index)
         for _attempt in range(3):
             try:
-                stored, new = await self._insert(actor, session_id, segments, allow_ended)
+                stored, new = await self._insert(actor, session_id, batch.segments, allow_ended)
                 break
             except IntegrityError:
                 continue  # a concurrent resend won the race: re-read as existing
         else:
             raise InvalidTransition("the segments could not be stored; try again")
         for item in new:
-            await self._hub.publish(session_id, "transcript-segment", item)
+            await self._hub.publish(session_id, "transcript-segment", item.model_dump(mode="json"))
         return stored
 
     async def _insert(
-        self, actor: Principal, session_id: int, segments: list[SegmentIn], allow_ended: bool
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        self,
+        actor: Principal,
+        session_id: int,
+        segments: list[schemas.TranscriptSegmentIn],
+        allow_ended: bool,
+    ) -> tuple[list[schemas.TranscriptSegment], list[schemas.TranscriptSegment]]:
         async with self._sessions.begin() as db:
             session = await self._session(db, session_id)
             require(actor, Action.APPEND_TRANSCRIPT, session.group_id)
@@ -163,7 +124,8 @@ class TranscriptService:
                     )
                 )
             }
-            stored, new = [], []
+            stored: list[schemas.TranscriptSegment] = []
+            new: list[schemas.TranscriptSegment] = []
             for segment in segments:
                 row = existing.get(segment.client_key)
                 if row is None:
@@ -182,8 +144,8 @@ class TranscriptService:
                     db.add(row)
                     await db.flush()
                     existing[segment.client_key] = row
-                    new.append(segment_dict(row))
-                stored.append(segment_dict(row))
+                    new.append(schemas.TranscriptSegment.model_validate(row))
+                stored.append(schemas.TranscriptSegment.model_validate(row))
             return stored, new
 
     async def correct(
@@ -191,26 +153,17 @@ class TranscriptService:
         actor: Principal,
         session_id: int,
         segment_id: int,
-        *,
-        text: str,
-        speaker: str | None = None,
-    ) -> dict[str, Any]:
-        problems = {}
-        if not isinstance(text, str) or not text.strip() or len(text) > MAX_SEGMENT_CHARS:
-            problems["text"] = f"1 to {MAX_SEGMENT_CHARS} characters"
-        if speaker is not None and (not isinstance(speaker, str) or len(speaker) > 200):
-            problems["speaker"] = "a string of at most 200 characters"
-        if problems:
-            raise ValidationFailed(problems)
+        correction: schemas.SegmentCorrection,
+    ) -> schemas.TranscriptSegment:
         async with self._sessions.begin() as db:
             session = await self._session(db, session_id)
             require(actor, Action.APPEND_TRANSCRIPT, session.group_id)
             row = await db.get(TranscriptSegment, segment_id, with_for_update=True)
             if row is None or row.session_id != session_id:
                 raise NotFound(f"no segment {segment_id} in this session")
-            row.text = text
-            if speaker is not None:
-                row.speaker = speaker
+            row.text = correction.text
+            if correction.speaker is not None:
+                row.speaker = correction.speaker
             row.revision += 1
             row.updated_at = utcnow()
             audit.record(
@@ -221,11 +174,13 @@ class TranscriptService:
                 group_id=session.group_id,
                 revision=row.revision,
             )
-            corrected = segment_dict(row)
-        await self._hub.publish(session_id, "transcript-correction", corrected)
+            corrected = schemas.TranscriptSegment.model_validate(row)
+        await self._hub.publish(
+            session_id, "transcript-correction", corrected.model_dump(mode="json")
+        )
         return corrected
 
-    async def history(self, session_id: int) -> tuple[list[dict[str, Any]], int]:
+    async def history(self, session_id: int) -> schemas.Transcript:
         """Every segment so far, in order, and the highest id among them."""
         async with self._sessions() as db:
             rows = list(
@@ -235,17 +190,21 @@ class TranscriptService:
                     .order_by(TranscriptSegment.id)
                 )
             )
-        return [segment_dict(r) for r in rows], (rows[-1].id if rows else 0)
+        return schemas.Transcript(
+            notice=NOTICE,
+            segments=[schemas.TranscriptSegment.model_validate(r) for r in rows],
+            upto=rows[-1].id if rows else 0,
+        )
 
     async def export(self, session_id: int, fmt: str) -> str:
-        segments, _ = await self.history(session_id)
-        cues = [Cue(s["start_ms"], s["end_ms"], s["text"], s["speaker"]) for s in segments]
+        segments = (await self.history(session_id)).segments
+        cues = [Cue(s.start_ms, s.end_ms, s.text, s.speaker) for s in segments]
         renderers = {"vtt": render_webvtt, "srt": render_srt, "txt": render_text}
         return renderers[fmt](sorted(cues, key=lambda c: c.start_ms))
 
     async def import_file(
         self, actor: Principal, session_id: int, text: str
-    ) -> list[dict[str, Any]]:
+    ) -> list[schemas.TranscriptSegment]:
         """Import a WebVTT/SRT file (all cues or none); importing it again adds nothing."""
         try:
             cues = parse(text)
@@ -253,24 +212,33 @@ class TranscriptService:
             raise ValidationFailed({"file": str(exc)}) from exc
         digest = hashlib.sha256(text.encode()).hexdigest()[:16]
         segments = [
-            SegmentIn(
-                client_key=f"import:{digest}:{i}",
-                text=c.text or "(inaudible)",
-                start_ms=c.start_ms,
-                end_ms=c.end_ms,
-                speaker=c.speaker,
-            )
+            {
+                "client_key": f"import:{digest}:{i}",
+                "text": c.text or "(inaudible)",
+                "start_ms": c.start_ms,
+                "end_ms": c.end_ms,
+                "speaker": c.speaker,
+            }
             for i, c in enumerate(cues)
         ]
-        return await self.append(actor, session_id, segments, allow_ended=True)
+        # A file without cues imports nothing (once the caller may import at all).
+        batch = (
+            validated(TranscriptAppend, {"segments": segments})
+            if segments
+            else TranscriptAppend.model_construct(segments=[])
+        )
+        return await self.append(actor, session_id, batch, allow_ended=True)
 
     async def search(
-        self, actor: Principal, group_id: int, query: str, *, limit: int = 50
-    ) -> list[dict[str, Any]]:
+        self,
+        actor: Principal,
+        group_id: int,
+        query: schemas.TranscriptSearchQuery,
+        *,
+        limit: int = 50,
+    ) -> list[schemas.TranscriptSearchHit]:
         require(actor, Action.READ_TEXT, group_id)
-        words = [w for w in query.lower().split() if w]
-        if not words:
-            raise ValidationFailed({"q": "search for at least one word"})
+        words = query.q.lower().split()
         async with self._sessions() as db:
             statement = (
                 select(TranscriptSegment, Session.title)
@@ -291,4 +259,8 @@ class TranscriptService:
                     func.lower(TranscriptSegment.text).like(f"%{escaped}%", escape="\\")
                 )
             rows = (await db.execute(statement.order_by(TranscriptSegment.id).limit(limit))).all()
-        return [{**segment_dict(seg), "session_title": title} for seg, title in rows]
+        hits = [(schemas.TranscriptSegment.model_validate(seg), title) for seg, title in rows]
+        return [
+            schemas.TranscriptSearchHit(**hit.model_dump(), session_title=title)
+            for hit, title in hits
+        ]

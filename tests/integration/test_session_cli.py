@@ -132,3 +132,46 @@ async def test_running_a_session_from_the_terminal(tmp_path: Path) -> None:
                 raise AssertionError("an anonymous follower followed a private breakout")
         except FollowRefused as refused:
             assert refused.code == "unauthenticated"
+
+
+@pytest.mark.parametrize(
+    ("command", "field"),
+    [
+        (
+            "meeting create --group wgec-demo --number 4 --title x "
+            "--starts 2014-05-02 --ends 2014-04-30",
+            "ends_on",
+        ),
+        (
+            "meeting create --group wgec-demo --number 1001 --title x "
+            "--starts 2014-05-02 --ends 2014-05-03",
+            "number",
+        ),
+        (
+            "session create --meeting 1 --kind breakout --title A "
+            "--start 2014-02-25T10:00:00 --end 2014-02-25T12:00:00+01:00",
+            "scheduled_start",
+        ),
+        (
+            "session create --meeting 1 --kind plenary --title P "
+            "--start 2014-02-25T10:00:00Z --end 2014-02-25T12:00:00Z",
+            "document",
+        ),
+        (
+            "stream add --session 1 --kind video --language fr "
+            "--link-url ftp://files.example.org/fr",
+            "url",
+        ),
+    ],
+)
+async def test_bad_values_are_refused_locally_with_the_servers_field_names(
+    tmp_path: Path, command: str, field: str
+) -> None:
+    """No server is listening: the request model refuses the value before any request."""
+    settings = Settings(data_dir=tmp_path / "data", secret="cli-secret", port=free_port())
+    url = f"http://127.0.0.1:{settings.port}"
+    noun, action, *options = command.split()
+    code, out, err = await run_cli(settings, noun, action, "--url", url, *options)
+    assert code == 2, err
+    assert "validation_failed" in err and f"  {field}: " in err, err
+    assert "not reachable" not in err and out == ""

@@ -14,10 +14,12 @@ from aiohttp.test_utils import TestServer
 from openapi_spec_validator import validate
 
 from server.app import error_middleware
-from server.contract import Api, Call
+from server.contract import Api, Call, validated
 from server.contract.openapi import document
 from server.contract.types import Body, Id, Model, Name, text
-from server.errors import Conflict
+from server.edge.bodies import read_text
+from server.errors import BadInput, Conflict
+from server.validation import ValidationFailed
 
 api = Api("examples")
 CREATED: list[str] = []
@@ -44,6 +46,29 @@ async def create_note(call: Call, board: Id, body: NoteCreate) -> Note:
         raise Conflict("a note with that title exists")
     CREATED.append(body.title)
     return Note(id=board * 100 + len(CREATED), title=body.title, pinned=body.pinned)
+
+
+class Line(Body):
+    words: Name
+
+
+class Lines(Body):
+    lines: list[Line]
+
+
+@api.post("/api/boards/{board}/lines", errors=(Conflict,))
+async def add_lines(call: Call, board: Id, body: Lines) -> Note:
+    """Add lines of a note."""
+    return Note(id=board, title=" / ".join(line.words for line in body.lines), pinned=False)
+
+
+TEXT = {"text/plain": {"schema": {"type": "string"}}}
+
+
+@api.post("/api/boards/{board}/import", raw_body=TEXT, body_limit=64, raw_content=TEXT)
+async def import_board(call: Call, board: Id) -> web.StreamResponse:
+    """Import a board from text (the handler reads the body itself)."""
+    return web.Response(text=(await read_text(call.request)).upper())
 
 
 @pytest.fixture
@@ -98,7 +123,9 @@ async def test_field_errors_name_every_bad_field(base: str) -> None:
     assert set(data["error"]["details"]["fields"]) == {"title", "pinned", "colour"}
 
 
-@pytest.mark.parametrize("board", ["0", "abc", str(2**31), str(2**63), "9" * 30])
+@pytest.mark.parametrize(
+    "board", ["0", "abc", str(2**31), str(2**63), "9" * 30, "1_0", "+5", "%205", "%D9%A3"]
+)
 async def test_ids_outside_the_column_range_are_not_found(base: str, board: str) -> None:
     status, data = await post(f"{base}/api/boards/{board}/notes", b'{"title": "x"}')
     assert (status, data["error"]["code"]) == (404, "not_found")
@@ -117,3 +144,35 @@ def test_the_document_is_generated_valid_and_complete() -> None:
     title = schemas["NoteCreate"]["properties"]["title"]
     assert (title["minLength"], title["maxLength"]) == (1, 200)
     assert schemas["NoteCreate"]["additionalProperties"] is False
+
+
+async def test_list_items_are_named_with_their_index(base: str) -> None:
+    status, data = await post(
+        f"{base}/api/boards/3/lines", b'{"lines": [{"words": "a"}, {"words": " "}, {}]}'
+    )
+    assert status == 422
+    assert set(data["error"]["details"]["fields"]) == {"lines[1].words", "lines[2].words"}
+
+
+def test_validated_checks_a_json_value_as_a_body_is_checked() -> None:
+    assert validated(Lines, {"lines": [{"words": " x "}]}) == Lines(lines=[Line(words="x")])
+    with pytest.raises(ValidationFailed) as failed:
+        validated(Lines, {"lines": [{"words": 3}], "extra": 1})
+    assert set(failed.value.fields) == {"lines[0].words", "extra"}
+    with pytest.raises(BadInput):
+        validated(Lines, [1, 2])
+
+
+async def test_a_raw_body_is_read_by_the_handler_within_its_limit(base: str) -> None:
+    async with aiohttp.ClientSession() as http:
+        url = f"{base}/api/boards/3/import"
+        async with http.post(url, data=b"agenda", headers={"Content-Type": "text/plain"}) as r:
+            assert (r.status, await r.text()) == (200, "AGENDA")
+        async with http.post(url, data=b"x" * 65, headers={"Content-Type": "text/plain"}) as r:
+            assert (r.status, (await r.json())["error"]["code"]) == (413, "payload_too_large")
+    spec = document(api.operations, info={"title": "t", "version": "1"}, tags=[])
+    validate(spec)
+    op = spec["paths"]["/api/boards/{board}/import"]["post"]
+    assert op["requestBody"] == {"required": True, "content": TEXT}
+    assert op["responses"]["200"]["content"] == TEXT
+    assert {"400", "413", "415"} <= set(op["responses"])

@@ -272,251 +272,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/groups/{gid}/meetings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The group's meetings, by number */
-        get: operations["getGroupsByGidMeetings"];
-        put?: never;
-        /** Create a meeting (chair, secretariat) */
-        post: operations["postGroupsByGidMeetings"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/groups/{gid}/transcripts/search": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Search every transcript of the group */
-        get: operations["getGroupsByGidTranscriptsSearch"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/meetings/{mid}/sessions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The meeting's sessions, by scheduled start */
-        get: operations["getMeetingsByMidSessions"];
-        put?: never;
-        /** Schedule a session (chair, secretariat) */
-        post: operations["postMeetingsByMidSessions"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sessions/{sid}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A session with its stream links */
-        get: operations["getSessionsBySid"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sessions/{sid}/status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Move a session scheduled -> live -> ended (ending freezes its draft) */
-        post: operations["postSessionsBySidStatus"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sessions/{sid}/transitions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Who moved the session, and when */
-        get: operations["getSessionsBySidTransitions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sessions/{sid}/versions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Frozen versions of the session's draft */
-        get: operations["getSessionsBySidVersions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sessions/{sid}/streams": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a stream link (announced live as stream-links) */
-        post: operations["postSessionsBySidStreams"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sessions/{sid}/streams/{lid}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Remove a stream link */
-        delete: operations["deleteSessionsBySidStreamsByLid"];
-        options?: never;
-        head?: never;
-        /** Change a stream link */
-        patch: operations["patchSessionsBySidStreamsByLid"];
-        trace?: never;
-    };
-    "/api/sessions/{sid}/transcript": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The transcript so far, with the non-authoritative notice */
-        get: operations["getSessionsBySidTranscript"];
-        put?: never;
-        /** Append segments (captioners); a resend with the same client_key is recognised, not doubled */
-        post: operations["postSessionsBySidTranscript"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sessions/{sid}/transcript/{seg}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Correct a segment (its revision goes up by one) */
-        patch: operations["patchSessionsBySidTranscriptBySeg"];
-        trace?: never;
-    };
-    "/api/sessions/{sid}/transcript/import": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Import a WebVTT or SRT file (all cues or none; importing it again adds nothing) */
-        post: operations["postSessionsBySidTranscriptImport"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sessions/{sid}/transcript.{fmt}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The transcript as WebVTT, SRT or plain text */
-        get: operations["getSessionsBySidTranscriptFmt"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sessions/{sid}/follow": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Everything about a session in one call (live: Socket.IO /session|<id>)
-         * @description Anonymous callers may follow the sessions of groups with public follow on.
-         */
-        get: operations["getSessionsBySidFollow"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/documents/{document}/comments": {
         parameters: {
             query?: never;
@@ -705,6 +460,286 @@ export interface paths {
          * @description Anonymous callers may read public documents of groups with public follow on.
          */
         get: operations["document_content"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{gid}/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The group's meetings, by number */
+        get: operations["list_meetings"];
+        put?: never;
+        /**
+         * Create a meeting (chair, secretariat)
+         * @description A meeting's number is unique in its group (422 `number` when taken).
+         */
+        post: operations["create_meeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{mid}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The meeting's sessions, by scheduled start */
+        get: operations["list_sessions"];
+        put?: never;
+        /**
+         * Schedule a session (chair, secretariat)
+         * @description A plenary needs an existing group `document`; a lead delegation must be the
+         *     group's (422 naming the field otherwise).
+         */
+        post: operations["create_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session with its stream links */
+        get: operations["get_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a session scheduled -> live -> ended (ending freezes its draft)
+         * @description 409 `invalid_transition` when the status asked for is not the next one.
+         */
+        post: operations["change_session_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who moved the session, and when */
+        get: operations["list_transitions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Frozen versions of the session's draft */
+        get: operations["list_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}/streams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a stream link (announced live as stream-links)
+         * @description The answer lists every link of the session.
+         */
+        post: operations["add_stream"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}/streams/{lid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a stream link
+         * @description The answer lists every remaining link.
+         */
+        delete: operations["remove_stream"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a stream link
+         * @description The answer lists every link of the session.
+         */
+        patch: operations["change_stream"];
+        trace?: never;
+    };
+    "/api/sessions/{sid}/transcript": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The transcript so far, with the non-authoritative notice */
+        get: operations["get_transcript"];
+        put?: never;
+        /**
+         * Append segments (captioners); a resend with the same client_key is recognised, not doubled
+         * @description The answer lists the segments stored or recognised, in order; 409
+         *     `invalid_transition` when the session is not live.
+         */
+        post: operations["append_transcript"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}/transcript/{seg}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a segment (its revision goes up by one) */
+        patch: operations["correct_segment"];
+        trace?: never;
+    };
+    "/api/sessions/{sid}/transcript/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a WebVTT or SRT file (all cues or none; importing it again adds nothing)
+         * @description 422 names a malformed cue's line in `error.details.fields.file`; 409
+         *     `invalid_transition` while the session is still scheduled.
+         */
+        post: operations["import_transcript"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}/transcript.{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The transcript as WebVTT, SRT or plain text
+         * @description WebVTT and text carry the non-authoritative notice.
+         */
+        get: operations["export_transcript"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{gid}/transcripts/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search every transcript of the group
+         * @description Matching segments, oldest first (at most 50). Observers, followers and the
+         *     public do not find the segments of sessions whose draft is private.
+         */
+        get: operations["search_transcripts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything about a session in one call (live: Socket.IO /session|<id>)
+         * @description Status, streams, transcript so far and the draft. Anonymous callers may follow
+         *     the sessions of groups with public follow on.
+         */
+        get: operations["follow_session"];
         put?: never;
         post?: never;
         delete?: never;
@@ -917,205 +952,6 @@ export interface components {
             rooms?: number;
             connections?: number;
         };
-        /** @enum {string} */
-        StreamKind: "video" | "audio";
-        /**
-         * @description floor, or a UN official language
-         * @enum {string}
-         */
-        StreamLanguage: "floor" | "ar" | "zh" | "en" | "fr" | "ru" | "es";
-        /** @enum {string} */
-        StreamMode: "live" | "recording";
-        StreamLink: {
-            id: number;
-            kind: components["schemas"]["StreamKind"];
-            language: components["schemas"]["StreamLanguage"];
-            /** @description an http(s), rtmp or srt URL */
-            url: string;
-            mode: components["schemas"]["StreamMode"];
-        };
-        StreamLinkCreate: {
-            kind: components["schemas"]["StreamKind"];
-            language: components["schemas"]["StreamLanguage"];
-            /** @description an http(s), rtmp or srt URL */
-            url: string;
-            mode: components["schemas"]["StreamMode"];
-        };
-        StreamLinkUpdate: {
-            kind?: components["schemas"]["StreamKind"];
-            language?: components["schemas"]["StreamLanguage"];
-            /** @description an http(s), rtmp or srt URL */
-            url?: string;
-            mode?: components["schemas"]["StreamMode"];
-        };
-        StreamLinks: {
-            streams: components["schemas"]["StreamLink"][];
-        };
-        /**
-         * @description a plenary works on a group document; other kinds get their own draft
-         * @enum {string}
-         */
-        SessionKind: "plenary" | "breakout" | "informal" | "correspondence";
-        /**
-         * @description scheduled -> live -> ended
-         * @enum {string}
-         */
-        SessionStatus: "scheduled" | "live" | "ended";
-        Meeting: {
-            id: number;
-            group_id: number;
-            number: number;
-            title: string;
-            venue: string;
-            /** Format: date */
-            starts_on: string;
-            /** Format: date */
-            ends_on: string;
-        };
-        MeetingCreate: {
-            number: number;
-            title: string;
-            venue?: string;
-            /** Format: date */
-            starts_on: string;
-            /**
-             * Format: date
-             * @description not before starts_on
-             */
-            ends_on: string;
-        };
-        MeetingSession: {
-            id: number;
-            meeting_id: number;
-            group_id: number;
-            kind: components["schemas"]["SessionKind"];
-            title: string;
-            lead_delegation_id: number | null;
-            /** Format: date-time */
-            scheduled_start: string;
-            /** Format: date-time */
-            scheduled_end: string;
-            status: components["schemas"]["SessionStatus"];
-            /** @description the draft this session works on */
-            document: string;
-            /** @description single session only */
-            streams?: components["schemas"]["StreamLink"][];
-            /** @description in the creation answer: whether followers and observers may read the draft (and so follow the session) */
-            public_draft?: boolean;
-        };
-        MeetingSessionCreate: {
-            kind: components["schemas"]["SessionKind"];
-            title: string;
-            /**
-             * Format: date-time
-             * @description with a time zone
-             */
-            scheduled_start: string;
-            /**
-             * Format: date-time
-             * @description with a time zone, after the start
-             */
-            scheduled_end: string;
-            /** @description a delegation of the group */
-            lead_delegation_id?: number;
-            /** @description plenary only: an existing group document */
-            document?: string;
-            /**
-             * @description not plenary: let followers and observers (and anonymous followers of a publicly followed group) read the draft and follow the session; by default the draft is private to the group's members
-             * @default false
-             */
-            public_draft: boolean;
-        };
-        SessionStatusChange: {
-            /** @enum {string} */
-            status: "live" | "ended";
-        };
-        SessionTransition: {
-            from: components["schemas"]["SessionStatus"];
-            to: components["schemas"]["SessionStatus"];
-            by: string;
-            /** Format: date-time */
-            at: string;
-        };
-        DraftVersion: {
-            id: number;
-            document: string;
-            label: string;
-            created_by: string;
-            /** Format: date-time */
-            created_at: string;
-            /** @description size of the frozen Yjs update */
-            bytes: number;
-        };
-        TranscriptSegment: {
-            /** @description orders the session's transcript */
-            id: number;
-            session_id: number;
-            speaker: string;
-            delegation: string;
-            /** @description from the session start */
-            start_ms: number;
-            /** @description from the session start */
-            end_ms: number;
-            language: string;
-            text: string;
-            /** @description 1, plus one per correction */
-            revision: number;
-            /** Format: date-time */
-            updated_at: string;
-        };
-        TranscriptSegmentIn: {
-            /** @description idempotency key: a resend returns the stored segment */
-            client_key: string;
-            text: string;
-            /** @description from the session start */
-            start_ms: number;
-            /** @description not before start_ms */
-            end_ms: number;
-            speaker?: string;
-            delegation?: string;
-            /** @default floor */
-            language: string;
-        };
-        TranscriptAppend: {
-            segments: components["schemas"]["TranscriptSegmentIn"][];
-        };
-        TranscriptSegments: {
-            segments: components["schemas"]["TranscriptSegment"][];
-        };
-        TranscriptImported: {
-            segments: components["schemas"]["TranscriptSegment"][];
-            count: number;
-        };
-        SegmentCorrection: {
-            text: string;
-            speaker?: string;
-        };
-        Transcript: {
-            /** @description the transcript is not authoritative */
-            notice: string;
-            segments: components["schemas"]["TranscriptSegment"][];
-            /** @description highest segment id so far (0 if none) */
-            upto: number;
-        };
-        TranscriptSearchHit: components["schemas"]["TranscriptSegment"] & {
-            session_title: string;
-        };
-        TranscriptSearch: {
-            /** @description the transcript is not authoritative */
-            notice: string;
-            results: components["schemas"]["TranscriptSearchHit"][];
-        };
-        SessionFollow: {
-            session: components["schemas"]["MeetingSession"];
-            streams: components["schemas"]["StreamLink"][];
-            draft: components["schemas"]["DocumentContent"];
-            transcript: components["schemas"]["Transcript"];
-            live: {
-                /** @example /session|12 */
-                socketio_namespace: string;
-            };
-        };
         /**
          * @description the whole document, a paragraph, or a text range
          * @enum {string}
@@ -1294,6 +1130,32 @@ export interface components {
             /** Session */
             session: string | null;
         };
+        /** DraftVersion */
+        DraftVersion: {
+            /** Id */
+            id: number;
+            /** Document */
+            document: string;
+            /** Label */
+            label: string;
+            /** Created By */
+            created_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Bytes
+             * @description size of the frozen Yjs update
+             */
+            bytes: number;
+        };
+        /** DraftVersionList */
+        DraftVersionList: {
+            /** Versions */
+            versions: components["schemas"]["DraftVersion"][];
+        };
         /** ErrorDetail */
         ErrorDetail: {
             /**
@@ -1321,6 +1183,233 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** Meeting */
+        Meeting: {
+            /** Id */
+            id: number;
+            /** Group Id */
+            group_id: number;
+            /** Number */
+            number: number;
+            /** Title */
+            title: string;
+            /** Venue */
+            venue: string;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+        };
+        /** MeetingCreate */
+        MeetingCreate: {
+            /** Number */
+            number: number;
+            /** Title */
+            title: string;
+            /**
+             * Venue
+             * @default null
+             */
+            venue: string | null;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             * @description not before starts_on
+             */
+            ends_on: string;
+        };
+        /** MeetingList */
+        MeetingList: {
+            /** Meetings */
+            meetings: components["schemas"]["Meeting"][];
+        };
+        /** MeetingSession */
+        MeetingSession: {
+            /** Id */
+            id: number;
+            /** Meeting Id */
+            meeting_id: number;
+            /** Group Id */
+            group_id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "plenary" | "breakout" | "informal" | "correspondence";
+            /** Title */
+            title: string;
+            /** Lead Delegation Id */
+            lead_delegation_id: number | null;
+            /**
+             * Scheduled Start
+             * Format: date-time
+             */
+            scheduled_start: string;
+            /**
+             * Scheduled End
+             * Format: date-time
+             */
+            scheduled_end: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "scheduled" | "live" | "ended";
+            /**
+             * Document
+             * @description the draft this session works on
+             */
+            document: string;
+        };
+        /**
+         * MeetingSessionCreate
+         * @description A plenary works on an existing group document (the rolling text); any other kind
+         *     gets a draft document of its own, private unless ``public_draft``.
+         */
+        MeetingSessionCreate: {
+            /**
+             * Kind
+             * @description a plenary works on a group document; other kinds get their own draft
+             * @enum {string}
+             */
+            kind: "plenary" | "breakout" | "informal" | "correspondence";
+            /** Title */
+            title: string;
+            /**
+             * Scheduled Start
+             * Format: date-time
+             * @description with a time zone
+             */
+            scheduled_start: string;
+            /**
+             * Scheduled End
+             * Format: date-time
+             * @description with a time zone, after the start
+             */
+            scheduled_end: string;
+            /**
+             * Lead Delegation Id
+             * @description a delegation of the group
+             * @default null
+             */
+            lead_delegation_id: number | null;
+            /**
+             * Document
+             * @description plenary only: an existing group document
+             * @default null
+             */
+            document: string | null;
+            /**
+             * Public Draft
+             * @description not plenary: let followers and observers (and anonymous followers of a publicly followed group) read the draft and follow the session; by default the draft is private to the group's members
+             * @default false
+             */
+            public_draft: boolean;
+        };
+        /** MeetingSessionCreated */
+        MeetingSessionCreated: {
+            /** Id */
+            id: number;
+            /** Meeting Id */
+            meeting_id: number;
+            /** Group Id */
+            group_id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "plenary" | "breakout" | "informal" | "correspondence";
+            /** Title */
+            title: string;
+            /** Lead Delegation Id */
+            lead_delegation_id: number | null;
+            /**
+             * Scheduled Start
+             * Format: date-time
+             */
+            scheduled_start: string;
+            /**
+             * Scheduled End
+             * Format: date-time
+             */
+            scheduled_end: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "scheduled" | "live" | "ended";
+            /**
+             * Document
+             * @description the draft this session works on
+             */
+            document: string;
+            /** Streams */
+            streams: components["schemas"]["StreamLink"][];
+            /**
+             * Public Draft
+             * @description whether followers and observers may read the draft (and so follow the session)
+             */
+            public_draft: boolean;
+        };
+        /**
+         * MeetingSessionDetail
+         * @description A single session, with its stream links.
+         */
+        MeetingSessionDetail: {
+            /** Id */
+            id: number;
+            /** Meeting Id */
+            meeting_id: number;
+            /** Group Id */
+            group_id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "plenary" | "breakout" | "informal" | "correspondence";
+            /** Title */
+            title: string;
+            /** Lead Delegation Id */
+            lead_delegation_id: number | null;
+            /**
+             * Scheduled Start
+             * Format: date-time
+             */
+            scheduled_start: string;
+            /**
+             * Scheduled End
+             * Format: date-time
+             */
+            scheduled_end: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "scheduled" | "live" | "ended";
+            /**
+             * Document
+             * @description the draft this session works on
+             */
+            document: string;
+            /** Streams */
+            streams: components["schemas"]["StreamLink"][];
+        };
+        /** MeetingSessionList */
+        MeetingSessionList: {
+            /** Sessions */
+            sessions: components["schemas"]["MeetingSession"][];
+        };
         /** Paragraph */
         Paragraph: {
             /** Id */
@@ -1340,6 +1429,300 @@ export interface components {
              * @description square brackets mark language not agreed
              */
             text: string;
+        };
+        /** SegmentCorrection */
+        SegmentCorrection: {
+            /** Text */
+            text: string;
+            /**
+             * Speaker
+             * @default null
+             */
+            speaker: string | null;
+        };
+        /** SessionFollow */
+        SessionFollow: {
+            session: components["schemas"]["MeetingSessionDetail"];
+            /** Streams */
+            streams: components["schemas"]["StreamLink"][];
+            draft: components["schemas"]["DocumentContent"];
+            transcript: components["schemas"]["Transcript"];
+            live: components["schemas"]["SessionFollowLive"];
+        };
+        /** SessionFollowLive */
+        SessionFollowLive: {
+            /**
+             * Socketio Namespace
+             * @example /session|12
+             */
+            socketio_namespace: string;
+        };
+        /** SessionStatusChange */
+        SessionStatusChange: {
+            /**
+             * Status
+             * @description scheduled -> live -> ended
+             * @enum {string}
+             */
+            status: "live" | "ended";
+        };
+        /** SessionTransition */
+        SessionTransition: {
+            /**
+             * From
+             * @enum {string}
+             */
+            from: "scheduled" | "live" | "ended";
+            /**
+             * To
+             * @enum {string}
+             */
+            to: "scheduled" | "live" | "ended";
+            /** By */
+            by: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /** SessionTransitionList */
+        SessionTransitionList: {
+            /** Transitions */
+            transitions: components["schemas"]["SessionTransition"][];
+        };
+        /** StreamLink */
+        StreamLink: {
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "video" | "audio";
+            /**
+             * Language
+             * @enum {string}
+             */
+            language: "floor" | "ar" | "zh" | "en" | "fr" | "ru" | "es";
+            /** Url */
+            url: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "live" | "recording";
+        };
+        /** StreamLinkCreate */
+        StreamLinkCreate: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "video" | "audio";
+            /**
+             * Language
+             * @description floor, or a UN official language
+             * @enum {string}
+             */
+            language: "floor" | "ar" | "zh" | "en" | "fr" | "ru" | "es";
+            /**
+             * Url
+             * @description an http(s), rtmp or srt URL
+             */
+            url: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "live" | "recording";
+        };
+        /**
+         * StreamLinkUpdate
+         * @description The fields to change; those left out (or null) keep their value.
+         */
+        StreamLinkUpdate: {
+            /**
+             * Kind
+             * @default null
+             */
+            kind: ("video" | "audio") | null;
+            /**
+             * Language
+             * @default null
+             */
+            language: ("floor" | "ar" | "zh" | "en" | "fr" | "ru" | "es") | null;
+            /**
+             * Url
+             * @default null
+             */
+            url: string | null;
+            /**
+             * Mode
+             * @default null
+             */
+            mode: ("live" | "recording") | null;
+        };
+        /** StreamLinks */
+        StreamLinks: {
+            /** Streams */
+            streams: components["schemas"]["StreamLink"][];
+        };
+        /** Transcript */
+        Transcript: {
+            /**
+             * Notice
+             * @description the transcript is not authoritative
+             */
+            notice: string;
+            /** Segments */
+            segments: components["schemas"]["TranscriptSegment"][];
+            /**
+             * Upto
+             * @description highest segment id so far (0 if none)
+             */
+            upto: number;
+        };
+        /** TranscriptAppend */
+        TranscriptAppend: {
+            /** Segments */
+            segments: components["schemas"]["TranscriptSegmentIn"][];
+        };
+        /** TranscriptImported */
+        TranscriptImported: {
+            /** Segments */
+            segments: components["schemas"]["TranscriptSegment"][];
+            /** Count */
+            count: number;
+        };
+        /** TranscriptSearch */
+        TranscriptSearch: {
+            /**
+             * Notice
+             * @description the transcript is not authoritative
+             */
+            notice: string;
+            /** Results */
+            results: components["schemas"]["TranscriptSearchHit"][];
+        };
+        /** TranscriptSearchHit */
+        TranscriptSearchHit: {
+            /**
+             * Id
+             * @description orders the session's transcript
+             */
+            id: number;
+            /** Session Id */
+            session_id: number;
+            /** Speaker */
+            speaker: string;
+            /** Delegation */
+            delegation: string;
+            /**
+             * Start Ms
+             * @description from the session start
+             */
+            start_ms: number;
+            /** End Ms */
+            end_ms: number;
+            /**
+             * Language
+             * @enum {string}
+             */
+            language: "floor" | "ar" | "zh" | "en" | "fr" | "ru" | "es";
+            /** Text */
+            text: string;
+            /**
+             * Revision
+             * @description 1, plus one per correction
+             */
+            revision: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Session Title */
+            session_title: string;
+        };
+        /** TranscriptSegment */
+        TranscriptSegment: {
+            /**
+             * Id
+             * @description orders the session's transcript
+             */
+            id: number;
+            /** Session Id */
+            session_id: number;
+            /** Speaker */
+            speaker: string;
+            /** Delegation */
+            delegation: string;
+            /**
+             * Start Ms
+             * @description from the session start
+             */
+            start_ms: number;
+            /** End Ms */
+            end_ms: number;
+            /**
+             * Language
+             * @enum {string}
+             */
+            language: "floor" | "ar" | "zh" | "en" | "fr" | "ru" | "es";
+            /** Text */
+            text: string;
+            /**
+             * Revision
+             * @description 1, plus one per correction
+             */
+            revision: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** TranscriptSegmentIn */
+        TranscriptSegmentIn: {
+            /**
+             * Client Key
+             * @description idempotency key: a resend returns the stored segment
+             */
+            client_key: string;
+            /** Text */
+            text: string;
+            /**
+             * Start Ms
+             * @description from the session start
+             */
+            start_ms: number;
+            /**
+             * End Ms
+             * @description not before start_ms
+             */
+            end_ms: number;
+            /**
+             * Speaker
+             * @default
+             */
+            speaker: string;
+            /**
+             * Delegation
+             * @default
+             */
+            delegation: string;
+            /**
+             * Language
+             * @default floor
+             * @enum {string}
+             */
+            language: "floor" | "ar" | "zh" | "en" | "fr" | "ru" | "es";
+        };
+        /** TranscriptSegments */
+        TranscriptSegments: {
+            /** Segments */
+            segments: components["schemas"]["TranscriptSegment"][];
         };
         /** ValidationErrorDetail */
         ValidationErrorDetail: {
@@ -2815,1267 +3198,6 @@ export interface operations {
             };
         };
     };
-    getGroupsByGidMeetings: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description working group id */
-                gid: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The meetings */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        meetings: components["schemas"]["Meeting"][];
-                    };
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postGroupsByGidMeetings: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description working group id */
-                gid: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MeetingCreate"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Meeting"];
-                };
-            };
-            /** @description The body is not a JSON object, or a name is malformed */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Some fields are invalid: `error.details.fields` says which */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-        };
-    };
-    getGroupsByGidTranscriptsSearch: {
-        parameters: {
-            query: {
-                /** @description words, all of which a segment must contain (case-insensitive) */
-                q: string;
-            };
-            header?: never;
-            path: {
-                /** @description working group id */
-                gid: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Matching segments, oldest first (at most 50) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TranscriptSearch"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Some fields are invalid: `error.details.fields` says which */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-        };
-    };
-    getMeetingsByMidSessions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description meeting id */
-                mid: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The sessions */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        sessions: components["schemas"]["MeetingSession"][];
-                    };
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postMeetingsByMidSessions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description meeting id */
-                mid: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MeetingSessionCreate"];
-            };
-        };
-        responses: {
-            /** @description Scheduled */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MeetingSession"];
-                };
-            };
-            /** @description The body is not a JSON object, or a name is malformed */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Invalid fields, or a plenary without an existing group document */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-        };
-    };
-    getSessionsBySid: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description session id */
-                sid: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The session */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MeetingSession"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postSessionsBySidStatus: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description session id */
-                sid: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SessionStatusChange"];
-            };
-        };
-        responses: {
-            /** @description Moved */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MeetingSession"];
-                };
-            };
-            /** @description The body is not a JSON object, or a name is malformed */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not the next status (`invalid_transition`) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Some fields are invalid: `error.details.fields` says which */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-        };
-    };
-    getSessionsBySidTransitions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description session id */
-                sid: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The transitions */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        transitions: components["schemas"]["SessionTransition"][];
-                    };
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getSessionsBySidVersions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description session id */
-                sid: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The versions */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        versions: components["schemas"]["DraftVersion"][];
-                    };
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postSessionsBySidStreams: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description session id */
-                sid: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["StreamLinkCreate"];
-            };
-        };
-        responses: {
-            /** @description Every link of the session */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["StreamLinks"];
-                };
-            };
-            /** @description The body is not a JSON object, or a name is malformed */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Some fields are invalid: `error.details.fields` says which */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-        };
-    };
-    deleteSessionsBySidStreamsByLid: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description session id */
-                sid: number;
-                /** @description stream link id */
-                lid: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Every remaining link */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["StreamLinks"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    patchSessionsBySidStreamsByLid: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description session id */
-                sid: number;
-                /** @description stream link id */
-                lid: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["StreamLinkUpdate"];
-            };
-        };
-        responses: {
-            /** @description Every link of the session */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["StreamLinks"];
-                };
-            };
-            /** @description The body is not a JSON object, or a name is malformed */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Some fields are invalid: `error.details.fields` says which */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-        };
-    };
-    getSessionsBySidTranscript: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description session id */
-                sid: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The transcript */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Transcript"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postSessionsBySidTranscript: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description session id */
-                sid: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TranscriptAppend"];
-            };
-        };
-        responses: {
-            /** @description Stored or recognised, in order */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TranscriptSegments"];
-                };
-            };
-            /** @description The body is not a JSON object, or a name is malformed */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The session is not live (`invalid_transition`) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Some fields are invalid: `error.details.fields` says which */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-        };
-    };
-    patchSessionsBySidTranscriptBySeg: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description session id */
-                sid: number;
-                /** @description transcript segment id */
-                seg: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SegmentCorrection"];
-            };
-        };
-        responses: {
-            /** @description The corrected segment */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TranscriptSegment"];
-                };
-            };
-            /** @description The body is not a JSON object, or a name is malformed */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Some fields are invalid: `error.details.fields` says which */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-        };
-    };
-    postSessionsBySidTranscriptImport: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description session id */
-                sid: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "text/vtt": string;
-                "application/x-subrip": string;
-                "text/plain": string;
-            };
-        };
-        responses: {
-            /** @description Stored */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TranscriptImported"];
-                };
-            };
-            /** @description The body is not a JSON object, or a name is malformed */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The session is still scheduled (`invalid_transition`) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A malformed cue: `error.details.fields.file` names its line */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-        };
-    };
-    getSessionsBySidTranscriptFmt: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description session id */
-                sid: number;
-                /** @description export format */
-                fmt: "vtt" | "srt" | "txt";
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file (WebVTT and text carry the non-authoritative notice) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/vtt": string;
-                    "application/x-subrip": string;
-                    "text/plain": string;
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getSessionsBySidFollow: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description session id */
-                sid: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Status, streams, transcript so far and the draft */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SessionFollow"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Your role may not do this in this working group */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     getDocumentsByDocumentComments: {
         parameters: {
             query?: never;
@@ -5170,6 +4292,1285 @@ export interface operations {
             };
             /** @description `bad_input` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_meetings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingList"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meeting"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    list_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description meeting id */
+                mid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingSessionList"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description meeting id */
+                mid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingSessionCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingSessionCreated"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    get_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                sid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingSessionDetail"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    change_session_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                sid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionStatusChange"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingSession"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    list_transitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                sid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionTransitionList"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                sid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftVersionList"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    add_stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                sid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StreamLinkCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamLinks"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    remove_stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                sid: number;
+                /** @description stream link id */
+                lid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamLinks"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    change_stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                sid: number;
+                /** @description stream link id */
+                lid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StreamLinkUpdate"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamLinks"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    get_transcript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                sid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transcript"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    append_transcript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                sid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TranscriptAppend"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranscriptSegments"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    correct_segment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                sid: number;
+                /** @description transcript segment id */
+                seg: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentCorrection"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranscriptSegment"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    import_transcript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                sid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/vtt": string;
+                "application/x-subrip": string;
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranscriptImported"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    export_transcript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                sid: number;
+                /** @description export format */
+                fmt: "vtt" | "srt" | "txt";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/vtt": string;
+                    "application/x-subrip": string;
+                    "text/plain": string;
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    search_transcripts: {
+        parameters: {
+            query: {
+                q: string;
+            };
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranscriptSearch"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    follow_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                sid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionFollow"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
