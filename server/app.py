@@ -190,6 +190,5 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
         app.router.add_routes(declared.routes())
     app.router.add_routes(group_views.routes())
     app.router.add_routes(session_views.routes())
-    app.router.add_routes(comment_views.routes())
     app.router.add_routes(web_app.routes())
     return app

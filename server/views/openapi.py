@@ -12,11 +12,11 @@ import re
 from typing import Any
 
 from server import __version__
+from server.comments.views import LIVE_DESCRIPTION as COMMENTS_LIVE
+from server.comments.views import api as comments_api
 from server.contract import Api
 from server.contract.openapi import document
 from server.documents.views import api as documents_api
-from server.views.openapi_comments import LIVE_DESCRIPTION as COMMENTS_LIVE
-from server.views.openapi_comments import comment_paths, comment_schemas
 from server.views.openapi_schemas import (
     ERROR_CODES,
     SCHEMAS,
@@ -412,16 +412,14 @@ OPENAPI: dict[str, Any] = {
     "paths": _with_operation_ids({**_other_paths(), **_group_paths(), **SESSION_PATHS}),
 }
 
-# Comments (``server.comments``), described in ``server.views.openapi_comments``.
+# Comments (``server.comments``): their live events are described here, their routes below.
 OPENAPI["info"]["description"] += COMMENTS_LIVE
 OPENAPI["tags"].insert(-1, {"name": "comments"})
-OPENAPI["components"]["schemas"] = {**OPENAPI["components"]["schemas"], **comment_schemas()}
-OPENAPI["paths"].update(_with_operation_ids(comment_paths(operation, _path_param, OPTIONAL)))
 
 # Domains whose routes declare themselves (``server.contract``): their operations and
 # schemas are generated from the models they validate with. The hand-written parts
 # above shrink as each domain moves over.
-APIS: tuple[Api, ...] = (documents_api,)
+APIS: tuple[Api, ...] = (documents_api, comments_api)
 _GENERATED = document((op for api in APIS for op in api.operations), info=OPENAPI["info"], tags=[])
 OPENAPI["paths"].update(_GENERATED["paths"])
 OPENAPI["components"]["schemas"].update(_GENERATED["components"]["schemas"])
