@@ -45,7 +45,6 @@ from server.settings import Settings
 from server.storage import DocumentStore, create_engine, upgrade
 from server.transports.socketio import SocketIOTransport
 from server.transports.websocket import WebSocketTransport
-from server.views import api, health
 from server.views import web as web_app
 from server.views.limits import EdgeLimits
 from server.views.openapi import APIS
@@ -184,8 +183,6 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     sio.extend(SessionFollow(access, app[keys.SESSIONS], app[keys.TRANSCRIPTS]))
     comment_views.register(sio, app[keys.COMMENTS])
     app.router.add_routes(WebSocketTransport(rooms, access, settings, log).routes())
-    app.router.add_routes(health.routes())
-    app.router.add_routes(api.routes())
     for declared in APIS:
         app.router.add_routes(declared.routes())
     app.router.add_routes(group_views.routes())

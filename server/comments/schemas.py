@@ -15,7 +15,7 @@ from pydantic import ValidationError as PydanticError
 from pydantic.json_schema import SkipJsonSchema
 
 from server.auth.tokens import Role
-from server.contract.types import Body, Id, Model
+from server.contract.types import Body, Id, Model, optional
 from server.errors import BadInput
 from server.validation import ValidationFailed
 
@@ -40,24 +40,6 @@ Meeting = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 Offset = Field(
     default=None, ge=0, le=MAX_OFFSET, description="character (code point) index in the paragraph"
 )
-
-
-def _absent_if_none(value: Any) -> bool:
-    return value is None
-
-
-def _no_default(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)  # null is never sent: the key is absent instead
-
-
-def optional(description: str | None = None) -> Any:
-    """A key sent only when it has a value (absent rather than null)."""
-    return Field(
-        default=None,
-        exclude_if=_absent_if_none,
-        description=description,
-        json_schema_extra=_no_default,
-    )
 
 
 # -- requests -------------------------------------------------------------------------

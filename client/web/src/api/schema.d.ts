@@ -3,40 +3,6 @@
 // tests/unit/test_web_contract.py fails when this file and the document disagree.
 
 export interface paths {
-    "/healthz": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Liveness and database reachability (detail for operator tokens) */
-        get: operations["getHealthz"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/openapi.json": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** This document */
-        get: operations["getOpenapiJson"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/me": {
         parameters: {
             query?: never;
@@ -725,6 +691,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness and database reachability (detail for operator tokens)
+         * @description 200 while the database is reachable; 503, with the same body, while it is not.
+         */
+        get: operations["healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This document (OpenAPI 3.1) */
+        get: operations["openapi_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -920,17 +923,6 @@ export interface components {
             group_id: number;
             role: components["schemas"]["Role"];
             name: string;
-        };
-        Health: {
-            /** @enum {string} */
-            status: "ok" | "degraded";
-            database: {
-                ok?: boolean;
-            };
-            version?: string;
-            process?: number;
-            rooms?: number;
-            connections?: number;
         };
         /** @enum {string} */
         StreamKind: "video" | "audio";
@@ -1439,6 +1431,11 @@ export interface components {
             /** Comments */
             comments: components["schemas"]["Comment"][];
         };
+        /** DatabaseHealth */
+        DatabaseHealth: {
+            /** Ok */
+            ok: boolean;
+        };
         /** DocumentContent */
         DocumentContent: {
             meta: components["schemas"]["DocumentMeta"];
@@ -1507,6 +1504,38 @@ export interface components {
             fields: {
                 [key: string]: string;
             };
+        };
+        /**
+         * Health
+         * @description Anyone: status and database; an operator token also gets the rest.
+         */
+        Health: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+            database: components["schemas"]["DatabaseHealth"];
+            /**
+             * Version
+             * @description operators only
+             */
+            version?: string;
+            /**
+             * Process
+             * @description operators only: the answering process
+             */
+            process?: number;
+            /**
+             * Rooms
+             * @description operators only: documents loaded here
+             */
+            rooms?: number;
+            /**
+             * Connections
+             * @description operators only: live connections here
+             */
+            connections?: number;
         };
         /**
          * LatestDecision
@@ -1587,55 +1616,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    getHealthz: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Up, database reachable */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Health"];
-                };
-            };
-            /** @description Up, database unreachable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Health"];
-                };
-            };
-        };
-    };
-    getOpenapiJson: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OpenAPI 3.1 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": Record<string, never>;
-                };
-            };
-        };
-    };
     getMe: {
         parameters: {
             query?: never;
@@ -5335,6 +5315,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    healthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Up, database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    openapi_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
                 };
             };
         };
