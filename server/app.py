@@ -46,7 +46,6 @@ from server.settings import Settings
 from server.storage import DocumentStore, create_engine, upgrade
 from server.transports.socketio import SocketIOTransport
 from server.transports.websocket import WebSocketTransport
-from server.views import api, health
 from server.views import web as web_app
 from server.views.limits import EdgeLimits
 from server.views.openapi import APIS
@@ -187,11 +186,8 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     sio = SocketIOTransport(rooms, access, settings, log, events, client_manager)
     sio.attach(app)
     app.router.add_routes(WebSocketTransport(rooms, access, settings, log).routes())
-    app.router.add_routes(health.routes())
-    app.router.add_routes(api.routes())
     for declared in APIS:
         app.router.add_routes(declared.routes())
     app.router.add_routes(group_views.routes())
-    app.router.add_routes(comment_views.routes())
     app.router.add_routes(web_app.routes())
     return app

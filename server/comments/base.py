@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from crdt import anchors, updates
 from server.auth.permissions import Action, can, require
 from server.auth.principal import Principal
-from server.comments.format import anchor_of, comment_dict, visibility
+from server.comments import schemas
+from server.comments.format import anchor_of, comment_model, visibility
 from server.comments.live import Change, CommentPublisher, Visibility
 from server.comments.models import Comment
 from server.errors import Forbidden, NotFound
@@ -121,7 +122,7 @@ class CommentBase:
         doc = await self._rooms.document(name)
         return doc if doc is not None else updates.new_doc()
 
-    async def _dicts(self, document: str, comments: Sequence[Comment]) -> list[dict[str, Any]]:
+    async def _models(self, document: str, comments: Sequence[Comment]) -> list[schemas.Comment]:
         resolver = None
         if any(c.anchor_kind in ("paragraph", "range") for c in comments):
             resolver = anchors.Resolver(await self._ydoc(document))
@@ -131,20 +132,21 @@ class CommentBase:
             resolved = resolver.resolve(anchor) if resolver and anchor else None
             if anchor is not None and anchor.kind == "document":
                 resolved = anchors.Resolved("document", True)
-            out.append(comment_dict(c, document, resolved))
+            out.append(comment_model(c, document, resolved))
         return out
 
     async def _announce(
         self,
         document: str,
         changes: Sequence[tuple[Comment, Visibility | None, Visibility | None]],
-    ) -> list[dict[str, Any]]:
-        dicts = await self._dicts(document, [c for c, _, _ in changes])
+    ) -> list[schemas.Comment]:
+        """Tell every peer what changed (as it may see it); the changed comments."""
+        models = await self._models(document, [c for c, _, _ in changes])
         await self.hub.publish(
             document,
             [
-                Change(d, before, after)
-                for d, (_, before, after) in zip(dicts, changes, strict=True)
+                Change(m.model_dump(mode="json"), before, after)
+                for m, (_, before, after) in zip(models, changes, strict=True)
             ],
         )
-        return dicts
+        return models

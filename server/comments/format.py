@@ -1,11 +1,12 @@
-"""Comments as JSON and their visibility."""
+"""Comments as response models, and their visibility."""
 
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 from crdt.anchors import Anchor, Resolved
+from server.auth.tokens import Role
+from server.comments import schemas
 from server.comments.live import Visibility
 from server.comments.models import Comment, CommentDecision, CommentEdit
 
@@ -36,37 +37,9 @@ def _b64(data: bytes | None) -> str | None:
     return None if data is None else base64.b64encode(data).decode()
 
 
-def _at(value: Any) -> str | None:
-    return None if value is None else str(value.isoformat())
-
-
-def comment_dict(c: Comment, document: str, resolved: Resolved | None) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": c.id,
-        "document": document,
-        "group_id": c.group_id,
-        "parent_id": c.parent_id,
-        "author": {"name": c.author_name, "role": c.author_role, "person_id": c.author_person_id},
-        "body": c.body,
-        "moderation": c.moderation,
-        "state": c.state,
-        "created_at": _at(c.created_at),
-        "edited_at": _at(c.edited_at),
-        "resolved_by": c.resolved_by,
-        "resolved_at": _at(c.resolved_at),
-        "flag_reason": c.flag_reason,
-        "decision": None,
-        "anchor": None,
-    }
-    if c.decided_by is not None:
-        out["decision"] = {
-            "by": c.decided_by,
-            "at": _at(c.decided_at),
-            "meeting": c.decision_meeting,
-            "reason": c.decision_reason,
-        }
-    if c.anchor_kind is not None:
-        out["anchor"] = {
+def _anchor(c: Comment, resolved: Resolved | None) -> schemas.Anchor:
+    return schemas.Anchor.model_validate(
+        {
             "kind": c.anchor_kind,
             "paragraph_id": c.paragraph_id,
             "quote": {"exact": c.quote_exact, "prefix": c.quote_prefix, "suffix": c.quote_suffix},
@@ -74,18 +47,45 @@ def comment_dict(c: Comment, document: str, resolved: Resolved | None) -> dict[s
             "sticky": {"start": _b64(c.start_sticky), "end": _b64(c.end_sticky)},
             **(resolved.to_dict() if resolved is not None else {}),
         }
-    return out
+    )
 
 
-def edit_dict(e: CommentEdit) -> dict[str, Any]:
-    return {"previous_body": e.previous_body, "edited_at": _at(e.edited_at)}
+def comment_model(c: Comment, document: str, resolved: Resolved | None) -> schemas.Comment:
+    decision = None
+    if c.decided_by is not None and c.decided_at is not None:
+        decision = schemas.LatestDecision(
+            by=c.decided_by, at=c.decided_at, meeting=c.decision_meeting, reason=c.decision_reason
+        )
+    return schemas.Comment(
+        id=c.id,
+        document=document,
+        group_id=c.group_id,
+        parent_id=c.parent_id,
+        author=schemas.CommentAuthor(
+            name=c.author_name, role=Role(c.author_role), person_id=c.author_person_id
+        ),
+        body=c.body,
+        moderation=c.moderation,  # type: ignore[arg-type]  # validated: one of Moderation
+        state=c.state,  # type: ignore[arg-type]
+        created_at=c.created_at,
+        edited_at=c.edited_at,
+        resolved_by=c.resolved_by,
+        resolved_at=c.resolved_at,
+        flag_reason=c.flag_reason,
+        decision=decision,
+        anchor=None if c.anchor_kind is None else _anchor(c, resolved),
+    )
 
 
-def decision_dict(d: CommentDecision) -> dict[str, Any]:
-    return {
-        "decision": d.decision,
-        "by": d.actor,
-        "at": _at(d.at),
-        "meeting": d.meeting_ref,
-        "reason": d.reason,
-    }
+def edit_model(e: CommentEdit) -> schemas.CommentEdit:
+    return schemas.CommentEdit(previous_body=e.previous_body, edited_at=e.edited_at)
+
+
+def decision_model(d: CommentDecision) -> schemas.CommentDecision:
+    return schemas.CommentDecision(
+        decision=d.decision,  # type: ignore[arg-type]  # validated as the Literal
+        by=d.actor,
+        at=d.at,
+        meeting=d.meeting_ref,
+        reason=d.reason,
+    )

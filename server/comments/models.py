@@ -16,11 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.storage.models import Base, UTCDateTime, utcnow
 
-MODERATION = ("visible", "pending", "rejected", "flagged")
-STATES = ("open", "resolved")
-ANCHOR_KINDS = ("document", "paragraph", "range")
-FLAG_REASONS = ("spam", "off-topic", "offensive")
-DECISIONS = ("approved", "rejected")
+# The values of ``moderation``, ``state``, ``anchor_kind`` and the rest are stated
+# once, in ``server.comments.schemas`` (the API's models).
 
 
 class Comment(Base):

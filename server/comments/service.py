@@ -8,7 +8,6 @@ one transaction with its audit entry, and only then announces the change live
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,12 +16,9 @@ from crdt import anchors
 from server.auth.permissions import Action, can, require, require_role
 from server.auth.principal import Principal
 from server.auth.tokens import Role
+from server.comments import schemas
 from server.comments.base import Changes, CommentBase
-from server.comments.format import (
-    decision_dict,
-    edit_dict,
-    visibility,
-)
+from server.comments.format import decision_model, edit_model, visibility
 from server.comments.live import principal_key
 from server.comments.models import Comment, CommentDecision, CommentEdit
 from server.errors import Forbidden, InvalidTransition, NotFound
@@ -30,14 +26,14 @@ from server.groups import audit
 from server.storage.models import Document, utcnow
 from server.validation import ValidationFailed
 
-MAX_BODY = 5000
 ACT = {"approved": "approve", "rejected": "reject"}
 
 
 class CommentService(CommentBase):
     # -- reading -------------------------------------------------------------------
 
-    async def list_comments(self, actor: Principal, document: str) -> list[dict[str, Any]]:
+    async def list_comments(self, actor: Principal, document: str) -> schemas.CommentList:
+        """The comments ``actor`` may see, each thread's replies after its first comment."""
         async with self._sessions() as db:
             d = await self._document(db, actor, document)
             rows = (
@@ -54,9 +50,9 @@ class CommentService(CommentBase):
             if visibility(c, by_id.get(c.parent_id) if c.parent_id else None).seen_by(actor)
             and (c.parent_id is None or c.parent_id in by_id)
         ]
-        return await self._dicts(document, seen)
+        return schemas.CommentList(comments=await self._models(document, seen))
 
-    async def get(self, actor: Principal, document: str, comment_id: int) -> dict[str, Any]:
+    async def get(self, actor: Principal, document: str, comment_id: int) -> schemas.CommentDetail:
         async with self._sessions() as db:
             d = await self._document(db, actor, document)
             comment, _ = await self._visible(db, actor, d, comment_id)
@@ -68,18 +64,19 @@ class CommentService(CommentBase):
                 .order_by(CommentEdit.id.desc())
                 .limit(self.history_kept)
             )
-            out = (await self._dicts(document, [comment]))[0]
-            out["history"] = [edit_dict(e) for e in reversed(edits.all())]
+            history = [edit_model(e) for e in reversed(edits.all())]
+            decisions = None
             if can(actor, Action.MODERATE_COMMENTS):
-                decisions = await db.scalars(
+                rows = await db.scalars(
                     select(CommentDecision)
                     .where(CommentDecision.comment_id == comment.id)
                     .order_by(CommentDecision.id)
                 )
-                out["decisions"] = [decision_dict(x) for x in decisions]
-        return out
+                decisions = [decision_model(x) for x in rows]
+            out = (await self._models(document, [comment]))[0]
+        return schemas.CommentDetail(**dict(out), history=history, decisions=decisions)
 
-    async def queue(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
+    async def queue(self, actor: Principal, group_id: int) -> schemas.CommentList:
         """Comments awaiting the group: observers' pending ones and flagged ones."""
         require(actor, Action.READ_TEXT, group_id)
         require_role(actor, Action.MODERATE_COMMENTS)
@@ -96,30 +93,39 @@ class CommentService(CommentBase):
                     .order_by(Comment.id)
                 )
             ).all()
-        out: list[dict[str, Any]] = []
+        out: list[schemas.Comment] = []
         for name in dict.fromkeys(name for _, name in rows):
-            out += await self._dicts(name, [c for c, n in rows if n == name])
-        return sorted(out, key=lambda c: int(c["id"]))
+            out += await self._models(name, [c for c, n in rows if n == name])
+        return schemas.CommentList(comments=sorted(out, key=lambda c: c.id))
 
     # -- writing -------------------------------------------------------------------
 
     async def create(
+        self, actor: Principal, document: str, new: schemas.CommentCreate
+    ) -> schemas.Comment:
+        """A new thread, anchored where ``new.anchor`` says (none: the whole document)."""
+        return await self._create(actor, document, new.body, anchor=new.anchor)
+
+    async def reply(
+        self, actor: Principal, document: str, parent_id: int, new: schemas.CommentBody
+    ) -> schemas.Comment:
+        """A reply to the thread of ``parent_id`` (a reply's thread, for a reply)."""
+        return await self._create(actor, document, new.body, parent_id=parent_id)
+
+    async def _create(
         self,
         actor: Principal,
         document: str,
-        *,
         body: str,
-        paragraph_id: str | None = None,
-        start: int | None = None,
-        end: int | None = None,
+        *,
+        anchor: schemas.NewAnchor | None = None,
         parent_id: int | None = None,
-    ) -> dict[str, Any]:
-        """A new thread (anchored) or, with ``parent_id``, a reply to one."""
+    ) -> schemas.Comment:
         require_role(actor, Action.POST_COMMENT)
-        _check_body(body)
+        where = anchor or schemas.NewAnchor()
         async with self._sessions() as db:
             d = await self._document(db, actor, document)
-            anchor: anchors.Anchor | None = None
+            made: anchors.Anchor | None = None
             if parent_id is not None:
                 parent, root = await self._visible(db, actor, d, parent_id)
                 parent_id = (root or parent).id
@@ -127,7 +133,9 @@ class CommentService(CommentBase):
                     raise InvalidTransition("replies go to threads the group can see")
             else:
                 try:
-                    anchor = anchors.create(await self._ydoc(document), paragraph_id, start, end)
+                    made = anchors.create(
+                        await self._ydoc(document), where.paragraph_id, where.start, where.end
+                    )
                 except anchors.AnchorError as exc:
                     raise ValidationFailed({exc.field: exc.message}) from exc
         self.limiter.take(principal_key(actor))
@@ -145,13 +153,13 @@ class CommentService(CommentBase):
                 state="open",
                 created_at=utcnow(),
             )
-            if anchor is not None:
-                comment.anchor_kind = anchor.kind
-                comment.paragraph_id = anchor.paragraph_id
-                comment.start_sticky, comment.end_sticky = anchor.start, anchor.end
-                comment.anchor_chars = anchor.chars_json() if anchor.chars else None
-                comment.quote_exact, comment.quote_prefix = anchor.exact, anchor.prefix
-                comment.quote_suffix = anchor.suffix
+            if made is not None:
+                comment.anchor_kind = made.kind
+                comment.paragraph_id = made.paragraph_id
+                comment.start_sticky, comment.end_sticky = made.start, made.end
+                comment.anchor_chars = made.chars_json() if made.chars else None
+                comment.quote_exact, comment.quote_prefix = made.exact, made.prefix
+                comment.quote_suffix = made.suffix
             db.add(comment)
             await db.flush()
             root = await db.get(Comment, parent_id) if parent_id else None
@@ -169,11 +177,10 @@ class CommentService(CommentBase):
         return (await self._announce(document, [(comment, None, after)]))[0]
 
     async def edit(
-        self, actor: Principal, document: str, comment_id: int, *, body: str
-    ) -> dict[str, Any]:
+        self, actor: Principal, document: str, comment_id: int, change: schemas.CommentBody
+    ) -> schemas.Comment:
         """The author rewords; the last ``history_kept`` bodies are kept. An observer's
         edit goes back to review. Edits are rate-limited per person."""
-        _check_body(body)
         async with self._sessions.begin() as db:
             d = await self._document(db, actor, document)
             comment, root = await self._visible(db, actor, d, comment_id)
@@ -188,7 +195,7 @@ class CommentService(CommentBase):
             )
             await db.flush()
             await self._prune_history(db, comment.id)
-            comment.body, comment.edited_at = body, utcnow()
+            comment.body, comment.edited_at = change.body, utcnow()
             if actor.role is Role.OBSERVER and comment.moderation == "visible":
                 comment.moderation = "pending"
             audit.record(
@@ -215,7 +222,8 @@ class CommentService(CommentBase):
 
     async def set_state(
         self, actor: Principal, document: str, comment_id: int, *, resolved: bool
-    ) -> dict[str, Any]:
+    ) -> schemas.Comment:
+        """Resolve (or reopen) a visible thread."""
         require_role(actor, Action.RESOLVE_COMMENT)
         async with self._sessions.begin() as db:
             d = await self._document(db, actor, document)
@@ -235,7 +243,9 @@ class CommentService(CommentBase):
             vis = visibility(comment)
         return (await self._announce(document, [(comment, vis, vis)]))[0]
 
-    async def delete(self, actor: Principal, document: str, comment_id: int) -> dict[str, Any]:
+    async def delete(
+        self, actor: Principal, document: str, comment_id: int
+    ) -> schemas.CommentDeleted:
         """Soft delete by the author or the chair; a thread's replies go with it."""
         async with self._sessions.begin() as db:
             d = await self._document(db, actor, document)
@@ -251,11 +261,11 @@ class CommentService(CommentBase):
             )  # fmt: skip
             changes = await self._thread(db, comment, root, before)
         await self._announce(document, changes)
-        return {"id": comment_id, "deleted": True}
+        return schemas.CommentDeleted(id=comment_id, deleted=True)
 
     async def flag(
-        self, actor: Principal, document: str, comment_id: int, *, reason: str, note: str | None
-    ) -> dict[str, Any]:
+        self, actor: Principal, document: str, comment_id: int, flag: schemas.CommentFlag
+    ) -> schemas.Comment:
         """A member sends a visible comment back to review: hidden until re-approved."""
         require_role(actor, Action.FLAG_COMMENT)
         async with self._sessions.begin() as db:
@@ -266,6 +276,7 @@ class CommentService(CommentBase):
                     f"only visible comments can be flagged ({comment.moderation})"
                 )
             before = visibility(comment, root)
+            reason, note = flag.reason, flag.note
             comment.moderation, comment.flag_reason = "flagged", reason
             db.add(CommentDecision(
                 comment_id=comment.id, decision="flagged", actor=actor.actor, at=utcnow(),
@@ -283,17 +294,15 @@ class CommentService(CommentBase):
         actor: Principal,
         group_id: int,
         comment_ids: Sequence[int],
+        verdict: schemas.CommentDecide,
         *,
-        decision: str,
-        meeting: str,
-        reason: str | None,
         document: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Approve or reject pending/flagged comments, all or none, on a meeting's agreement."""
+    ) -> list[schemas.Comment]:
+        """Approve or reject pending/flagged comments, all or none, on a meeting's
+        agreement (``document``: only comments of that document)."""
         require(actor, Action.READ_TEXT, group_id)
         require_role(actor, Action.MODERATE_COMMENTS)
-        if decision == "rejected" and not reason:
-            raise ValidationFailed({"reason": "a rejection states its reason"})
+        decision, meeting, reason = verdict.decision, verdict.meeting, verdict.reason
         by_document: dict[str, Changes] = {}
         async with self._sessions.begin() as db:
             rows = (
@@ -332,11 +341,11 @@ class CommentService(CommentBase):
                 by_document.setdefault(name, []).extend(
                     await self._thread(db, comment, root, before)
                 )
-        out: list[dict[str, Any]] = []
+        out: list[schemas.Comment] = []
         for name, changes in by_document.items():
             announced = await self._announce(name, changes)
-            out += [c for c in announced if c["id"] in found]
-        return sorted(out, key=lambda c: int(c["id"]))
+            out += [c for c in announced if c.id in found]
+        return sorted(out, key=lambda c: c.id)
 
     async def group_of(self, actor: Principal, document: str) -> int:
         """The working group of a document ``actor`` may read."""
@@ -345,10 +354,3 @@ class CommentService(CommentBase):
         if d.group_id is None:
             raise NotFound("comments are moderated in working groups; this document has none")
         return d.group_id
-
-
-def _check_body(body: str) -> None:
-    if not isinstance(body, str) or not body.strip():
-        raise ValidationFailed({"body": "must be a non-empty string"})
-    if len(body) > MAX_BODY:
-        raise ValidationFailed({"body": f"must be at most {MAX_BODY} characters"})

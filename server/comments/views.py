@@ -1,8 +1,8 @@
 """Comments over HTTP (``/api/documents/{document}/comments``, the group's moderation
 queue) and over Socket.IO (``comment-*`` events on the document's namespace).
 
-Thin: parse and validate, resolve the caller, call ``CommentService``. Both
-transports share the parsers, so the same input gets the same answer.
+Thin: the caller, the validated input (``server.comments.schemas``: the HTTP body
+and the event payload go through the same model), then ``CommentService``.
 """
 
 from __future__ import annotations
@@ -10,199 +10,176 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiohttp import web
-
 from server.auth.principal import Principal
 from server.comments.live import topic
-from server.comments.models import DECISIONS, FLAG_REASONS
-from server.comments.service import MAX_BODY, CommentService
-from server.edge.bodies import read_json
-from server.errors import BadInput, Unauthenticated
+from server.comments.schemas import Comment as CommentOut
+from server.comments.schemas import (
+    CommentBody,
+    CommentBulkDecide,
+    CommentCreate,
+    CommentDecide,
+    CommentDeleted,
+    CommentDetail,
+    CommentFlag,
+    CommentList,
+    parse,
+)
+from server.comments.service import CommentService
+from server.contract import Api, Call
+from server.contract.types import DocumentName, Id
+from server.errors import (
+    BadInput,
+    Forbidden,
+    InvalidTransition,
+    RateLimited,
+    Unauthenticated,
+)
 from server.keys import ACCESS, COMMENTS
 from server.live.events import EventHandler, LiveEvents
-from server.transports.names import check_document_name, request_token
-from server.validation import MAX_ID, Fields, parse_id
+from server.transports.names import request_token
+from server.validation import parse_id
+
+api = Api("comments")
+
+COMMENTS_PATH = "/api/documents/{document}/comments"
+ONE = COMMENTS_PATH + "/{cid}"
+PARAMS = {"document": "the document's name", "cid": "comment id", "gid": "working group id"}
+# What reading a document's comments may answer: anonymous callers read public
+# documents of groups with public follow on; others' documents are forbidden.
+READ_ERRORS = (Unauthenticated, Forbidden)
+WRITE_ERRORS = (Forbidden, InvalidTransition)
 
 
-def _fields(data: Any) -> Fields:
-    return Fields({} if data is None else data)
-
-
-def _body(f: Fields) -> str:
-    body = f.text("body", max_len=MAX_BODY)
-    f.check()
-    assert body is not None
-    return body
-
-
-def parse_new(data: Any) -> dict[str, Any]:
-    """``{"body", "anchor": {"paragraph_id", "start", "end"}}`` (no anchor: the document)."""
-    f = _fields(data)
-    body = f.text("body", max_len=MAX_BODY)
-    anchor = f.raw("anchor")
-    out: dict[str, Any] = {"body": body}
-    if anchor is not None:
-        if not isinstance(anchor, dict):
-            f.error("anchor", "must be an object with paragraph_id, and start and end for a range")
-        else:
-            a = Fields(anchor)
-            out["paragraph_id"] = a.text("paragraph_id", required=False, max_len=64)
-            out["start"] = a.integer("start", required=False, minimum=0)
-            out["end"] = a.integer("end", required=False, minimum=0)
-            for name, message in a.errors.items():
-                f.error(f"anchor.{name}", message)
-    f.check()
-    return out
-
-
-def parse_flag(data: Any) -> tuple[str, str | None]:
-    f = _fields(data)
-    reason = f.choice("reason", FLAG_REASONS)
-    note = f.text("note", required=False, max_len=2000)
-    f.check()
-    assert reason is not None
-    return reason, note
-
-
-def parse_decision(data: Any, *, bulk: bool) -> tuple[list[int], str, str, str | None]:
-    f = _fields(data)
-    ids: list[int] = []
-    if bulk:
-        raw = f.raw("ids")
-        if (
-            not isinstance(raw, list)
-            or not raw
-            or len(raw) > 500
-            or not all(
-                isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in raw
-            )
-        ):
-            f.error("ids", "must be a list of 1 to 500 comment ids")
-        else:
-            ids = list(raw)
-    decision = f.choice("decision", DECISIONS)
-    meeting = f.text("meeting")
-    reason = f.text("reason", required=False, max_len=2000)
-    f.check()
-    assert decision and meeting
-    return ids, decision, meeting, reason
-
-
-def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
-
-
-def _id(value: Any, name: str = "id") -> int:
-    return parse_id(value, name)
-
-
-async def _reader(request: web.Request) -> tuple[Principal, str]:
+async def _reader(call: Call, document: str) -> Principal:
     """The caller of a document's comments (anonymous followers of public documents too)."""
-    name = check_document_name(request.match_info["document"])
-    grant = await request.app[ACCESS].open_document(request_token(request), name)
-    return grant.principal, name
+    grant = await call.app[ACCESS].open_document(request_token(call.request), document)
+    return grant.principal
 
 
-def _ok(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status)
+@api.get(COMMENTS_PATH, auth="optional", errors=READ_ERRORS, params=PARAMS)
+async def list_comments(call: Call, document: DocumentName) -> CommentList:
+    """The comments the caller may see (anonymous: public documents' visible ones)
+
+    Threads' replies come after their first comment."""
+    return await call.app[COMMENTS].list_comments(await _reader(call, document), document)
 
 
-async def comments(request: web.Request) -> web.Response:
-    actor, name = await _reader(request)
-    service = request.app[COMMENTS]
-    if request.method == "GET":
-        return _ok({"comments": await service.list_comments(actor, name)})
-    return _ok(await service.create(actor, name, **parse_new(await read_json(request))), 201)
+@api.post(
+    COMMENTS_PATH,
+    status=201,
+    errors=(*READ_ERRORS, RateLimited),
+    params=PARAMS,
+)
+async def create_comment(call: Call, document: DocumentName, body: CommentCreate) -> CommentOut:
+    """Comment on the document, a paragraph or a range (observers: pending)
+
+    Too many comments from one person: `rate_limited`."""
+    actor = await _reader(call, document)
+    return await call.app[COMMENTS].create(actor, document, body)
 
 
-async def comment(request: web.Request) -> web.Response:
-    actor, name = await _reader(request)
-    service, cid = request.app[COMMENTS], _id(request.match_info["cid"], "cid")
-    if request.method == "GET":
-        return _ok(await service.get(actor, name, cid))
-    if request.method == "DELETE":
-        return _ok(await service.delete(actor, name, cid))
-    return _ok(await service.edit(actor, name, cid, body=_body(_fields(await read_json(request)))))
+@api.get(ONE, auth="optional", errors=READ_ERRORS, params=PARAMS)
+async def get_comment(call: Call, document: DocumentName, cid: Id) -> CommentDetail:
+    """One comment with its latest earlier versions (officers: its decisions too)"""
+    return await call.app[COMMENTS].get(await _reader(call, document), document, cid)
 
 
-async def reply(request: web.Request) -> web.Response:
-    actor, name = await _reader(request)
-    body = _body(_fields(await read_json(request)))
-    cid = _id(request.match_info["cid"], "cid")
-    return _ok(await request.app[COMMENTS].create(actor, name, body=body, parent_id=cid), 201)
+@api.patch(ONE, errors=(*READ_ERRORS, InvalidTransition, RateLimited), params=PARAMS)
+async def edit_comment(
+    call: Call, document: DocumentName, cid: Id, body: CommentBody
+) -> CommentOut:
+    """Edit your comment (the last earlier bodies are kept, 20 by default)
+
+    Too many edits from one person: `rate_limited`."""
+    actor = await _reader(call, document)
+    return await call.app[COMMENTS].edit(actor, document, cid, body)
 
 
-async def resolve(request: web.Request) -> web.Response:
-    actor, name = await _reader(request)
-    cid = _id(request.match_info["cid"], "cid")
-    resolved = request.path.endswith("/resolve")
-    return _ok(await request.app[COMMENTS].set_state(actor, name, cid, resolved=resolved))
+@api.delete(ONE, errors=READ_ERRORS, params=PARAMS)
+async def delete_comment(call: Call, document: DocumentName, cid: Id) -> CommentDeleted:
+    """Delete (soft) a comment: its author or the chair"""
+    return await call.app[COMMENTS].delete(await _reader(call, document), document, cid)
 
 
-async def flag(request: web.Request) -> web.Response:
-    actor, name = await _reader(request)
-    reason, note = parse_flag(await read_json(request))
-    cid = _id(request.match_info["cid"], "cid")
-    return _ok(await request.app[COMMENTS].flag(actor, name, cid, reason=reason, note=note))
+@api.post(
+    ONE + "/replies",
+    status=201,
+    errors=(*READ_ERRORS, InvalidTransition, RateLimited),
+    params=PARAMS,
+)
+async def reply_to_comment(
+    call: Call, document: DocumentName, cid: Id, body: CommentBody
+) -> CommentOut:
+    """Reply to a thread"""
+    actor = await _reader(call, document)
+    return await call.app[COMMENTS].reply(actor, document, cid, body)
 
 
-async def decide_one(request: web.Request) -> web.Response:
-    actor, name = await _reader(request)
-    _, decision, meeting, reason = parse_decision(await read_json(request), bulk=False)
-    service, cid = request.app[COMMENTS], _id(request.match_info["cid"], "cid")
-    decided = await service.decide(
-        actor,
-        await service.group_of(actor, name),
-        [cid],
-        decision=decision,
-        meeting=meeting,
-        reason=reason,
-        document=name,
-    )
-    return _ok(decided[0])
+@api.post(ONE + "/resolve", errors=(*READ_ERRORS, InvalidTransition), params=PARAMS)
+async def resolve_comment(call: Call, document: DocumentName, cid: Id) -> CommentOut:
+    """Resolve a thread (members, chair, secretariat)"""
+    actor = await _reader(call, document)
+    return await call.app[COMMENTS].set_state(actor, document, cid, resolved=True)
 
 
-async def _signed_in(request: web.Request) -> Principal:
-    principal = await request.app[ACCESS].principal(request_token(request))
-    if principal is None:
-        raise Unauthenticated("sign in (a token or an invitation link) to do this")
-    return principal
+@api.post(ONE + "/reopen", errors=(*READ_ERRORS, InvalidTransition), params=PARAMS)
+async def reopen_comment(call: Call, document: DocumentName, cid: Id) -> CommentOut:
+    """Reopen a resolved thread"""
+    actor = await _reader(call, document)
+    return await call.app[COMMENTS].set_state(actor, document, cid, resolved=False)
 
 
-async def queue(request: web.Request) -> web.Response:
-    actor = await _signed_in(request)
-    gid = _id(request.match_info["gid"], "gid")
-    return _ok({"comments": await request.app[COMMENTS].queue(actor, gid)})
+@api.post(ONE + "/flag", errors=(*READ_ERRORS, InvalidTransition), params=PARAMS)
+async def flag_comment(
+    call: Call, document: DocumentName, cid: Id, body: CommentFlag
+) -> CommentOut:
+    """Flag a visible comment back to review"""
+    actor = await _reader(call, document)
+    return await call.app[COMMENTS].flag(actor, document, cid, body)
 
 
-async def decide_bulk(request: web.Request) -> web.Response:
-    actor = await _signed_in(request)
-    gid = _id(request.match_info["gid"], "gid")
-    ids, decision, meeting, reason = parse_decision(await read_json(request), bulk=True)
-    decided = await request.app[COMMENTS].decide(
-        actor, gid, ids, decision=decision, meeting=meeting, reason=reason
-    )
-    return _ok({"comments": decided})
+@api.post(ONE + "/decision", errors=(*READ_ERRORS, InvalidTransition), params=PARAMS)
+async def decide_comment(
+    call: Call, document: DocumentName, cid: Id, body: CommentDecide
+) -> CommentOut:
+    """Approve or reject a pending or flagged comment"""
+    actor = await _reader(call, document)
+    service = call.app[COMMENTS]
+    group = await service.group_of(actor, document)
+    return (await service.decide(actor, group, [cid], body, document=document))[0]
 
 
-def routes() -> list[web.RouteDef]:
-    c = "/api/documents/{document}/comments"
-    one = c + "/{cid}"
-    table: list[tuple[str, str, Any]] = [
-        ("GET", c, comments),
-        ("POST", c, comments),
-        ("GET", one, comment),
-        ("PATCH", one, comment),
-        ("DELETE", one, comment),
-        ("POST", one + "/replies", reply),
-        ("POST", one + "/resolve", resolve),
-        ("POST", one + "/reopen", resolve),
-        ("POST", one + "/flag", flag),
-        ("POST", one + "/decision", decide_one),
-        ("GET", "/api/groups/{gid}/comments/queue", queue),
-        ("POST", "/api/groups/{gid}/comments/decisions", decide_bulk),
-    ]
-    return [web.route(method, path, handler) for method, path, handler in table]
+@api.get("/api/groups/{gid}/comments/queue", errors=(Forbidden,), params=PARAMS)
+async def comment_queue(call: Call, gid: Id) -> CommentList:
+    """Comments awaiting the group: pending and flagged (chair, secretariat)
+
+    Oldest first."""
+    return await call.app[COMMENTS].queue(await call.signed_in(), gid)
+
+
+@api.post(
+    "/api/groups/{gid}/comments/decisions",
+    errors=(Forbidden, InvalidTransition),
+    params=PARAMS,
+)
+async def decide_comments(call: Call, gid: Id, body: CommentBulkDecide) -> CommentList:
+    """Approve or reject many comments at once (all or none)"""
+    actor = await call.signed_in()
+    decided = await call.app[COMMENTS].decide(actor, gid, body.ids, body)
+    return CommentList(comments=decided)
+
+
+LIVE_DESCRIPTION = (
+    " Comments are live on the document's namespace: the server sends comment-created, "
+    "comment-updated and comment-removed {id, document}, each connection only what its "
+    "role may see; clients send comment-list, comment-create {body, anchor}, comment-reply "
+    "{parent_id, body}, comment-edit {id, body}, comment-resolve {id}, comment-reopen {id}, "
+    "comment-delete {id}, comment-flag {id, reason, note}, comment-decide {ids, decision, "
+    "meeting, reason} and comment-queue, answered through the ack. Each payload is checked "
+    "by the same model as the HTTP body (CommentCreate, CommentBody, CommentFlag, "
+    "CommentBulkDecide; `id` and `parent_id` as the path's comment id). Too many comments "
+    "or edits from one person: `rate_limited` (HTTP 429)."
+)
 
 
 # -- Live events: comment-* on every document connection ---------------------------------
@@ -210,47 +187,54 @@ def routes() -> list[web.RouteDef]:
 Handler = Callable[[CommentService, Principal, str, Any], Awaitable[Any]]
 
 
+def _target(data: Any, key: str = "id") -> tuple[int, dict[str, Any]]:
+    """An event's comment id (as a path's: ``not_found`` unless 1..MAX_ID) and the
+    rest of its payload, which the HTTP body's model then checks."""
+    fields = {} if data is None else dict(data)
+    return parse_id(fields.pop(key, None), key), fields
+
+
 def _sio_handlers() -> dict[str, Handler]:
     async def list_(s: CommentService, p: Principal, doc: str, data: Any) -> Any:
-        return {"comments": await s.list_comments(p, doc)}
+        return (await s.list_comments(p, doc)).model_dump(mode="json")
 
     async def create(s: CommentService, p: Principal, doc: str, data: Any) -> Any:
-        return {"ok": True, "comment": await s.create(p, doc, **parse_new(data))}
+        made = await s.create(p, doc, parse(CommentCreate, data))
+        return {"ok": True, "comment": made.model_dump(mode="json")}
 
     async def reply_(s: CommentService, p: Principal, doc: str, data: Any) -> Any:
-        parent = _id(_fields(data).raw("parent_id"), "parent_id")
-        made = await s.create(p, doc, body=_body(_fields(data)), parent_id=parent)
-        return {"ok": True, "comment": made}
+        parent, rest = _target(data, "parent_id")
+        made = await s.reply(p, doc, parent, parse(CommentBody, rest))
+        return {"ok": True, "comment": made.model_dump(mode="json")}
 
     async def edit(s: CommentService, p: Principal, doc: str, data: Any) -> Any:
-        cid = _id(_fields(data).raw("id"))
-        return {"ok": True, "comment": await s.edit(p, doc, cid, body=_body(_fields(data)))}
+        cid, rest = _target(data)
+        edited = await s.edit(p, doc, cid, parse(CommentBody, rest))
+        return {"ok": True, "comment": edited.model_dump(mode="json")}
 
     def state(resolved: bool) -> Handler:
         async def handle(s: CommentService, p: Principal, doc: str, data: Any) -> Any:
-            cid = _id(_fields(data).raw("id"))
-            return {"ok": True, "comment": await s.set_state(p, doc, cid, resolved=resolved)}
+            changed = await s.set_state(p, doc, _target(data)[0], resolved=resolved)
+            return {"ok": True, "comment": changed.model_dump(mode="json")}
 
         return handle
 
     async def delete(s: CommentService, p: Principal, doc: str, data: Any) -> Any:
-        return {"ok": True, **await s.delete(p, doc, _id(_fields(data).raw("id")))}
+        deleted = await s.delete(p, doc, _target(data)[0])
+        return {"ok": True, **deleted.model_dump(mode="json")}
 
     async def flag_(s: CommentService, p: Principal, doc: str, data: Any) -> Any:
-        reason, note = parse_flag(data)
-        cid = _id(_fields(data).raw("id"))
-        return {"ok": True, "comment": await s.flag(p, doc, cid, reason=reason, note=note)}
+        cid, rest = _target(data)
+        flagged = await s.flag(p, doc, cid, parse(CommentFlag, rest))
+        return {"ok": True, "comment": flagged.model_dump(mode="json")}
 
     async def decide(s: CommentService, p: Principal, doc: str, data: Any) -> Any:
-        ids, decision, meeting, reason = parse_decision(data, bulk=True)
-        decided = await s.decide(
-            p, await s.group_of(p, doc), ids, decision=decision, meeting=meeting,
-            reason=reason, document=doc,
-        )  # fmt: skip
-        return {"ok": True, "comments": decided}
+        bulk = parse(CommentBulkDecide, data)
+        decided = await s.decide(p, await s.group_of(p, doc), bulk.ids, bulk, document=doc)
+        return {"ok": True, "comments": [c.model_dump(mode="json") for c in decided]}
 
     async def queue_(s: CommentService, p: Principal, doc: str, data: Any) -> Any:
-        return {"comments": await s.queue(p, await s.group_of(p, doc))}
+        return (await s.queue(p, await s.group_of(p, doc))).model_dump(mode="json")
 
     return {
         "comment-list": list_,

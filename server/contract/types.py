@@ -37,6 +37,25 @@ def text(max_length: int = 200) -> Any:
 Name = text(200)
 
 
+def _absent_if_none(value: Any) -> bool:
+    return value is None
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)  # null is never sent: the key is absent instead
+
+
+def optional(description: str | None = None) -> Any:
+    """A response field sent only when it has a value: absent rather than null. Type it
+    ``X | SkipJsonSchema[None]`` so the document says "X, when present"."""
+    return Field(
+        default=None,
+        exclude_if=_absent_if_none,
+        description=description,
+        json_schema_extra=_no_default,
+    )
+
+
 class Model(BaseModel):
     """Base of every response model (and of what services return): built from rows or
     values, it lists every field it has, so the document states exactly what is sent."""

@@ -10,14 +10,34 @@ server is and which worker answered, so they need an operator token
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Literal
 
 from aiohttp import web
+from pydantic.json_schema import SkipJsonSchema
 
 from server import __version__
+from server.contract import Api, Call
+from server.contract.types import Model, optional
 from server.errors import RollingTextError
 from server.keys import ROOMS, SIGNER, STORE
 from server.transports.names import request_token
+
+api = Api("operations")
+
+
+class DatabaseHealth(Model):
+    ok: bool
+
+
+class Health(Model):
+    """Anyone: status and database; an operator token also gets the rest."""
+
+    status: Literal["ok", "degraded"]
+    database: DatabaseHealth
+    version: str | SkipJsonSchema[None] = optional("operators only")
+    process: int | SkipJsonSchema[None] = optional("operators only: the answering process")
+    rooms: int | SkipJsonSchema[None] = optional("operators only: documents loaded here")
+    connections: int | SkipJsonSchema[None] = optional("operators only: live connections here")
 
 
 def _is_operator(request: web.Request) -> bool:
@@ -31,22 +51,26 @@ def _is_operator(request: web.Request) -> bool:
     return claims.person_id is None
 
 
-async def healthz(request: web.Request) -> web.Response:
-    database_ok = await request.app[STORE].ping()
-    body: dict[str, Any] = {
-        "status": "ok" if database_ok else "degraded",
-        "database": {"ok": database_ok},
-    }
-    if _is_operator(request):
-        rooms = request.app[ROOMS].rooms
-        body |= {
-            "version": __version__,
-            "process": os.getpid(),
-            "rooms": len(rooms),
-            "connections": sum(len(room.peers) for room in rooms.values()),
-        }
-    return web.json_response(body, status=200 if database_ok else 503)
+@api.get("/healthz", auth="public")
+async def healthz(call: Call) -> Health:
+    """Liveness and database reachability (detail for operator tokens)
 
-
-def routes() -> list[web.RouteDef]:
-    return [web.get("/healthz", healthz)]
+    200 while the database is reachable; 503, with the same body, while it is not."""
+    database_ok = await call.app[STORE].ping()
+    health = Health(
+        status="ok" if database_ok else "degraded", database=DatabaseHealth(ok=database_ok)
+    )
+    if _is_operator(call.request):
+        rooms = call.app[ROOMS].rooms
+        health = health.model_copy(
+            update={
+                "version": __version__,
+                "process": os.getpid(),
+                "rooms": len(rooms),
+                "connections": sum(len(room.peers) for room in rooms.values()),
+            }
+        )
+    if not database_ok:
+        # The same body with another status (documented as the 503 of this route).
+        return web.json_response(health.model_dump(mode="json"), status=503)  # type: ignore[return-value]
+    return health

@@ -12,12 +12,14 @@ import re
 from typing import Any
 
 from server import __version__
+from server.comments.views import LIVE_DESCRIPTION as COMMENTS_LIVE
+from server.comments.views import api as comments_api
 from server.contract import Api
 from server.contract.openapi import document
 from server.documents.views import api as documents_api
 from server.sessions.views import api as sessions_api
-from server.views.openapi_comments import LIVE_DESCRIPTION as COMMENTS_LIVE
-from server.views.openapi_comments import comment_paths, comment_schemas
+from server.views import api as document_api
+from server.views import health
 from server.views.openapi_schemas import (
     ERROR_CODES,
     SCHEMAS,
@@ -336,25 +338,7 @@ def _other_paths() -> dict[str, dict[str, Any]]:
     )
     sign_in["responses"]["303"]["headers"] = {**cookie, "Location": {"schema": {"type": "string"}}}
     sign_in["responses"]["401"]["content"].update(page)
-    health = operation(
-        "Liveness and database reachability (detail for operator tokens)",
-        "operations",
-        ("200", "Up, database reachable", ref("Health")),
-        security=[],
-        params=(),
-    )
-    health["responses"]["503"] = _response("Up, database unreachable", ref("Health"))
     return {
-        "/healthz": {"get": health},
-        "/api/openapi.json": {
-            "get": operation(
-                "This document",
-                "operations",
-                ("200", "OpenAPI 3.1", {"type": "object"}),
-                security=[],
-                params=(),
-            ),
-        },
         "/api/me": {
             "get": operation(
                 "Who the caller is (signed_in false without a token)",
@@ -412,16 +396,25 @@ OPENAPI: dict[str, Any] = {
     "paths": _with_operation_ids({**_other_paths(), **_group_paths()}),
 }
 
-# Comments (``server.comments``), described in ``server.views.openapi_comments``.
+# Comments (``server.comments``): their live events are described here, their routes below.
 OPENAPI["info"]["description"] += COMMENTS_LIVE
 OPENAPI["tags"].insert(-1, {"name": "comments"})
-OPENAPI["components"]["schemas"] = {**OPENAPI["components"]["schemas"], **comment_schemas()}
-OPENAPI["paths"].update(_with_operation_ids(comment_paths(operation, _path_param, OPTIONAL)))
 
 # Domains whose routes declare themselves (``server.contract``): their operations and
 # schemas are generated from the models they validate with. The hand-written parts
 # above shrink as each domain moves over.
-APIS: tuple[Api, ...] = (documents_api, sessions_api)
+APIS: tuple[Api, ...] = (
+    documents_api,
+    sessions_api,
+    comments_api,
+    health.api,
+    document_api.api,
+)
 _GENERATED = document((op for api in APIS for op in api.operations), info=OPENAPI["info"], tags=[])
 OPENAPI["paths"].update(_GENERATED["paths"])
 OPENAPI["components"]["schemas"].update(_GENERATED["components"]["schemas"])
+# /healthz answers 503 with its usual body (not an error) while the database is down.
+OPENAPI["paths"]["/healthz"]["get"]["responses"]["503"] = {
+    "description": "Up, database unreachable",
+    "content": OPENAPI["paths"]["/healthz"]["get"]["responses"]["200"]["content"],
+}

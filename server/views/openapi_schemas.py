@@ -282,22 +282,7 @@ def _access_model() -> dict[str, Schema]:
     }
 
 
-def _documents() -> dict[str, Schema]:
-    return {
-        # Anyone: status and database; an operator token also gets the rest.
-        "Health": obj(
-            ("status", "database"),
-            status={"type": "string", "enum": ["ok", "degraded"]},
-            database=obj(ok=BOOLEAN),
-            version=STRING,
-            process=INTEGER,
-            rooms=INTEGER,
-            connections=INTEGER,
-        ),
-    }
-
-
-SCHEMAS: dict[str, Schema] = {**_enums(), **_errors(), **_access_model(), **_documents()}
+SCHEMAS: dict[str, Schema] = {**_enums(), **_errors(), **_access_model()}
 
 SECURITY_SCHEMES: dict[str, Schema] = {
     "bearer": {

@@ -446,3 +446,59 @@ async def test_socketio_commands_answer_through_acks(server: RunningServer, grou
         assert (await chair.call("comment-delete", {"id": cid}))["deleted"]
         await member.wait_for("comment-removed", cid)
         await member.wait_for("comment-removed", reply["comment"]["id"])
+
+
+# -- one contract for both transports -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"body": "A misspelt option.", "anchr": {"paragraph_id": "x"}}, "anchr"),
+        ({"body": "Quote", "anchor": {"paragraph_id": "x", "quote": "good faith"}}, "anchor.quote"),
+        ({"body": 5}, "body"),
+        ({"body": "x", "anchor": {"paragraph_id": "x", "start": True, "end": 3}}, "anchor.start"),
+    ],
+)
+async def test_http_and_socketio_refuse_the_same_comment_with_the_same_fields(
+    server: RunningServer, api: Api, group: Group, payload: dict[str, Any], field: str
+) -> None:
+    """Both transports check a new comment with one model: an unknown field (a typo
+    that used to be dropped without a word) is named, nothing is written."""
+    member = group.token("member")
+    refused = await api.call("POST", comments_path(group), member, payload)
+    assert (refused.status, refused.code) == (422, "validation_failed"), refused.body
+    async with LiveComments(server.url, group.document, member) as live:
+        ack = await live.call("comment-create", payload)
+    assert ack["error"]["code"] == "validation_failed", ack
+    assert set(ack["error"]["details"]["fields"]) == set(refused.fields) == {field}
+    assert (await api.ok("GET", comments_path(group), group.token("chair")))["comments"] == []
+
+
+async def test_responses_match_the_generated_document(
+    server: RunningServer, api: Api, group: Group
+) -> None:
+    """What the server sends (a range anchor's optional keys, a detail's history,
+    the officers' decisions) is exactly what the OpenAPI document describes."""
+    jsonschema = pytest.importorskip("jsonschema")
+    document = await api.ok("GET", "/api/openapi.json", None)
+
+    def check(name: str, value: Any) -> None:
+        schema_ = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+        jsonschema.validate(value, schema_)
+
+    op1 = group.extra[group.document][0]
+    ranged = await post(api, group, "member", "Range.", paragraph_id=op1, **word(OP1, "good faith"))
+    assert {"start", "end", "text"} <= set(ranged["anchor"])
+    whole = await post(api, group, "observer", "Pending.")
+    chair = group.token("chair")
+    one = comments_path(group, suffix=f"/{ranged['id']}")
+    await api.ok("PATCH", one, group.token("member"), {"body": "Range, reworded."})
+    detail = await api.ok("GET", one, chair)
+    assert detail["history"] and "decisions" in detail
+    assert "decisions" not in await api.ok("GET", one, group.token("member"))
+    for name, value in (("Comment", ranged), ("Comment", whole), ("CommentDetail", detail)):
+        check(name, value)
+    check("CommentList", await api.ok("GET", group.path("/comments/queue"), chair))
+    check("Health", await api.ok("GET", "/healthz", None))
+    check("Health", await api.ok("GET", "/healthz", server.token("chair", "op")))

@@ -28,4 +28,4 @@ export type StreamLink = Schemas["StreamLink"];
 export type Segment = Schemas["TranscriptSegment"];
 export type Comment = Schemas["Comment"];
 export type CommentAnchor = Schemas["Anchor"];
-export type Moderation = Schemas["Moderation"];
+export type Moderation = Comment["moderation"];
