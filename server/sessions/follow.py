@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from crdt.captions import NOTICE
+from server.auth.access import AccessPolicy
 from server.auth.principal import Principal
 from server.errors import BadInput
-from server.groups.access import AccessPolicy
 from server.sessions.service import SessionService, session_dict, stream_dict
 from server.sessions.transcript import TranscriptService, parse_segments
 from server.transports.socketio import SocketIOPeer

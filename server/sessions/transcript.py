@@ -18,10 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crdt.captions import CaptionFormatError, Cue, parse, render_srt, render_text, render_webvtt
+from server import audit
 from server.auth.permissions import Action, can, require
 from server.auth.principal import Principal
 from server.errors import BadInput, InvalidTransition, NotFound
-from server.groups import audit
 from server.groups.models import GroupDocument
 from server.sessions.live import SessionHub
 from server.sessions.models import STREAM_LANGUAGES, Session, TranscriptSegment

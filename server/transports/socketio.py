@@ -20,11 +20,11 @@ from aiohttp import web
 from engineio import packet as eio_packet
 from engineio.async_drivers.aiohttp import WebSocket as EngineIOWebSocket
 
+from server.auth.access import AccessPolicy
 from server.auth.principal import Principal
 from server.edge.bodies import body_limit
 from server.edge.origins import OriginPolicy
 from server.errors import BadInput, RateLimited, ReadOnly, RollingTextError
-from server.groups.access import AccessPolicy
 from server.logs import client_error_logger
 from server.rooms.manager import RoomManager
 from server.rooms.peer import Channel, Peer

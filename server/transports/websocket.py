@@ -16,9 +16,9 @@ from aiohttp import WSMsgType, web
 from crdt import protocol
 from crdt.encoding import DecodeError
 from crdt.protocol import MessageType, SyncType
+from server.auth.access import AccessPolicy
 from server.auth.principal import Principal
 from server.errors import BadInput, RateLimited, ReadOnly, RollingTextError
-from server.groups.access import AccessPolicy
 from server.logs import client_error_logger
 from server.rooms.manager import RoomManager
 from server.rooms.peer import Channel, Peer
