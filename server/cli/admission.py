@@ -16,7 +16,7 @@ from server.cli.common import (
 from server.cli.groups import invite_person, link_text
 from server.groups.operator import Operator, validated
 from server.groups.presets import ECOSOC_STATUSES
-from server.transports.names import check_document_name
+from server.rooms.names import check_document_name
 
 # -- observers, invitations, documents, audit -----------------------------------------------
 

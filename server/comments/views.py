@@ -12,14 +12,15 @@ from typing import Any
 
 from aiohttp import web
 
+from server.auth.credentials import request_token
 from server.auth.principal import Principal
 from server.comments.models import DECISIONS, FLAG_REASONS
 from server.comments.service import MAX_BODY, CommentService
 from server.edge.bodies import read_json
 from server.errors import BadInput, Unauthenticated
 from server.keys import ACCESS, COMMENTS
+from server.rooms.names import check_document_name
 from server.rooms.room import Room
-from server.transports.names import check_document_name, request_token
 from server.transports.socketio import SocketIOPeer, SocketIOTransport
 from server.validation import MAX_ID, Fields, parse_id
 

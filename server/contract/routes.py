@@ -85,8 +85,8 @@ class Call:
 
     async def caller(self) -> Principal | None:
         """Who sent the request (token or session cookie), as of now; None if nobody."""
+        from server.auth.credentials import request_token
         from server.keys import ACCESS  # keys imports the services, which import models
-        from server.transports.names import request_token
 
         return await self.app[ACCESS].principal(request_token(self.request))
 

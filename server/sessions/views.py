@@ -9,6 +9,7 @@ from aiohttp import web
 
 from crdt import schema, updates
 from crdt.captions import NOTICE
+from server.auth.credentials import request_token
 from server.auth.principal import Principal
 from server.edge.bodies import BULK_BODY_LIMIT, body_limit, read_text
 from server.errors import NotFound, Unauthenticated
@@ -21,7 +22,6 @@ from server.sessions.models import (
     Session,
 )
 from server.sessions.transcript import parse_segments
-from server.transports.names import request_token
 from server.validation import Fields, ValidationFailed
 from server.views.common import body, caller, path_id, signed_in
 

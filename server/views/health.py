@@ -15,9 +15,9 @@ from typing import Any
 from aiohttp import web
 
 from server import __version__
+from server.auth.credentials import request_token
 from server.errors import RollingTextError
 from server.keys import ROOMS, SIGNER, STORE
-from server.transports.names import request_token
 
 
 def _is_operator(request: web.Request) -> bool:
