@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from crdt import updates
 from server import keys
+from server.auth.access import AccessPolicy
 from server.auth.tokens import TokenSigner
 from server.comments import views as comment_views
 from server.comments.live import CommentPublisher
@@ -27,7 +28,6 @@ from server.edge.middleware import body_limit_guard, origin_guard, security_head
 from server.edge.origins import OriginPolicy
 from server.errors import RollingTextError
 from server.groups import views as group_views
-from server.groups.access import AccessPolicy
 from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService

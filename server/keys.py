@@ -5,9 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from server.auth.access import AccessPolicy
 from server.auth.tokens import TokenSigner
 from server.comments.service import CommentService
-from server.groups.access import AccessPolicy
 from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService

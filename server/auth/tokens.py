@@ -2,7 +2,7 @@
 
 A token proves who signed a claim and until when; whether the person it names is
 still active, and in which role, is checked against the database on every use
-(``server.groups.access``), so revocation does not wait for expiry.
+(``server.auth.access``), so revocation does not wait for expiry.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crdt import anchors
+from server import audit
 from server.auth.permissions import Action, can, require, require_role
 from server.auth.principal import Principal
 from server.auth.tokens import Role
@@ -22,7 +23,6 @@ from server.comments.format import decision_model, edit_model, visibility
 from server.comments.live import principal_key
 from server.comments.models import Comment, CommentDecision, CommentEdit
 from server.errors import Forbidden, InvalidTransition, NotFound
-from server.groups import audit
 from server.storage.models import Document, utcnow
 from server.validation import ValidationFailed
 

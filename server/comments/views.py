@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from server.auth.credentials import request_token
 from server.auth.principal import Principal
 from server.comments.live import topic
 from server.comments.schemas import Comment as CommentOut
@@ -36,7 +37,6 @@ from server.errors import (
 )
 from server.keys import ACCESS, COMMENTS
 from server.live.events import EventHandler, LiveEvents
-from server.transports.names import request_token
 from server.validation import parse_id
 
 api = Api("comments")

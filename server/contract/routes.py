@@ -99,8 +99,8 @@ class Call:
 
     async def caller(self) -> Principal | None:
         """Who sent the request (token or session cookie), as of now; None if nobody."""
+        from server.auth.credentials import request_token
         from server.keys import ACCESS  # keys imports the services, which import models
-        from server.transports.names import request_token
 
         return await self.app[ACCESS].principal(request_token(self.request))
 
@@ -123,7 +123,10 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     """Each invalid field (dotted, list items indexed) and its first problem."""
     fields: dict[str, str] = {}
     for error in exc.errors(include_url=False):
-        fields.setdefault(field_name(error["loc"]), error["msg"])
+        message = error["msg"]
+        if error["type"] == "value_error" and "error" in error.get("ctx", {}):
+            message = str(error["ctx"]["error"])  # a validator's own words, unprefixed
+        fields.setdefault(field_name(error["loc"]), message)
     return fields
 
 

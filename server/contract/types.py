@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from server.rooms.names import DOCUMENT_NAME_PATTERN
 from server.validation import MAX_ID
 
 # Ids are SQL integer keys (``MAX_ID``: PostgreSQL's INTEGER): a larger one names
@@ -17,7 +18,6 @@ from server.validation import MAX_ID
 Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
-DOCUMENT_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]

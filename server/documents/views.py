@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from crdt import schema
+from server.auth.credentials import request_token
 from server.contract import Api, Call
 from server.contract.types import DocumentName
 from server.documents.schemas import DocumentContent, DocumentInfo, DocumentList
 from server.errors import BadInput, Forbidden, NotFound
 from server.keys import ACCESS, ROOMS, STORE
-from server.transports.names import request_token
 
 api = Api("documents")
 

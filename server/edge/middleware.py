@@ -17,10 +17,10 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
+from server.auth.credentials import SESSION_COOKIE
 from server.edge.bodies import refuse_if_announced_too_large, route_body_limit
 from server.edge.origins import OriginPolicy
 from server.errors import CrossOrigin
-from server.transports.names import SESSION_COOKIE
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from crdt.schema import DOCUMENT_KINDS
+from server import audit
 from server.auth.permissions import Action, can, require
 from server.auth.principal import Principal
-from server.groups import audit
 from server.groups.models import (
     AuditEntry,
     GroupDocument,

@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server import audit
+from server.auth.access import is_live
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.errors import Conflict, InvitationUsed, NotFound, Unauthenticated
-from server.groups import audit
-from server.groups.access import is_live
 from server.groups.models import (
     Invitation,
     Person,

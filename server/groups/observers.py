@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from server import audit
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.auth.tokens import Role
 from server.errors import InvalidTransition, NotFound, QueueFull
-from server.groups import audit
 from server.groups.models import ObserverRequest, Person
 from server.groups.service import AccessChange, GroupService
 from server.groups.views_format import observer_request_dict

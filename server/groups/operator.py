@@ -23,10 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from crdt import updates
+from server import audit
 from server.auth.principal import Principal
 from server.auth.tokens import Role, TokenSigner
 from server.errors import Conflict, NotFound
-from server.groups import audit
 from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.models import Person

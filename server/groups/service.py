@@ -16,11 +16,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from server import audit
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.auth.tokens import Role
 from server.errors import NotFound, QuotaExceeded
-from server.groups import audit
 from server.groups.models import (
     Delegation,
     Invitation,

@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from crdt.schema import DOCUMENT_KINDS
+from server.auth.credentials import SESSION_COOKIE
 from server.auth.permissions import capabilities
 from server.auth.principal import Principal
 from server.auth.tokens import Role
@@ -22,7 +23,7 @@ from server.errors import BadInput, CrossOrigin, RollingTextError
 from server.groups import invitation_page
 from server.groups.presets import ECOSOC_STATUSES
 from server.keys import DOCUMENTS, GROUPS, INVITATIONS, OBSERVERS, SETTINGS, SIGNER
-from server.transports.names import SESSION_COOKIE, check_document_name
+from server.rooms.names import check_document_name
 from server.views.common import body, caller, path_id, signed_in
 
 ROLES = [r.value for r in Role]

@@ -12,10 +12,10 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from crdt.captions import NOTICE
+from server.auth.access import AccessPolicy
 from server.auth.principal import Principal
 from server.contract import validated
 from server.errors import BadInput
-from server.groups.access import AccessPolicy
 from server.live.hub import LiveHub
 from server.rooms.peer import EventPeer
 from server.sessions.live import topic

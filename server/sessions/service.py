@@ -17,10 +17,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crdt import updates
+from server import audit
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.errors import Conflict, InvalidTransition, NotFound
-from server.groups import audit
 from server.groups.models import Delegation, GroupDocument, WorkingGroup
 from server.rooms.manager import RoomManager
 from server.sessions import schemas

@@ -26,11 +26,11 @@ from crdt.captions import (
     render_text,
     render_webvtt,
 )
+from server import audit
 from server.auth.permissions import Action, can, require
 from server.auth.principal import Principal
 from server.contract import validated
 from server.errors import BadInput, InvalidTransition, NotFound
-from server.groups import audit
 from server.groups.models import GroupDocument
 from server.sessions import schemas
 from server.sessions.live import SessionPublisher

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from crdt import schema, updates
 from crdt.captions import NOTICE
+from server.auth.credentials import request_token
 from server.auth.principal import Principal
 from server.contract import Api, Call
 from server.contract.types import Id
@@ -48,7 +49,6 @@ from server.sessions.schemas import (
     TranscriptSegment,
     TranscriptSegments,
 )
-from server.transports.names import request_token
 from server.validation import ValidationFailed
 
 api = Api("sessions")

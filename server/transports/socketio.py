@@ -22,20 +22,21 @@ from aiohttp import web
 from engineio import packet as eio_packet
 from engineio.async_drivers.aiohttp import WebSocket as EngineIOWebSocket
 
+from server.auth.access import AccessPolicy
+from server.auth.credentials import handshake_token
 from server.auth.principal import Principal
 from server.edge.bodies import body_limit
 from server.edge.origins import OriginPolicy
 from server.errors import BadInput, RateLimited, ReadOnly, RollingTextError
-from server.groups.access import AccessPolicy
 from server.live.events import LiveEvents, View
 from server.logs import client_error_logger
 from server.rooms.manager import RoomManager
+from server.rooms.names import check_document_name
 from server.rooms.peer import Channel, EventPeer, Peer
 from server.rooms.room import Room
 from server.settings import Settings
 from server.tasks import spawn
 from server.transports.direct import CLOSE_SLOW_CONSUMER, DirectSocket
-from server.transports.names import check_document_name, handshake_token
 from server.transports.wsframe import binary_frame, text_frame
 
 NAMESPACE_PREFIX = "/yjs|"

@@ -16,17 +16,18 @@ from aiohttp import WSMsgType, web
 from crdt import protocol
 from crdt.encoding import DecodeError
 from crdt.protocol import MessageType, SyncType
+from server.auth.access import AccessPolicy
+from server.auth.credentials import request_token
 from server.auth.principal import Principal
 from server.errors import BadInput, RateLimited, ReadOnly, RollingTextError
-from server.groups.access import AccessPolicy
 from server.logs import client_error_logger
 from server.rooms.manager import RoomManager
+from server.rooms.names import check_document_name
 from server.rooms.peer import Channel, Peer
 from server.rooms.room import Room
 from server.settings import Settings
 from server.tasks import spawn
 from server.transports.direct import CLOSE_SLOW_CONSUMER, DirectSocket
-from server.transports.names import check_document_name, request_token
 from server.transports.wsframe import binary_frame
 
 

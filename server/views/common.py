@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from server.auth.credentials import request_token
 from server.auth.principal import Principal
 from server.edge.bodies import read_json
 from server.errors import Unauthenticated
 from server.keys import ACCESS
-from server.transports.names import request_token
 from server.validation import Fields, parse_id
 
 

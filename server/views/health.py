@@ -16,11 +16,11 @@ from aiohttp import web
 from pydantic.json_schema import SkipJsonSchema
 
 from server import __version__
+from server.auth.credentials import request_token
 from server.contract import Api, Call
 from server.contract.types import Model, optional
 from server.errors import RollingTextError
 from server.keys import ROOMS, SIGNER, STORE
-from server.transports.names import request_token
 
 api = Api("operations")
 

@@ -32,7 +32,7 @@ from server.views.openapi_schemas import (
 from server.views.openapi_sessions import LIVE_DESCRIPTION
 from server.views.openapi_sessions import TAGS as SESSION_TAGS
 
-# Any of the three ways to present a token (``server.transports.names.request_token``).
+# Any of the three ways to present a token (``server.auth.credentials.request_token``).
 SIGNED_IN: list[dict[str, list[str]]] = [{"bearer": []}, {"cookie": []}, {"query": []}]
 # The same, or nobody: the handler decides what an anonymous caller gets.
 OPTIONAL = [{}, *SIGNED_IN]

@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from crdt.schema import DOCUMENT_KINDS
+from server.auth.credentials import SESSION_COOKIE
 from server.auth.permissions import Action
 from server.auth.tokens import Role
 from server.errors import RollingTextError
 from server.groups.observers import TRANSITIONS
 from server.groups.presets import ECOSOC_STATUSES, WGEC_STAKEHOLDER_GROUPS
-from server.transports.names import SESSION_COOKIE
 
 Schema = dict[str, Any]
 

@@ -1,11 +1,4 @@
-"""The ``rollingtext`` command: run the server and administer working groups.
-
-Administration commands open the server's database (``DATABASE_URL`` or the SQLite
-file under ``ROLLINGTEXT_DATA_DIR``) and act through the same services as the HTTP
-API, as the operator ``cli``: quotas, validation and the audit log apply. Errors
-print ``error: <code>: <message>`` on stderr and exit with status 2; ``--json``
-prints machine-readable output.
-"""
+"""``rollingtext serve|token|captions``: run the server, sign tokens, feed captions."""
 
 from __future__ import annotations
 
@@ -13,26 +6,15 @@ import argparse
 import asyncio
 import logging
 import os
-import sys
-from collections.abc import Sequence
+from typing import Any
 
 from aiohttp import web
 
 from server.access_log import RedactingAccessLogger
 from server.auth.tokens import Role, TokenSigner
-from server.groups import cli_admission, cli_people
-from server.groups.cli_base import (
-    ROLES,
-    Result,
-    common_parser,
-    print_json,
-    run_handler,
-)
+from server.cli.common import ROLES, Result, print_json, run_handler
 from server.groups.operator import Operator
-from server.sessions import commands as session_commands
 from server.settings import Settings
-
-# -- serve and token -------------------------------------------------------------------
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -84,8 +66,6 @@ async def _person_token(op: Operator, args: argparse.Namespace) -> Result:
 
 
 def _captions(args: argparse.Namespace) -> int:
-    import os
-
     from client.captions import run
 
     token: str = args.token or os.environ.get("ROLLINGTEXT_TOKEN", "")
@@ -104,9 +84,7 @@ def _captions(args: argparse.Namespace) -> int:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rollingtext", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+def register_serve(sub: Any) -> None:
     serve = sub.add_parser("serve", help="run the server (SQLite under ./data by default)")
     serve.add_argument("--host", help="interface to bind (env ROLLINGTEXT_HOST; 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (env PORT; 8080)")
@@ -118,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes sharing the port (SO_REUSEPORT); > 1 needs REDIS_URL",
     )
     serve.set_defaults(func=_serve)
-    session_commands.register(sub)
+
+
+def register_captions(sub: Any) -> None:
     captions = sub.add_parser(
         "captions", help="stream a WebVTT/SRT file or standard input into a live session"
     )
@@ -134,25 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     captions.add_argument("--speaker", default="", help="stdin: speaker of every line")
     captions.set_defaults(func=_captions, parser=captions)
-    common = common_parser()
+
+
+def register_token(sub: Any, common: argparse.ArgumentParser) -> None:
     token = sub.add_parser("token", help="print a signed access token", parents=[common])
     token.add_argument("--role", choices=ROLES, help="operator token: its role")
     token.add_argument("--name", help="operator token: who it is for")
     token.add_argument("--person", type=int, help="a person's token (role and group from the DB)")
     token.add_argument("--ttl", type=int, help="lifetime in seconds (default 12 hours)")
     token.set_defaults(func=_token, parser=token)
-    cli_people.register(sub, common)
-    cli_admission.register(sub, common)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.command == "invite":
-        cli_admission.check_invite(args)
-    result: int = args.func(args)
-    return result
-
-
-if __name__ == "__main__":
-    sys.exit(main())

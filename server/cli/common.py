@@ -1,4 +1,13 @@
-"""What every administration command shares: results, errors, tables, the parser."""
+"""What every ``rollingtext`` command shares: results, output, errors, tables, the parser.
+
+Every command produces a :class:`Result` and ends through :func:`execute`, which prints
+it (``--json``: the data as JSON; otherwise the text) and turns failures into one shape:
+a coded error prints ``error: <code>: <message>`` on stderr, one line per bad field
+(``  name (--flag): problem``) and one per other detail, and exits with status 2; a
+database or server that cannot be reached prints ``error: <why>`` and exits with 1.
+Commands acting through the services directly (:func:`run_handler`) and those going over
+HTTP (:mod:`server.cli.sessions`) raise the same :class:`RollingTextError` hierarchy.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +16,7 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,53 +35,77 @@ FLAGS = {"stakeholder_group": "--stakeholder", "delegation_id": "--delegation"}
 
 @dataclass(frozen=True)
 class Result:
-    data: Any  # printed as JSON with --json
-    text: str  # printed otherwise
+    data: Any  # printed as JSON with --json, or when there is no text
+    text: str | None  # printed otherwise
+
+
+class Unreachable(Exception):
+    """The database or the server a command needs cannot be reached (exit status 1)."""
 
 
 Handler = Callable[[Operator, argparse.Namespace], Awaitable[Result]]
 
 
-# -- running administration commands -------------------------------------------------
+# -- output and errors ----------------------------------------------------------------
 
 
 def print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def print_error(exc: RollingTextError) -> None:
+def print_result(result: Result, *, as_json: bool) -> None:
+    if as_json or result.text is None:
+        print_json(result.data)
+    else:
+        print(result.text)
+
+
+def print_error(exc: RollingTextError, flags: Mapping[str, str] = FLAGS) -> None:
     print(f"error: {exc.code}: {exc.message}", file=sys.stderr)
     details = dict(exc.details)
     fields = details.pop("fields", None)
     if isinstance(fields, dict):
         for name, problem in fields.items():
-            flag = FLAGS.get(name, "--" + name.replace("_", "-"))
+            flag = flags.get(name, "--" + name.replace("_", "-"))
             print(f"  {name} ({flag}): {problem}", file=sys.stderr)
     for key, value in details.items():
         print(f"  {key}: {value}", file=sys.stderr)
+
+
+def execute(
+    work: Callable[[], Coroutine[Any, Any, Result]],
+    *,
+    as_json: bool,
+    flags: Mapping[str, str] = FLAGS,
+) -> int:
+    """Run one command's work and print its result or its error; the exit status."""
+    try:
+        result = asyncio.run(work())
+    except RollingTextError as exc:
+        print_error(exc, flags)
+        return 2
+    except Unreachable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print_result(result, as_json=as_json)
+    return 0
+
+
+# -- commands acting through the services -----------------------------------------------
 
 
 def run_handler(handler: Handler, args: argparse.Namespace) -> int:
     settings = Settings.from_env(database_url=getattr(args, "database_url", None))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
-    async def go() -> Result:
-        async with open_operator(settings) as op:
-            return await handler(op, args)
+    async def work() -> Result:
+        try:
+            async with open_operator(settings) as op:
+                return await handler(op, args)
+        except SQLAlchemyError as exc:
+            raise Unreachable(f"unavailable: the database failed: {exc}") from exc
 
-    try:
-        result = asyncio.run(go())
-    except RollingTextError as exc:
-        print_error(exc)
-        return 2
-    except SQLAlchemyError as exc:
-        print(f"error: unavailable: the database failed: {exc}", file=sys.stderr)
-        return 1
-    if args.json:
-        print_json(result.data)
-    elif result.text:
-        print(result.text)
-    return 0
+    return execute(work, as_json=args.json)
 
 
 def table(rows: Sequence[Sequence[Any]]) -> str:

@@ -1,27 +1,14 @@
-"""What a connection names: the document (URL, namespace) and its credentials."""
+"""Where a request or a Socket.IO handshake carries its credentials (token or session cookie).
+
+The transports and the HTTP views read them here; ``server.auth.access`` then resolves
+the token to its current principal."""
 
 from __future__ import annotations
 
-import re
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from aiohttp import web
-
-from server.errors import BadInput
-
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-
-
-def check_document_name(name: str) -> str:
-    if not _NAME.match(name):
-        raise BadInput(
-            "a document name is 1-128 letters, digits, '.', '_' or '-', starting with a "
-            "letter or digit",
-            document=name[:140],
-        )
-    return name
-
 
 # The browser session set by opening an invitation link (HttpOnly, SameSite=Lax).
 SESSION_COOKIE = "rt_session"

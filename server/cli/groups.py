@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from server.auth.tokens import Role
-from server.groups.cli_base import (
+from server.cli.common import (
     DEFAULT_BASE_URL,
     ROLES,
     Result,
@@ -119,7 +119,7 @@ async def _delegation_list(op: Operator, args: argparse.Namespace) -> Result:
     )
 
 
-async def _invite_person(
+async def invite_person(
     op: Operator, args: argparse.Namespace, gid: int, pid: int
 ) -> dict[str, Any]:
     ttl = args.ttl or op.settings.invitation_ttl_seconds
@@ -129,7 +129,7 @@ async def _invite_person(
     return issued
 
 
-def _link_text(issued: dict[str, Any]) -> str:
+def link_text(issued: dict[str, Any]) -> str:
     uses = "opens once, " if issued["single_use"] else ""
     return (
         f"invitation {issued['id']} for person {issued['person_id']}, "
@@ -154,8 +154,8 @@ async def _member_add(op: Operator, args: argparse.Namespace) -> Result:
     if delegation is not None:
         text += f" for {delegation['name']}"
     if args.invite:
-        person["invitation"] = await _invite_person(op, args, gid, person["id"])
-        text += "\n" + _link_text(person["invitation"])
+        person["invitation"] = await invite_person(op, args, gid, person["id"])
+        text += "\n" + link_text(person["invitation"])
     return Result(person, text)
 
 

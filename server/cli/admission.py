@@ -5,18 +5,18 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from server.groups import demo
-from server.groups.cli_base import (
+from server.cli import demo
+from server.cli.common import (
     DEFAULT_BASE_URL,
     Result,
     command,
     seats,
     table,
 )
-from server.groups.cli_people import _invite_person, _link_text
+from server.cli.groups import invite_person, link_text
 from server.groups.operator import Operator, validated
 from server.groups.presets import ECOSOC_STATUSES
-from server.transports.names import check_document_name
+from server.rooms.names import check_document_name
 
 # -- observers, invitations, documents, audit -----------------------------------------------
 
@@ -99,8 +99,8 @@ async def _invite(op: Operator, args: argparse.Namespace) -> Result:
     if args.action == "revoke":
         revoked = await op.invitations.revoke_invitation(op.principal, gid, args.invitation)
         return Result(revoked, f"invitation {revoked['id']} revoked; its sessions stop working")
-    issued = await _invite_person(op, args, gid, args.person)
-    return Result(issued, _link_text(issued))
+    issued = await invite_person(op, args, gid, args.person)
+    return Result(issued, link_text(issued))
 
 
 async def _document_create(op: Operator, args: argparse.Namespace) -> Result:

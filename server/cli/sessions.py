@@ -1,10 +1,14 @@
 """``rollingtext meeting|session|stream|transcript``: run sessions from a terminal.
 
-These commands act on the running server over its HTTP API (as the operator
-``cli``, with a token signed by the server's secret), so what they change reaches
-connected followers live: a session going live, a stream link added. A body is
-checked locally first, by the request model the server checks it with, so a bad
-value is reported with the server's field messages before anything is sent.
+Unlike the administration commands, which open the database and call the services
+directly, these act on the *running* server over its HTTP API (as the operator ``cli``,
+with a token signed by the server's secret). They must: a session going live, a stream
+link added or a transcript imported is announced by that server's live hub to the
+followers connected to it, which a second process writing the database could not reach.
+Errors come back as the server's coded error body and are raised as the same
+:class:`RollingTextError` shape, so they print exactly like every other command's.
+A body is checked locally first, by the request model the server checks it with, so
+a bad value is reported with the server's field messages before anything is sent.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,9 @@ import aiohttp
 from pydantic import BaseModel
 
 from server.auth.tokens import Role, TokenSigner
+from server.cli.common import Result, Unreachable, execute
 from server.contract import validated
+from server.errors import NotFound, RollingTextError
 from server.sessions.models import SESSION_KINDS, STREAM_KINDS, STREAM_LANGUAGES, STREAM_MODES
 from server.sessions.schemas import (
     MeetingCreate,
@@ -29,14 +34,30 @@ from server.sessions.schemas import (
     StreamLinkCreate,
 )
 from server.settings import Settings
-from server.validation import ValidationFailed
+
+# API field names that a session command's flag spells differently.
+FLAGS = {
+    "starts_on": "--starts",
+    "ends_on": "--ends",
+    "scheduled_start": "--start",
+    "scheduled_end": "--end",
+    "lead_delegation_id": "--lead-delegation",
+    "public_draft": "--public",
+    "url": "--link-url",
+}
 
 
-class ApiError(Exception):
+class ServerError(RollingTextError):
+    """A coded error the server answered with (its HTTP status kept for reference)."""
+
     def __init__(self, status: int, body: Any) -> None:
         error = body.get("error", {}) if isinstance(body, dict) else {}
-        super().__init__(f"{error.get('code', status)}: {error.get('message', body)}")
-        self.fields = (error.get("details") or {}).get("fields", {})
+        details = error.get("details")
+        super().__init__(
+            str(error.get("message", body)), **(details if isinstance(details, dict) else {})
+        )
+        self.code = str(error.get("code", status))
+        self.http_status = status
 
 
 async def _call(args: argparse.Namespace, method: str, path: str, **kwargs: Any) -> Any:
@@ -50,7 +71,7 @@ async def _call(args: argparse.Namespace, method: str, path: str, **kwargs: Any)
         text = await resp.text()
         body = json.loads(text) if resp.content_type == "application/json" else text
         if resp.status >= 400:
-            raise ApiError(resp.status, body)
+            raise ServerError(resp.status, body)
         return body
 
 
@@ -58,7 +79,7 @@ async def _group_id(args: argparse.Namespace, slug: str) -> int:
     for group in (await _call(args, "GET", "/api/groups"))["groups"]:
         if group["slug"] == slug:
             return int(group["id"])
-    raise ApiError(404, {"error": {"code": "not_found", "message": f"no working group {slug!r}"}})
+    raise NotFound(f"no working group {slug!r}")
 
 
 def _body(model: type[BaseModel], **values: Any) -> dict[str, Any]:
@@ -128,19 +149,15 @@ async def _dispatch(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        result = asyncio.run(_dispatch(args))
-    except (ApiError, ValidationFailed) as exc:
-        local = f"{exc.code}: " if isinstance(exc, ValidationFailed) else ""
-        print(f"error: {local}{exc}", file=sys.stderr)
-        for name, problem in exc.fields.items():
-            print(f"  {name}: {problem}", file=sys.stderr)
-        return 2
-    except aiohttp.ClientError as exc:
-        print(f"error: the server at {args.url} is not reachable: {exc}", file=sys.stderr)
-        return 1
-    print(result if isinstance(result, str) else json.dumps(result, indent=2, ensure_ascii=False))
-    return 0
+    async def work() -> Result:
+        try:
+            body = await _dispatch(args)
+        except aiohttp.ClientError as exc:
+            raise Unreachable(f"the server at {args.url} is not reachable: {exc}") from exc
+        # The server's answer as it came: its JSON, or the text of a transcript export.
+        return Result(body, body if isinstance(body, str) else None)
+
+    return execute(work, as_json=False, flags=FLAGS)
 
 
 def register(sub: Any) -> None:
