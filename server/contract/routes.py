@@ -16,6 +16,7 @@ body that is not JSON is a 400, a field that breaks its constraint a 422 naming 
 from __future__ import annotations
 
 import inspect
+import types
 import typing
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -58,8 +59,13 @@ class Operation:
     path_params: Mapping[str, TypeAdapter[Any]]
     errors: tuple[type[RollingTextError], ...]
     body_limit: int
-    # For responses that are not a JSON model (pages, exports): OpenAPI ``content``.
+    # For responses that are not a JSON model (pages, exports): OpenAPI ``content``;
+    # beside a response model, other media types the same status may answer with.
     raw_content: Mapping[str, Any] | None = None
+    # What the models cannot say (headers, an error's HTML page): merged into the
+    # generated responses by status (``description`` replaced, ``content`` and
+    # ``headers`` added to).
+    responses: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
     path_descriptions: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -101,7 +107,8 @@ def _field_errors(exc: ValidationError) -> dict[str, str]:
     fields: dict[str, str] = {}
     for error in exc.errors(include_url=False):
         name = ".".join(str(part) for part in error["loc"]) or "body"
-        fields.setdefault(name, error["msg"])
+        # The wording every hand-written check used, which clients and the CLI show.
+        fields.setdefault(name, "is required" if error["type"] == "missing" else error["msg"])
     return fields
 
 
@@ -149,6 +156,11 @@ _PATH_CONFIG = ConfigDict(strict=False)
 
 
 def _model(hint: Any) -> type[BaseModel] | None:
+    """The model of an annotation; of ``Model | web.StreamResponse`` (a handler that
+    answers some callers with a page), the model."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        models = [m for m in map(_model, typing.get_args(hint)) if m is not None]
+        return models[0] if len(models) == 1 else None
     return hint if inspect.isclass(hint) and issubclass(hint, BaseModel) else None
 
 
@@ -171,6 +183,7 @@ class Api:
         raw_content: Mapping[str, Any] | None = None,
         tag: str | None = None,
         params: Mapping[str, str] | None = None,
+        responses: Mapping[int, Mapping[str, Any]] | None = None,
     ) -> Callable[[Handler], Handler]:
         """Register ``handler`` for ``method path``; ``params`` describes path parameters."""
 
@@ -201,6 +214,7 @@ class Api:
                     errors=errors,
                     body_limit=body_limit,
                     raw_content=raw_content,
+                    responses=dict(responses or {}),
                     path_descriptions=dict(params or {}),
                 )
             )

@@ -46,6 +46,22 @@ async def create_note(call: Call, board: Id, body: NoteCreate) -> Note:
     return Note(id=board * 100 + len(CREATED), title=body.title, pinned=body.pinned)
 
 
+PAGE = {"text/html": {"schema": {"type": "string"}}}
+
+
+@api.get(
+    "/api/boards/{board}",
+    auth="public",
+    raw_content=PAGE,
+    responses={200: {"headers": {"Cache-Control": {"schema": {"type": "string"}}}}},
+)
+async def show_board(call: Call, board: Id) -> Note | web.Response:
+    """A board: JSON for scripts, a page for browsers."""
+    if "application/json" in call.request.headers.get("Accept", ""):
+        return Note(id=board, title="board", pinned=False)
+    return web.Response(text="<p>board</p>", content_type="text/html")
+
+
 @pytest.fixture
 async def base() -> AsyncIterator[str]:
     CREATED.clear()
@@ -117,3 +133,28 @@ def test_the_document_is_generated_valid_and_complete() -> None:
     title = schemas["NoteCreate"]["properties"]["title"]
     assert (title["minLength"], title["maxLength"]) == (1, 200)
     assert schemas["NoteCreate"]["additionalProperties"] is False
+
+
+async def test_a_missing_field_is_reported_as_required(base: str) -> None:
+    status, data = await post(f"{base}/api/boards/3/notes", b'{"pinned": true}')
+    assert status == 422
+    assert data["error"]["details"]["fields"] == {"title": "is required"}
+
+
+async def test_a_route_may_answer_with_its_model_or_a_page(base: str) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{base}/api/boards/7", headers={"Accept": "application/json"}) as r:
+            assert (r.status, await r.json()) == (200, {"id": 7, "title": "board", "pinned": False})
+        async with http.get(f"{base}/api/boards/7") as r:
+            assert (r.status, r.content_type) == (200, "text/html")
+
+
+def test_a_page_and_extra_response_facts_are_documented() -> None:
+    spec = document(api.operations, info={"title": "t", "version": "1"}, tags=[])
+    validate(spec)
+    op = spec["paths"]["/api/boards/{board}"]["get"]
+    ok = op["responses"]["200"]
+    assert set(ok["content"]) == {"application/json", "text/html"}
+    assert ok["content"]["application/json"]["schema"]["$ref"].endswith("/Note")
+    assert set(ok["headers"]) == {"Cache-Control"}
+    assert op["security"] == []
