@@ -26,7 +26,6 @@ from server.comments.service import CommentService
 from server.edge.middleware import body_limit_guard, origin_guard, security_headers
 from server.edge.origins import OriginPolicy
 from server.errors import RollingTextError
-from server.groups import views as group_views
 from server.groups.access import AccessPolicy
 from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
@@ -188,7 +187,6 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app.router.add_routes(api.routes())
     for declared in APIS:
         app.router.add_routes(declared.routes())
-    app.router.add_routes(group_views.routes())
     app.router.add_routes(session_views.routes())
     app.router.add_routes(comment_views.routes())
     app.router.add_routes(web_app.routes())

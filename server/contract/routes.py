@@ -103,7 +103,8 @@ class Call:
         return principal
 
 
-def _field_errors(exc: ValidationError) -> dict[str, str]:
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """Each invalid field (dotted name) and what is wrong with it, first problem only."""
     fields: dict[str, str] = {}
     for error in exc.errors(include_url=False):
         name = ".".join(str(part) for part in error["loc"]) or "body"
@@ -121,7 +122,7 @@ async def _read_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
     except ValidationError as exc:
         if any(e["type"] == "model_type" and not e["loc"] for e in exc.errors()):
             raise BadInput("the request body must be a JSON object") from exc
-        raise ValidationFailed(_field_errors(exc)) from exc
+        raise ValidationFailed(field_errors(exc)) from exc
 
 
 def _wrap(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
@@ -131,12 +132,12 @@ def _wrap(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse
             try:
                 kwargs[name] = adapter.validate_strings(request.match_info[name])
             except ValidationError as exc:
-                raise NotFound(f"no such {name}: {_field_errors(exc).popitem()[1]}") from exc
+                raise NotFound(f"no such {name}: {field_errors(exc).popitem()[1]}") from exc
         if op.query is not None:
             try:
                 kwargs["query"] = op.query.model_validate(dict(request.query), strict=False)
             except ValidationError as exc:
-                raise ValidationFailed(_field_errors(exc)) from exc
+                raise ValidationFailed(field_errors(exc)) from exc
         if op.body is not None:
             kwargs["body"] = await _read_body(request, op.body)
         result = await op.handler(Call(request), **kwargs)

@@ -15,6 +15,7 @@ from server import __version__
 from server.contract import Api
 from server.contract.openapi import document
 from server.documents.views import api as documents_api
+from server.groups.views import api as groups_api
 from server.views.openapi_comments import LIVE_DESCRIPTION as COMMENTS_LIVE
 from server.views.openapi_comments import comment_paths, comment_schemas
 from server.views.openapi_schemas import (
@@ -121,220 +122,7 @@ def _list(key: str, item: str) -> Schema:
     return obj((key,), **{key: array_of(item)})
 
 
-READ = "401 403 404"
-WRITE = "400 401 403 404 422"
-
-
-def _group_paths() -> dict[str, dict[str, Any]]:
-    g = "/api/groups/{gid}"
-    pid = _path_param("pid", "person id")
-    rid = _path_param("rid", "observer request id")
-    iid = _path_param("iid", "invitation id")
-    status = {
-        "name": "status",
-        "in": "query",
-        "required": False,
-        "schema": ref("ObserverStatus"),
-    }
-    quota = "The stakeholder group's seats are all taken (`seat_quota_full`)"
-    return {
-        "/api/groups": {
-            "get": operation(
-                "Working groups visible to the caller",
-                "groups",
-                ("200", "The groups", _list("groups", "Group")),
-                errors="401",
-                params=(),
-            ),
-            "post": operation(
-                "Create a working group with the WGEC seat presets (operators)",
-                "groups",
-                ("201", "Created", ref("Group")),
-                errors="400 401 403 422",
-                params=(),
-                body="GroupCreate",
-            ),
-        },
-        g: {
-            "get": operation(
-                "A working group with its seats",
-                "groups",
-                ("200", "The group", ref("Group")),
-                errors=READ,
-            ),
-            "patch": operation(
-                "Turn public follow on or off",
-                "groups",
-                ("200", "Updated", ref("Group")),
-                errors=WRITE,
-                body="GroupUpdate",
-            ),
-        },
-        g + "/delegations": {
-            "get": operation(
-                "Delegations holding seats",
-                "groups",
-                ("200", "The delegations", _list("delegations", "Delegation")),
-                errors=READ,
-            ),
-            "post": operation(
-                "Seat a delegation in a stakeholder group (within its quota)",
-                "groups",
-                ("201", "Seated", ref("Delegation")),
-                errors=WRITE + " 409",
-                body="DelegationCreate",
-                notes={"409": quota},
-            ),
-        },
-        g + "/people": {
-            "get": operation(
-                "People of the group",
-                "people",
-                ("200", "The people", _list("people", "Person")),
-                errors=READ,
-            ),
-            "post": operation(
-                "Add a person with a role",
-                "people",
-                ("201", "Added", ref("Person")),
-                errors=WRITE,
-                body="PersonCreate",
-            ),
-        },
-        g + "/people/{pid}": {
-            "patch": operation(
-                "Change a person's role, revoke or reinstate their access",
-                "people",
-                ("200", "Updated", ref("Person")),
-                errors=WRITE,
-                params=(GID, pid),
-                body="PersonUpdate",
-            ),
-        },
-        g + "/observer-requests": {
-            "get": operation(
-                "Observer admission requests",
-                "observers",
-                ("200", "The requests", _list("requests", "ObserverRequest")),
-                errors=READ,
-                params=(GID, status),
-            ),
-            "post": operation(
-                "Ask to observe (anyone; nothing is granted until the group decides)",
-                "observers",
-                ("201", "Recorded, pending", ref("ObserverRequest")),
-                errors="400 401 404 409 422 429",
-                security=OPTIONAL,
-                body="ObserverRequestCreate",
-                notes={
-                    "409": "The group has too many requests to decide (`queue_full`)",
-                    "429": "Too many requests from your address (`rate_limited`, `Retry-After`)",
-                },
-            ),
-        },
-        g + "/observer-requests/{rid}/decision": {
-            "post": operation(
-                "Record the group's decision on a request",
-                "observers",
-                ("200", "Decided", ref("ObserverRequest")),
-                errors=WRITE + " 409",
-                params=(GID, rid),
-                body="ObserverDecision",
-                notes={"409": "Not allowed from the request's status (`invalid_transition`)"},
-            ),
-        },
-        g + "/invitations": {
-            "get": operation(
-                "Invitations (login links) issued",
-                "invitations",
-                ("200", "The invitations", _list("invitations", "Invitation")),
-                errors=READ,
-            ),
-            "post": operation(
-                "Issue a login link for one person",
-                "invitations",
-                ("201", "Issued; `code` and `url` are shown only now", ref("InvitationIssued")),
-                errors=WRITE + " 409",
-                body="InvitationCreate",
-                notes={"409": "The person's access is revoked"},
-            ),
-        },
-        g + "/invitations/{iid}": {
-            "delete": operation(
-                "Revoke a login link and the sessions it opened",
-                "invitations",
-                ("200", "Revoked", ref("Invitation")),
-                errors=READ,
-                params=(GID, iid),
-            ),
-        },
-        g + "/documents": {
-            "get": operation(
-                "The group's drafting documents (followers see public ones)",
-                "documents",
-                ("200", "The documents", _list("documents", "GroupDocument")),
-                errors=READ,
-            ),
-            "post": operation(
-                "Create a drafting document in the group",
-                "documents",
-                ("201", "Created", ref("GroupDocument")),
-                errors=WRITE,
-                body="GroupDocumentCreate",
-            ),
-        },
-        g + "/audit": {
-            "get": operation(
-                "The audit log, newest first (latest 200)",
-                "groups",
-                ("200", "The entries", _list("entries", "AuditEntry")),
-                errors=READ,
-            ),
-        },
-    }
-
-
 def _other_paths() -> dict[str, dict[str, Any]]:
-    code = _path_param("code", "the invitation's secret code", {"type": "string"})
-    cookie = {
-        "Set-Cookie": {
-            "description": "rt_session=<token>; HttpOnly; SameSite=Lax; Path=/ (Secure over https)",
-            "schema": {"type": "string"},
-        }
-    }
-    page = {"text/html": {"schema": {"type": "string"}}}
-    redeem = operation(
-        "Open an invitation link: a confirmation page, or a token as JSON",
-        "invitations",
-        ("200", "With `Accept: application/json`: the session token", ref("Session")),
-        errors="401 410 429",
-        security=[],
-        params=(code,),
-        notes={
-            "401": "The link is invalid, expired or revoked, or the person's access is",
-            "410": "`invitation_used`: a single-use link that was opened before",
-            "429": "Too many failed links from your address (`rate_limited`, `Retry-After`)",
-        },
-        description="A browser gets an HTML page asking to sign in; nothing is redeemed "
-        "and no cookie is set (a page of another site may open any link). Scripts ask for "
-        "JSON and get a bearer token, no cookie.",
-    )
-    redeem["responses"]["200"]["content"].update(page)
-    sign_in = operation(
-        "Sign in with an invitation (the confirmation page's form)",
-        "invitations",
-        ("303", "To `/?group=<id>`, with the session cookie", None),
-        errors="401 403",
-        security=[],
-        params=(code,),
-        notes={
-            "401": "The link cannot be used (an HTML page unless JSON is asked for)",
-            "403": "`cross_origin`: the form was posted by a page of another origin",
-        },
-        description="Only the server's own pages (same Origin) may start a browser session.",
-    )
-    sign_in["responses"]["303"]["headers"] = {**cookie, "Location": {"schema": {"type": "string"}}}
-    sign_in["responses"]["401"]["content"].update(page)
     health = operation(
         "Liveness and database reachability (detail for operator tokens)",
         "operations",
@@ -354,17 +142,6 @@ def _other_paths() -> dict[str, dict[str, Any]]:
                 params=(),
             ),
         },
-        "/api/me": {
-            "get": operation(
-                "Who the caller is (signed_in false without a token)",
-                "people",
-                ("200", "The caller", ref("Me")),
-                errors="401",
-                security=OPTIONAL,
-                params=(),
-            ),
-        },
-        "/invite/{code}": {"get": redeem, "post": sign_in},
     }
 
 
@@ -409,7 +186,7 @@ OPENAPI: dict[str, Any] = {
     },
     "tags": [{"name": name} for name in TAGS],
     "components": {"securitySchemes": SECURITY_SCHEMES, "schemas": SCHEMAS | SESSION_SCHEMAS},
-    "paths": _with_operation_ids({**_other_paths(), **_group_paths(), **SESSION_PATHS}),
+    "paths": _with_operation_ids({**_other_paths(), **SESSION_PATHS}),
 }
 
 # Comments (``server.comments``), described in ``server.views.openapi_comments``.
@@ -421,7 +198,7 @@ OPENAPI["paths"].update(_with_operation_ids(comment_paths(operation, _path_param
 # Domains whose routes declare themselves (``server.contract``): their operations and
 # schemas are generated from the models they validate with. The hand-written parts
 # above shrink as each domain moves over.
-APIS: tuple[Api, ...] = (documents_api,)
+APIS: tuple[Api, ...] = (documents_api, groups_api)
 _GENERATED = document((op for api in APIS for op in api.operations), info=OPENAPI["info"], tags=[])
 OPENAPI["paths"].update(_GENERATED["paths"])
 OPENAPI["components"]["schemas"].update(_GENERATED["components"]["schemas"])
