@@ -16,6 +16,7 @@ body that is not JSON is a 400, a field that breaks its constraint a 422 naming 
 from __future__ import annotations
 
 import inspect
+import re
 import types
 import typing
 from collections.abc import Awaitable, Callable, Mapping
@@ -67,6 +68,8 @@ class Operation:
     # ``headers`` added to).
     responses: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
     path_descriptions: Mapping[str, str] = field(default_factory=dict)
+    # Path parameters that are integers (ids): only ASCII digits name one.
+    numeric_params: frozenset[str] = frozenset()
 
     @property
     def operation_id(self) -> str:
@@ -129,8 +132,12 @@ def _wrap(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse
     async def handle(request: web.Request) -> web.StreamResponse:
         kwargs: dict[str, Any] = {}
         for name, adapter in op.path_params.items():
+            text = request.match_info[name]
+            if name in op.numeric_params and not _DIGITS.fullmatch(text):
+                # pydantic reads "1_0" as 10 and "٣" as 3: an id in a path is ASCII digits.
+                raise NotFound(f"no such {name}: ids are whole numbers")
             try:
-                kwargs[name] = adapter.validate_strings(request.match_info[name])
+                kwargs[name] = adapter.validate_strings(text)
             except ValidationError as exc:
                 raise NotFound(f"no such {name}: {field_errors(exc).popitem()[1]}") from exc
         if op.query is not None:
@@ -217,6 +224,9 @@ class Api:
                     raw_content=raw_content,
                     responses=dict(responses or {}),
                     path_descriptions=dict(params or {}),
+                    numeric_params=frozenset(
+                        name for name, adapter in path_params.items() if _is_integer(adapter)
+                    ),
                 )
             )
             return handler
@@ -237,6 +247,13 @@ class Api:
 
     def routes(self) -> list[web.RouteDef]:
         return [web.route(op.method, op.path, _wrap(op)) for op in self.operations]
+
+
+_DIGITS = re.compile(r"[0-9]{1,20}")
+
+
+def _is_integer(adapter: TypeAdapter[Any]) -> bool:
+    return adapter.json_schema().get("type") == "integer"
 
 
 def _path_names(path: str) -> list[str]:

@@ -114,7 +114,9 @@ async def test_field_errors_name_every_bad_field(base: str) -> None:
     assert set(data["error"]["details"]["fields"]) == {"title", "pinned", "colour"}
 
 
-@pytest.mark.parametrize("board", ["0", "abc", str(2**31), str(2**63), "9" * 30])
+@pytest.mark.parametrize(
+    "board", ["0", "abc", str(2**31), str(2**63), "9" * 30, "1_0", "%D9%A3", "+3", " 3"]
+)
 async def test_ids_outside_the_column_range_are_not_found(base: str, board: str) -> None:
     status, data = await post(f"{base}/api/boards/{board}/notes", b'{"title": "x"}')
     assert (status, data["error"]["code"]) == (404, "not_found")
