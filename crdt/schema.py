@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from pycrdt import Array, Doc, Map, Text
@@ -24,7 +25,17 @@ from pycrdt import Array, Doc, Map, Text
 META = "meta"
 PARAGRAPHS = "paragraphs"
 
-DOCUMENT_KINDS = ("rolling", "breakout", "correspondence", "report")
+
+class DocumentKind(StrEnum):
+    """What a document is for (``meta.kind``); the API's models validate with it."""
+
+    ROLLING = "rolling"
+    BREAKOUT = "breakout"
+    CORRESPONDENCE = "correspondence"
+    REPORT = "report"
+
+
+DOCUMENT_KINDS = tuple(kind.value for kind in DocumentKind)
 SECTIONS = ("intro", "method", "A", "B", "C", "D", "E", "conclusion")
 SECTION_TITLES = {
     "intro": "Introduction",

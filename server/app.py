@@ -27,7 +27,6 @@ from server.comments.service import CommentService
 from server.edge.middleware import body_limit_guard, origin_guard, security_headers
 from server.edge.origins import OriginPolicy
 from server.errors import RollingTextError
-from server.groups import views as group_views
 from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
@@ -188,6 +187,5 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app.router.add_routes(WebSocketTransport(rooms, access, settings, log).routes())
     for declared in APIS:
         app.router.add_routes(declared.routes())
-    app.router.add_routes(group_views.routes())
     app.router.add_routes(web_app.routes())
     return app

@@ -29,14 +29,3 @@ def record(
             details=json.dumps(details, default=str, sort_keys=True),
         )
     )
-
-
-def as_dict(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "at": entry.at.isoformat(),
-        "actor": entry.actor,
-        "action": entry.action,
-        "target": entry.target,
-        "details": json.loads(entry.details),
-    }

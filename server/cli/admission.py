@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from crdt.schema import DocumentKind
 from server.cli import demo
 from server.cli.common import (
     DEFAULT_BASE_URL,
@@ -14,70 +15,62 @@ from server.cli.common import (
     table,
 )
 from server.cli.groups import invite_person, link_text
+from server.groups import schemas
 from server.groups.operator import Operator, validated
-from server.groups.presets import ECOSOC_STATUSES
-from server.rooms.names import check_document_name
+from server.groups.presets import EcosocStatus
+from server.groups.schemas import Decision, ObserverStatus
 
 # -- observers, invitations, documents, audit -----------------------------------------------
 
 
 async def _observer_request(op: Operator, args: argparse.Namespace) -> Result:
-    values = {
-        "organization": args.organization,
-        "contact_name": args.contact_name,
-        "contact_email": args.contact_email,
-        "justification": args.justification,
-    }
-    validated(
-        values,
-        organization="text",
-        contact_name="text",
-        contact_email="email",
-        justification="long_text",
+    new = validated(
+        schemas.ObserverRequestCreate,
+        organization=args.organization,
+        ecosoc_status=args.ecosoc,
+        contact_name=args.contact_name,
+        contact_email=args.contact_email,
+        justification=args.justification,
     )
     gid = await op.group_id(args.group)
-    request = await op.observers.submit(
-        gid,
-        ecosoc_status=args.ecosoc,
-        submitted_by=op.principal.actor,
-        **{k: v.strip() for k, v in values.items()},
-    )
+    request = await op.observers.submit(gid, new, submitted_by=op.principal.actor)
     text = (
-        f"observer request {request['id']} from {request['organization']} "
-        f"(ECOSOC: {request['ecosoc_status']}) is pending until the group decides:\n"
-        f"  rollingtext observer approve --group {args.group} --request {request['id']} "
+        f"observer request {request.id} from {request.organization} "
+        f"(ECOSOC: {request.ecosoc_status}) is pending until the group decides:\n"
+        f"  rollingtext observer approve --group {args.group} --request {request.id} "
         '--meeting "<meeting>"'
     )
     return Result(request, text)
 
 
-def _decision(r: dict[str, Any]) -> str:
-    d = r["decision"]
-    return "" if d is None else f"{d['meeting']} ({d['by']})"
+def _decision(r: schemas.ObserverRequest) -> str:
+    d = r.decision
+    return "" if d is None else f"{d.meeting} ({d.by})"
 
 
 async def _observer_list(op: Operator, args: argparse.Namespace) -> Result:
     gid = await op.group_id(args.group)
-    requests = await op.observers.list(op.principal, gid, status=args.status)
-    rows = [
-        (r["id"], r["status"], r["ecosoc_status"], r["organization"], _decision(r))
-        for r in requests
-    ]
+    query = validated(schemas.ObserverQuery, status=args.status)
+    requests = await op.observers.list(op.principal, gid, status=query.status)
+    rows = [(r.id, r.status, r.ecosoc_status, r.organization, _decision(r)) for r in requests]
     return Result({"requests": requests}, table(rows))
 
 
+DECISIONS = {"approve": Decision.APPROVED, "reject": Decision.REJECTED, "revoke": Decision.REVOKED}
+
+
 async def _observer_decide(op: Operator, args: argparse.Namespace) -> Result:
-    validated({"meeting": args.meeting, "note": args.note}, meeting="text", note="optional_text")
-    gid = await op.group_id(args.group)
-    to = {"approve": "approved", "reject": "rejected", "revoke": "revoked"}[args.action]
-    decided = await op.observers.decide(
-        op.principal, gid, args.request, to=to, meeting_ref=args.meeting.strip(), note=args.note
+    to = DECISIONS[args.action]
+    decision = validated(
+        schemas.ObserverDecision, decision=to, meeting=args.meeting, note=args.note
     )
-    text = f"observer request {decided['id']} ({decided['organization']}): {to} at {args.meeting}"
-    if to == "approved":
+    gid = await op.group_id(args.group)
+    decided = await op.observers.decide(op.principal, gid, args.request, decision)
+    text = f"observer request {decided.id} ({decided.organization}): {to} at {decision.meeting}"
+    if to is Decision.APPROVED:
         text += (
-            f"\nadmitted as observer person {decided['person_id']}; send a login link:"
-            f"\n  rollingtext invite --group {args.group} --person {decided['person_id']}"
+            f"\nadmitted as observer person {decided.person_id}; send a login link:"
+            f"\n  rollingtext invite --group {args.group} --person {decided.person_id}"
         )
     return Result(decided, text)
 
@@ -88,42 +81,38 @@ async def _invite(op: Operator, args: argparse.Namespace) -> Result:
         items = await op.invitations.list_invitations(op.principal, gid)
         rows = [
             (
-                i["id"],
-                f"person {i['person_id']}",
-                i["expires_at"],
-                "revoked" if i["revoked"] else "used" if i["used"] else "",
+                i.id,
+                f"person {i.person_id}",
+                i.expires_at.isoformat(),
+                "revoked" if i.revoked else "used" if i.used else "",
             )
             for i in items
         ]
         return Result({"invitations": items}, table(rows))
     if args.action == "revoke":
         revoked = await op.invitations.revoke_invitation(op.principal, gid, args.invitation)
-        return Result(revoked, f"invitation {revoked['id']} revoked; its sessions stop working")
+        return Result(revoked, f"invitation {revoked.id} revoked; its sessions stop working")
     issued = await invite_person(op, args, gid, args.person)
     return Result(issued, link_text(issued))
 
 
 async def _document_create(op: Operator, args: argparse.Namespace) -> Result:
-    validated({"title": args.title}, title="text")
-    check_document_name(args.name)
-    gid = await op.group_id(args.group)
-    created = await op.documents.create_document(
-        op.principal,
-        gid,
+    new = validated(
+        schemas.GroupDocumentCreate,
         name=args.name,
-        title=args.title.strip(),
+        title=args.title,
         kind=args.kind,
         public=not args.private,
     )
-    visibility = "public" if created["public"] else "private (officers, members and captioners)"
-    return Result(created, f"created document {created['name']} ({created['kind']}, {visibility})")
+    gid = await op.group_id(args.group)
+    created = await op.documents.create_document(op.principal, gid, new)
+    visibility = "public" if created.public else "private (officers, members and captioners)"
+    return Result(created, f"created document {created.name} ({created.kind}, {visibility})")
 
 
 async def _document_list(op: Operator, args: argparse.Namespace) -> Result:
     items = await op.documents.list_documents(op.principal, await op.group_id(args.group))
-    rows = [
-        (d["name"], d["kind"], "public" if d["public"] else "private", d["title"]) for d in items
-    ]
+    rows = [(d.name, d.kind, "public" if d.public else "private", d.title) for d in items]
     return Result({"documents": items}, table(rows))
 
 
@@ -133,11 +122,11 @@ async def _audit(op: Operator, args: argparse.Namespace) -> Result:
     )
     rows = [
         (
-            e["at"][:19],
-            e["actor"],
-            e["action"],
-            e["target"],
-            ", ".join(f"{k}={v}" for k, v in e["details"].items() if v is not None),
+            e.at.isoformat()[:19],
+            e.actor,
+            e.action,
+            e.target,
+            ", ".join(f"{k}={v}" for k, v in e.details.items() if v is not None),
         )
         for e in reversed(entries)
     ]
@@ -149,18 +138,13 @@ async def _demo(op: Operator, args: argparse.Namespace) -> Result:
     group = seeded["group"]
     verb = "created" if seeded["created"] else "already there; fresh login links issued"
     lines = [
-        f"demo working group {group['slug']} (id {group['id']}) {verb}",
+        f"demo working group {group.slug} (id {group.id}) {verb}",
         "seats:",
         seats(group),
     ]
     lines.append("documents:")
     lines.append(
-        table(
-            [
-                (d["name"], d["kind"], "public" if d["public"] else "private")
-                for d in seeded["documents"]
-            ]
-        )
+        table([(d.name, d.kind, "public" if d.public else "private") for d in seeded["documents"]])
     )
     lines.append(
         "login links (one person each; open in a browser, or GET with Accept: application/json):"
@@ -193,13 +177,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     req = command(osub, "request", _observer_request, "record an admission request", common)
     req.add_argument("--group", required=True, help="group slug")
     req.add_argument("--organization", required=True)
-    req.add_argument("--ecosoc", required=True, choices=ECOSOC_STATUSES, help="ECOSOC status")
+    req.add_argument("--ecosoc", required=True, choices=list(EcosocStatus), help="ECOSOC status")
     req.add_argument("--contact-name", required=True)
     req.add_argument("--contact-email", required=True)
     req.add_argument("--justification", required=True)
     olist = command(osub, "list", _observer_list, "list admission requests", common)
     olist.add_argument("--group", required=True)
-    olist.add_argument("--status", choices=["pending", "approved", "rejected", "revoked"])
+    olist.add_argument("--status", choices=list(ObserverStatus))
     for action in ("approve", "reject", "revoke"):
         cmd = command(
             osub, action, _observer_decide, f"{action}: record the group's decision", common
@@ -226,9 +210,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     create.add_argument("--group", required=True, help="group slug")
     create.add_argument("--name", required=True, help="document name, e.g. wgec-rolling")
     create.add_argument("--title", required=True)
-    create.add_argument(
-        "--kind", default="rolling", choices=["rolling", "breakout", "correspondence", "report"]
-    )
+    create.add_argument("--kind", default=DocumentKind.ROLLING.value, choices=list(DocumentKind))
     create.add_argument("--private", action="store_true", help="not readable by public followers")
     command(dsub, "list", _document_list, "list a group's documents", common).add_argument(
         "--group", required=True

@@ -20,10 +20,12 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
 from server.auth.tokens import Role
 from server.errors import RollingTextError
+from server.groups import schemas
 from server.groups.operator import Operator, open_operator
 from server.settings import Settings
 
@@ -49,8 +51,19 @@ Handler = Callable[[Operator, argparse.Namespace], Awaitable[Result]]
 # -- output and errors ----------------------------------------------------------------
 
 
+def plain(data: Any) -> Any:
+    """``data`` as JSON values: models as the HTTP API sends them."""
+    if isinstance(data, BaseModel):
+        return data.model_dump(mode="json")
+    if isinstance(data, dict):
+        return {key: plain(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [plain(value) for value in data]
+    return data
+
+
 def print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    print(json.dumps(plain(data), indent=2, ensure_ascii=False))
 
 
 def print_result(result: Result, *, as_json: bool) -> None:
@@ -119,13 +132,8 @@ def table(rows: Sequence[Sequence[Any]]) -> str:
     )
 
 
-def seats(group: dict[str, Any]) -> str:
-    return table(
-        [
-            (s["key"], s["name"], f"{s['taken']}/{s['seats']} seats")
-            for s in group["stakeholder_groups"]
-        ]
-    )
+def seats(group: schemas.Group) -> str:
+    return table([(s.key, s.name, f"{s.taken}/{s.seats} seats") for s in group.stakeholder_groups])
 
 
 def common_parser() -> argparse.ArgumentParser:

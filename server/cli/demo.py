@@ -22,7 +22,8 @@ from crdt import schema, updates
 from crdt.schema import ParagraphSpec
 from server.auth.tokens import Role
 from server.errors import NotFound
-from server.groups.operator import Operator
+from server.groups import schemas
+from server.groups.operator import Operator, validated
 
 SLUG = "wgec-demo"
 NAME = "CSTD Working Group on Enhanced Cooperation (demo)"
@@ -309,63 +310,61 @@ def build_content(spec: DocumentSpec) -> bytes:
 
 
 async def _create_group(op: Operator) -> int:
-    actor = op.principal
-    group = await op.groups.create_group(
-        actor, slug=SLUG, name=NAME, mandate=MANDATE, public_follow=True
-    )
-    gid = int(group["id"])
-    await op.groups.add_person(actor, gid, name="Chair of the Working Group", role=Role.CHAIR)
-    await op.groups.add_person(actor, gid, name="CSTD secretariat (UNCTAD)", role=Role.SECRETARIAT)
+    actor, groups = op.principal, op.groups
+    new = validated(schemas.GroupCreate, slug=SLUG, name=NAME, mandate=MANDATE, public_follow=True)
+    gid = (await groups.create_group(actor, new)).id
+
+    async def person(name: str, role: Role, delegation_id: int | None = None) -> None:
+        new = validated(schemas.PersonCreate, name=name, role=role, delegation_id=delegation_id)
+        await groups.add_person(actor, gid, new)
+
+    await person("Chair of the Working Group", Role.CHAIR)
+    await person("CSTD secretariat (UNCTAD)", Role.SECRETARIAT)
     for stakeholder, names in DELEGATIONS.items():
         for name in names:
-            delegation = await op.groups.add_delegation(
-                actor, gid, name=name, stakeholder=stakeholder
-            )
-            await op.groups.add_person(
-                actor,
-                gid,
-                name=f"Delegate of {name}"
+            seat = validated(schemas.DelegationCreate, name=name, stakeholder_group=stakeholder)
+            delegation = await groups.add_delegation(actor, gid, seat)
+            title = (
+                f"Delegate of {name}"
                 if stakeholder == "member_states"
-                else f"Representative, {name}",
-                role=Role.MEMBER,
-                delegation_id=int(delegation["id"]),
+                else f"Representative, {name}"
             )
-    await op.groups.add_person(actor, gid, name="Real-time captioner (CART)", role=Role.CAPTIONER)
+            await person(title, Role.MEMBER, delegation.id)
+    await person("Real-time captioner (CART)", Role.CAPTIONER)
     for spec in OBSERVERS:
-        request = await op.observers.submit(
-            gid,
+        asked = validated(
+            schemas.ObserverRequestCreate,
             organization=spec.organization,
             ecosoc_status=spec.ecosoc,
             contact_name=spec.contact,
             contact_email=spec.email,
             justification=spec.justification,
-            submitted_by=actor.actor,
         )
+        request = await op.observers.submit(gid, asked, submitted_by=actor.actor)
         if spec.decision is not None:
-            await op.observers.decide(
-                actor,
-                gid,
-                int(request["id"]),
-                to=spec.decision,
-                meeting_ref=SECOND_MEETING,
+            decision = validated(
+                schemas.ObserverDecision,
+                decision=spec.decision,
+                meeting=SECOND_MEETING,
                 note=spec.note,
             )
+            await op.observers.decide(actor, gid, request.id, decision)
     return gid
 
 
-async def _ensure_documents(op: Operator, gid: int) -> list[dict[str, Any]]:
-    existing = {d["name"] for d in await op.documents.list_documents(op.principal, gid)}
+async def _ensure_documents(op: Operator, gid: int) -> list[schemas.GroupDocument]:
+    existing = {d.name for d in await op.documents.list_documents(op.principal, gid)}
     async with op.document_store() as store:
         for spec in DOCUMENTS:
             if spec.name not in existing:
-                await op.documents.create_document(
-                    op.principal,
-                    gid,
+                new = validated(
+                    schemas.GroupDocumentCreate,
                     name=spec.name,
                     title=spec.title,
                     kind=spec.kind,
                     public=spec.public,
                 )
+                await op.documents.create_document(op.principal, gid, new)
             stored = await store.load(spec.name)
             if stored is None or (stored.snapshot is None and not stored.updates):
                 await store.append(spec.name, build_content(spec))
@@ -391,11 +390,11 @@ async def seed(op: Operator, *, base_url: str) -> dict[str, Any]:
             op.principal, gid, person.id, ttl_seconds=op.settings.invitation_ttl_seconds
         )
         links[role.value] = {
-            "url": op.invitation_url(base_url, invitation["code"]),
+            "url": op.invitation_url(base_url, invitation.code),
             "person_id": person.id,
             "name": person.name,
-            "invitation_id": invitation["id"],
-            "expires_at": invitation["expires_at"],
+            "invitation_id": invitation.id,
+            "expires_at": invitation.expires_at.isoformat(),
         }
     ws_base = base_url.rstrip("/").replace("http", "ws", 1)
     return {

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from server.auth.tokens import Role
 from server.cli.common import (
     DEFAULT_BASE_URL,
     ROLES,
@@ -14,33 +13,46 @@ from server.cli.common import (
     seats,
     table,
 )
+from server.groups import schemas
 from server.groups.operator import Operator, validated
-from server.groups.presets import WGEC_STAKEHOLDER_GROUPS
+from server.groups.presets import StakeholderKey
 
 # -- groups, delegations, people ----------------------------------------------------------
 
 
 async def _group_create(op: Operator, args: argparse.Namespace) -> Result:
-    values = {"slug": args.slug, "name": args.name, "mandate": args.mandate}
-    validated(values, slug="slug", name="text", mandate="optional_long_text")
-    group = await op.groups.create_group(
-        op.principal,
+    new = validated(
+        schemas.GroupCreate,
         slug=args.slug,
-        name=args.name.strip(),
-        mandate=(args.mandate or "").strip(),
+        name=args.name,
+        mandate=args.mandate,
         public_follow=args.public_follow,
     )
-    text = f"created working group {group['slug']} (id {group['id']}): {group['name']}\n"
+    group = await op.groups.create_group(op.principal, new)
+    text = f"created working group {group.slug} (id {group.id}): {group.name}\n"
     return Result(group, text + "stakeholder groups:\n" + seats(group))
 
 
 async def _group_list(op: Operator, args: argparse.Namespace) -> Result:
     groups = await op.groups.list_groups(op.principal)
-    rows = [("id", "slug", "follow", "name")] if groups else []
-    rows += [
-        (g["id"], g["slug"], "public" if g["public_follow"] else "-", g["name"]) for g in groups
-    ]
+    rows: list[tuple[object, ...]] = [("id", "slug", "follow", "name")] if groups else []
+    rows += [(g.id, g.slug, "public" if g.public_follow else "-", g.name) for g in groups]
     return Result({"groups": groups}, table(rows))
+
+
+def _people_rows(people: list[schemas.Person], names: dict[int, str]) -> str:
+    return table(
+        [
+            (
+                p.id,
+                p.role,
+                p.name,
+                (names.get(p.delegation_id) if p.delegation_id else None) or p.organization or "",
+                "" if p.active else "REVOKED",
+            )
+            for p in people
+        ]
+    )
 
 
 async def _group_show(op: Operator, args: argparse.Namespace) -> Result:
@@ -51,43 +63,26 @@ async def _group_show(op: Operator, args: argparse.Namespace) -> Result:
     people = await op.groups.list_people(actor, gid)
     documents = await op.documents.list_documents(actor, gid)
     requests = await op.observers.list(actor, gid)
-    names = {d["id"]: d["name"] for d in delegations}
     counts: dict[str, int] = {}
     for r in requests:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
+        counts[r.status] = counts.get(r.status, 0) + 1
     lines = [
-        f"{group['slug']} (id {group['id']}): {group['name']}",
-        f"mandate: {group['mandate'] or '-'}",
-        f"public follow: {'on' if group['public_follow'] else 'off'}",
+        f"{group.slug} (id {group.id}): {group.name}",
+        f"mandate: {group.mandate or '-'}",
+        f"public follow: {'on' if group.public_follow else 'off'}",
         "stakeholder groups:",
         seats(group),
         "delegations:",
-        table([(d["id"], d["name"], d["stakeholder_group"]) for d in delegations]),
+        table([(d.id, d.name, d.stakeholder_group) for d in delegations]),
         "people:",
-        table(
-            [
-                (
-                    p["id"],
-                    p["role"],
-                    p["name"],
-                    names.get(p["delegation_id"]) or p["organization"] or "",
-                    "" if p["active"] else "REVOKED",
-                )
-                for p in people
-            ]
-        ),
+        _people_rows(people, {d.id: d.name for d in delegations}),
         "documents:",
-        table(
-            [
-                (d["name"], d["kind"], "public" if d["public"] else "private", d["title"])
-                for d in documents
-            ]
-        ),
+        table([(d.name, d.kind, "public" if d.public else "private", d.title) for d in documents]),
         "observer requests: "
         + (", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"),
     ]
     data = {
-        **group,
+        **group.model_dump(mode="json"),
         "delegations": delegations,
         "people": people,
         "documents": documents,
@@ -97,16 +92,14 @@ async def _group_show(op: Operator, args: argparse.Namespace) -> Result:
 
 
 async def _delegation_add(op: Operator, args: argparse.Namespace) -> Result:
-    validated({"name": args.name}, name="text")
+    new = validated(schemas.DelegationCreate, name=args.name, stakeholder_group=args.stakeholder)
     gid = await op.group_id(args.group)
-    added = await op.groups.add_delegation(
-        op.principal, gid, name=args.name.strip(), stakeholder=args.stakeholder
-    )
+    added = await op.groups.add_delegation(op.principal, gid, new)
     group = await op.groups.get_group(op.principal, gid)
-    seats = next(s for s in group["stakeholder_groups"] if s["key"] == args.stakeholder)
+    seats = next(s for s in group.stakeholder_groups if s.key == new.stakeholder_group)
     text = (
-        f"added delegation {added['name']} (id {added['id']}) to {seats['name']}: "
-        f"{seats['taken']}/{seats['seats']} seats taken"
+        f"added delegation {added.name} (id {added.id}) to {seats.name}: "
+        f"{seats.taken}/{seats.seats} seats taken"
     )
     return Result(added, text)
 
@@ -115,18 +108,21 @@ async def _delegation_list(op: Operator, args: argparse.Namespace) -> Result:
     items = await op.groups.list_delegations(op.principal, await op.group_id(args.group))
     return Result(
         {"delegations": items},
-        table([(d["id"], d["name"], d["stakeholder_group"]) for d in items]),
+        table([(d.id, d.name, d.stakeholder_group) for d in items]),
     )
 
 
 async def invite_person(
     op: Operator, args: argparse.Namespace, gid: int, pid: int
 ) -> dict[str, Any]:
-    ttl = args.ttl or op.settings.invitation_ttl_seconds
+    """Issue a link; the CLI shows its URL (never the bare code) and whether it opens once."""
+    new = validated(schemas.InvitationCreate, person_id=pid, ttl_seconds=args.ttl)
+    ttl = new.ttl_seconds or op.settings.invitation_ttl_seconds
     issued = await op.invitations.issue_invitation(op.principal, gid, pid, ttl_seconds=ttl)
-    issued["url"] = op.invitation_url(args.base_url, issued.pop("code"))
-    issued["single_use"] = op.settings.invitation_single_use
-    return issued
+    shown = issued.model_dump(mode="json", exclude={"code"})
+    shown["url"] = op.invitation_url(args.base_url, issued.code)
+    shown["single_use"] = op.settings.invitation_single_use
+    return shown
 
 
 def link_text(issued: dict[str, Any]) -> str:
@@ -138,44 +134,39 @@ def link_text(issued: dict[str, Any]) -> str:
 
 
 async def _member_add(op: Operator, args: argparse.Namespace) -> Result:
-    values = {"name": args.name, "email": args.email}
-    validated(values, name="text", email="optional_email")
+    new = validated(schemas.PersonCreate, name=args.name, role=args.role, email=args.email)
     gid = await op.group_id(args.group)
     delegation = await op.delegation(gid, args.delegation) if args.delegation else None
-    person = await op.groups.add_person(
-        op.principal,
-        gid,
-        name=args.name.strip(),
-        role=Role(args.role),
-        delegation_id=None if delegation is None else delegation["id"],
-        email=args.email,
-    )
-    text = f"added {person['role']} {person['name']} (person {person['id']})"
     if delegation is not None:
-        text += f" for {delegation['name']}"
+        new = new.model_copy(update={"delegation_id": delegation.id})
+    person = await op.groups.add_person(op.principal, gid, new)
+    text = f"added {person.role} {person.name} (person {person.id})"
+    if delegation is not None:
+        text += f" for {delegation.name}"
+    data: dict[str, Any] = person.model_dump(mode="json")
     if args.invite:
-        person["invitation"] = await invite_person(op, args, gid, person["id"])
-        text += "\n" + link_text(person["invitation"])
-    return Result(person, text)
+        data["invitation"] = await invite_person(op, args, gid, person.id)
+        text += "\n" + link_text(data["invitation"])
+    return Result(data, text)
 
 
 async def _member_list(op: Operator, args: argparse.Namespace) -> Result:
     people = await op.groups.list_people(op.principal, await op.group_id(args.group))
-    rows = [(p["id"], p["role"], p["name"], "" if p["active"] else "REVOKED") for p in people]
+    rows = [(p.id, p.role, p.name, "" if p.active else "REVOKED") for p in people]
     return Result({"people": people}, table(rows))
 
 
 async def _member_update(op: Operator, args: argparse.Namespace) -> Result:
     gid = await op.group_id(args.group)
-    role = Role(args.role) if getattr(args, "role", None) else None
     active = {"revoke": False, "reinstate": True}.get(args.action)
-    person = await op.groups.update_person(op.principal, gid, args.person, role=role, active=active)
+    change = validated(schemas.PersonUpdate, role=getattr(args, "role", None), active=active)
+    person = await op.groups.update_person(op.principal, gid, args.person, change)
     state = (
         "active; earlier links stay dead (issue a new one with `rollingtext invite`)"
-        if person["active"]
+        if person.active
         else "revoked: every token, session and login link of theirs stops"
     )
-    return Result(person, f"person {person['id']} {person['name']}: {person['role']}, {state}")
+    return Result(person, f"person {person.id} {person.name}: {person.role}, {state}")
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -196,9 +187,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     add = command(dsub, "add", _delegation_add, "add a delegation to a stakeholder group", common)
     add.add_argument("--group", required=True, help="group slug")
     add.add_argument("--name", required=True, help="e.g. Brazil")
-    add.add_argument(
-        "--stakeholder", required=True, choices=[s.key for s in WGEC_STAKEHOLDER_GROUPS]
-    )
+    add.add_argument("--stakeholder", required=True, choices=list(StakeholderKey))
     command(dsub, "list", _delegation_list, "list delegations", common).add_argument(
         "--group", required=True
     )

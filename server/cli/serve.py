@@ -62,7 +62,7 @@ def _token(args: argparse.Namespace) -> int:
 
 async def _person_token(op: Operator, args: argparse.Namespace) -> Result:
     issued = await op.person_token(args.person, args.ttl)
-    return Result(issued, issued["token"])
+    return Result(issued, issued.token)
 
 
 def _captions(args: argparse.Namespace) -> int:

@@ -62,8 +62,8 @@ def _responses(op: Operation, refs: Refs) -> dict[str, Any]:
     ok: dict[str, Any] = {"description": "Created" if op.status == 201 else "Done"}
     if op.response is not None:
         ok["content"] = _json(refs[(op.response, "serialization")])
-    elif op.raw_content is not None:
-        ok["content"] = dict(op.raw_content)
+    if op.raw_content is not None:
+        ok["content"] = {**ok.get("content", {}), **op.raw_content}
     responses: dict[str, Any] = {str(op.status): ok}
     by_status: dict[int, list[type[RollingTextError]]] = {}
     for error in [*_implied_errors(op), *op.errors]:
@@ -77,6 +77,13 @@ def _responses(op: Operation, refs: Refs) -> dict[str, Any]:
             "description": codes,
             "content": _json(refs[(schema, "serialization")]),
         }
+    for status, extra in op.responses.items():
+        merged = responses.setdefault(str(status), {"description": ""})
+        for key, value in extra.items():
+            if key in ("content", "headers"):
+                merged[key] = {**merged.get(key, {}), **value}
+            else:
+                merged[key] = value
     return responses
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import types
 import typing
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -42,7 +43,6 @@ Auth = Literal["signed_in", "optional", "public"]
 Handler = Callable[..., Awaitable[Any]]
 
 _RESERVED = ("call", "body", "query")
-_DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 @dataclass(frozen=True)
@@ -61,20 +61,18 @@ class Operation:
     path_params: Mapping[str, TypeAdapter[Any]]
     errors: tuple[type[RollingTextError], ...]
     body_limit: int
-    # For responses that are not a JSON model (pages, exports): OpenAPI ``content``.
+    # For responses that are not a JSON model (pages, exports): OpenAPI ``content``;
+    # beside a response model, other media types the same status may answer with.
     raw_content: Mapping[str, Any] | None = None
     # For a body the handler reads itself (a caption file): OpenAPI ``content``.
     raw_body: Mapping[str, Any] | None = None
+    # What the models cannot say (headers, an error's HTML page): merged into the
+    # generated responses by status (``description`` replaced, ``content`` and
+    # ``headers`` added to).
+    responses: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
     path_descriptions: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def integer_params(self) -> frozenset[str]:
-        """Path parameters that are whole numbers (ids)."""
-        return frozenset(
-            name
-            for name, adapter in self.path_params.items()
-            if adapter.json_schema().get("type") == "integer"
-        )
+    # Path parameters that are integers (ids): only ASCII digits name one.
+    numeric_params: frozenset[str] = frozenset()
 
     @property
     def operation_id(self) -> str:
@@ -126,6 +124,8 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
         message = error["msg"]
         if error["type"] == "value_error" and "error" in error.get("ctx", {}):
             message = str(error["ctx"]["error"])  # a validator's own words, unprefixed
+        elif error["type"] == "missing":
+            message = "is required"  # the wording clients and the CLI have always shown
         fields.setdefault(field_name(error["loc"]), message)
     return fields
 
@@ -161,17 +161,15 @@ async def _read_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
 
 
 def _wrap(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    integers = op.integer_params
-
     async def handle(request: web.Request) -> web.StreamResponse:
         kwargs: dict[str, Any] = {}
         for name, adapter in op.path_params.items():
-            raw = request.match_info[name]
-            if name in integers and not _DIGITS.fullmatch(raw):
-                # Pydantic reads "1_0", "+5", " 5" as numbers; a path id is digits only.
-                raise NotFound(f"{name} must be a whole number")
+            text = request.match_info[name]
+            if name in op.numeric_params and not _DIGITS.fullmatch(text):
+                # pydantic reads "1_0" as 10 and "٣" as 3: an id in a path is ASCII digits.
+                raise NotFound(f"no such {name}: ids are whole numbers")
             try:
-                kwargs[name] = adapter.validate_strings(raw)
+                kwargs[name] = adapter.validate_strings(text)
             except ValidationError as exc:
                 raise NotFound(f"no such {name}: {field_errors(exc).popitem()[1]}") from exc
         if op.query is not None:
@@ -198,6 +196,11 @@ _PATH_CONFIG = ConfigDict(strict=False)
 
 
 def _model(hint: Any) -> type[BaseModel] | None:
+    """The model of an annotation; of ``Model | web.StreamResponse`` (a handler that
+    answers some callers with a page), the model."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        models = [m for m in map(_model, typing.get_args(hint)) if m is not None]
+        return models[0] if len(models) == 1 else None
     return hint if inspect.isclass(hint) and issubclass(hint, BaseModel) else None
 
 
@@ -221,6 +224,7 @@ class Api:
         raw_body: Mapping[str, Any] | None = None,
         tag: str | None = None,
         params: Mapping[str, str] | None = None,
+        responses: Mapping[int, Mapping[str, Any]] | None = None,
     ) -> Callable[[Handler], Handler]:
         """Register ``handler`` for ``method path``; ``params`` describes path parameters.
 
@@ -255,7 +259,11 @@ class Api:
                     body_limit=body_limit,
                     raw_content=raw_content,
                     raw_body=raw_body,
+                    responses=dict(responses or {}),
                     path_descriptions=dict(params or {}),
+                    numeric_params=frozenset(
+                        name for name, adapter in path_params.items() if _is_integer(adapter)
+                    ),
                 )
             )
             return handler
@@ -276,6 +284,13 @@ class Api:
 
     def routes(self) -> list[web.RouteDef]:
         return [web.route(op.method, op.path, _wrap(op)) for op in self.operations]
+
+
+_DIGITS = re.compile(r"[0-9]{1,20}")
+
+
+def _is_integer(adapter: TypeAdapter[Any]) -> bool:
+    return adapter.json_schema().get("type") == "integer"
 
 
 def _path_names(path: str) -> list[str]:

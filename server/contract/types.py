@@ -6,9 +6,11 @@ CLI arguments) and described by the same constraint in the OpenAPI document.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from server.rooms.names import DOCUMENT_NAME_PATTERN
 from server.validation import MAX_ID
@@ -20,11 +22,32 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-DocumentName = Annotated[str, StringConstraints(pattern=DOCUMENT_NAME_PATTERN)]
-Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=320, pattern=EMAIL_PATTERN)
-]
+
+def matching(pattern: str, message: str, *, max_length: int | None = None) -> Any:
+    """A string matching ``pattern`` (trimmed first when ``max_length`` is given); a
+    mismatch reads ``message`` (what a person can act on, not the regular
+    expression), and the document still states the pattern."""
+    regex = re.compile(pattern)
+    schema: dict[str, Any] = {"type": "string", "pattern": pattern}
+    trimmed: list[Any] = []
+    if max_length is not None:
+        schema["maxLength"] = max_length
+        trimmed.append(StringConstraints(strip_whitespace=True, max_length=max_length))
+
+    def check(value: str) -> str:
+        if not regex.match(value):
+            raise PydanticCustomError("string_pattern_mismatch", message)
+        return value
+
+    return Annotated[(str, *trimmed, AfterValidator(check), WithJsonSchema(schema))]
+
+
+Slug = matching(SLUG_PATTERN, "must be 2-63 lowercase letters, digits or '-'")
+DocumentName = matching(
+    DOCUMENT_NAME_PATTERN,
+    "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit",
+)
+Email = matching(EMAIL_PATTERN, "must be an e-mail address", max_length=320)
 
 
 def text(max_length: int = 200) -> Any:
@@ -60,7 +83,9 @@ class Model(BaseModel):
     """Base of every response model (and of what services return): built from rows or
     values, it lists every field it has, so the document states exactly what is sent."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, from_attributes=True)
+    # defer_build: a model's validator is built on first use, not at import (a CLI
+    # command that uses three models does not pay for all of them).
+    model_config = ConfigDict(extra="forbid", frozen=True, from_attributes=True, defer_build=True)
 
 
 class Body(BaseModel):
@@ -68,7 +93,7 @@ class Body(BaseModel):
     integer) and closed (an unknown field is an error the caller sees, not a silent
     no-op: a misspelt optional field would otherwise change nothing without a word)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class ErrorDetail(Model):

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from crdt.schema import DOCUMENT_KINDS
+from crdt.schema import DocumentKind
 from server import audit
 from server.auth.permissions import Action, can, require
 from server.auth.principal import Principal
+from server.groups import schemas
 from server.groups.models import (
     AuditEntry,
     GroupDocument,
@@ -25,21 +24,13 @@ class GroupDocuments:
         self._groups = groups
 
     async def create_document(
-        self,
-        actor: Principal,
-        group_id: int,
-        *,
-        name: str,
-        title: str,
-        kind: str,
-        public: bool = True,
-    ) -> dict[str, Any]:
+        self, actor: Principal, group_id: int, new: schemas.GroupDocumentCreate
+    ) -> schemas.GroupDocument:
         require(actor, Action.CREATE_DOCUMENT, group_id)
-        if kind not in DOCUMENT_KINDS:
-            raise ValidationFailed({"kind": f"must be one of: {', '.join(DOCUMENT_KINDS)}"})
+        name, kind = new.name, new.kind.value
         try:
-            async with self._groups._sessions.begin() as session:
-                await self._groups._group(session, group_id)
+            async with self._groups.sessions.begin() as session:
+                await self._groups.group(session, group_id)
                 document = Document(name=name, created_at=utcnow())
                 session.add(document)
                 await session.flush()
@@ -47,9 +38,9 @@ class GroupDocuments:
                     GroupDocument(
                         document_id=document.id,
                         group_id=group_id,
-                        title=title,
+                        title=new.title,
                         kind=kind,
-                        public=public,
+                        public=new.public,
                     )
                 )
                 audit.record(
@@ -58,17 +49,19 @@ class GroupDocuments:
                     "document.create",
                     f"document:{name}",
                     group_id=group_id,
-                    title=title,
+                    title=new.title,
                     kind=kind,
-                    public=public,
+                    public=new.public,
                 )
         except IntegrityError as exc:
             raise ValidationFailed({"name": f"a document named {name!r} already exists"}) from exc
-        return {"name": name, "title": title, "kind": kind, "public": public, "group_id": group_id}
+        return schemas.GroupDocument(
+            name=name, title=new.title, kind=new.kind, public=new.public, group_id=group_id
+        )
 
-    async def list_documents(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
+    async def list_documents(self, actor: Principal, group_id: int) -> list[schemas.GroupDocument]:
         require(actor, Action.READ_TEXT, group_id)
-        async with self._groups._sessions() as session:
+        async with self._groups.sessions() as session:
             rows = (
                 await session.execute(
                     select(Document.name, GroupDocument)
@@ -78,26 +71,26 @@ class GroupDocuments:
                 )
             ).all()
         return [
-            {
-                "name": name,
-                "title": gd.title,
-                "kind": gd.kind,
-                "public": gd.public,
-                "group_id": group_id,
-            }
+            schemas.GroupDocument(
+                name=name,
+                title=gd.title,
+                kind=DocumentKind(gd.kind),
+                public=gd.public,
+                group_id=group_id,
+            )
             for name, gd in rows
             if gd.public or can(actor, Action.READ_PRIVATE_DOCUMENTS)
         ]
 
     async def audit_log(
         self, actor: Principal, group_id: int, *, limit: int = 200
-    ) -> list[dict[str, Any]]:
+    ) -> list[schemas.AuditEntry]:
         require(actor, Action.READ_AUDIT, group_id)
-        async with self._groups._sessions() as session:
+        async with self._groups.sessions() as session:
             entries = await session.scalars(
                 select(AuditEntry)
                 .where(AuditEntry.group_id == group_id)
                 .order_by(AuditEntry.id.desc())
                 .limit(limit)
             )
-            return [audit.as_dict(e) for e in entries]
+            return [schemas.AuditEntry.of(e) for e in entries]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,12 +20,12 @@ from server.auth.access import is_live
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.errors import Conflict, InvitationUsed, NotFound, Unauthenticated
+from server.groups import schemas
 from server.groups.models import (
     Invitation,
     Person,
 )
 from server.groups.service import AccessChange, GroupService
-from server.groups.views_format import invitation_dict
 from server.storage.models import utcnow
 
 
@@ -41,12 +40,12 @@ class InvitationService:
 
     async def issue_invitation(
         self, actor: Principal, group_id: int, person_id: int, *, ttl_seconds: int
-    ) -> dict[str, Any]:
+    ) -> schemas.IssuedInvitation:
         """A one-person login link; the returned ``code`` is never shown again."""
         require(actor, Action.MANAGE_INVITATIONS, group_id)
         code = secrets.token_urlsafe(24)
-        async with self._groups._sessions.begin() as session:
-            person = await self._groups._person(session, group_id, person_id)
+        async with self._groups.sessions.begin() as session:
+            person = await self._groups.person(session, group_id, person_id)
             if not person.active:
                 raise Conflict("this person's access is revoked; reinstate them first")
             invitation = Invitation(
@@ -68,13 +67,14 @@ class InvitationService:
                 person_id=person_id,
                 ttl_seconds=ttl_seconds,
             )
-            return {**invitation_dict(invitation), "code": code}
+            issued = schemas.Invitation.of(invitation)
+            return schemas.IssuedInvitation(**dict(issued), code=code)
 
     async def revoke_invitation(
         self, actor: Principal, group_id: int, invitation_id: int
-    ) -> dict[str, Any]:
+    ) -> schemas.Invitation:
         require(actor, Action.MANAGE_INVITATIONS, group_id)
-        async with self._groups._sessions.begin() as session:
+        async with self._groups.sessions.begin() as session:
             invitation = await session.get(Invitation, invitation_id)
             if invitation is None or invitation.group_id != group_id:
                 raise NotFound(f"no invitation {invitation_id} in this working group")
@@ -88,21 +88,21 @@ class InvitationService:
                     group_id=group_id,
                     person_id=invitation.person_id,
                 )
-            result = invitation_dict(invitation)
-        await self._groups._notify(AccessChange(invitation.person_id, invitation_id))
+            result = schemas.Invitation.of(invitation)
+        await self._groups.notify(AccessChange(invitation.person_id, invitation_id))
         return result
 
-    async def list_invitations(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
+    async def list_invitations(self, actor: Principal, group_id: int) -> list[schemas.Invitation]:
         require(actor, Action.MANAGE_INVITATIONS, group_id)
-        async with self._groups._sessions() as session:
+        async with self._groups.sessions() as session:
             rows = await session.scalars(
                 select(Invitation).where(Invitation.group_id == group_id).order_by(Invitation.id)
             )
-            return [invitation_dict(i) for i in rows]
+            return [schemas.Invitation.of(i) for i in rows]
 
     async def invitation_holder(self, code: str) -> Person:
         """Whom a link would sign in, without using it up (a confirmation page)."""
-        async with self._groups._sessions() as session:
+        async with self._groups.sessions() as session:
             person, invitation = await self._valid(session, code)
             if self._single_use and invitation.redeemed_at is not None:
                 raise _used()
@@ -114,7 +114,7 @@ class InvitationService:
         ``Unauthenticated`` for an unknown, expired or revoked link or a revoked
         person; ``InvitationUsed`` (410) for a single-use link opened before.
         """
-        async with self._groups._sessions.begin() as session:
+        async with self._groups.sessions.begin() as session:
             person, invitation = await self._valid(session, code)
             first_use = Invitation.redeemed_at.is_(None)
             claimed = await session.scalar(

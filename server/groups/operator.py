@@ -14,11 +14,12 @@ access-change hook lives in the server process.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -26,7 +27,9 @@ from crdt import updates
 from server import audit
 from server.auth.principal import Principal
 from server.auth.tokens import Role, TokenSigner
+from server.contract.routes import field_errors
 from server.errors import Conflict, NotFound
+from server.groups import schemas
 from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.models import Person
@@ -34,7 +37,7 @@ from server.groups.observers import ObserverService
 from server.groups.service import GroupService
 from server.settings import Settings
 from server.storage import DocumentStore, create_engine, upgrade
-from server.validation import Fields
+from server.validation import ValidationFailed
 
 # Who the audit log names for everything done from the command line.
 OPERATOR = Principal(name="cli", role=Role.SECRETARIAT)
@@ -58,19 +61,21 @@ class Operator:
     async def group_id(self, slug: str) -> int:
         return await self.groups.group_id(slug)
 
-    async def delegation(self, group_id: int, name: str) -> dict[str, Any]:
+    async def delegation(self, group_id: int, name: str) -> schemas.Delegation:
         """The delegation called ``name`` (case-insensitive) in the group."""
         delegations = await self.groups.list_delegations(self.principal, group_id)
         for delegation in delegations:
-            if delegation["name"].casefold() == name.strip().casefold():
+            if delegation.name.casefold() == name.strip().casefold():
                 return delegation
-        known = ", ".join(d["name"] for d in delegations) or "none yet"
+        known = ", ".join(d.name for d in delegations) or "none yet"
         raise NotFound(f"no delegation {name!r} in this working group (known: {known})")
 
     def invitation_url(self, base_url: str, code: str) -> str:
         return f"{base_url.rstrip('/')}/invite/{code}"
 
-    async def person_token(self, person_id: int, ttl_seconds: int | None = None) -> dict[str, Any]:
+    async def person_token(
+        self, person_id: int, ttl_seconds: int | None = None
+    ) -> schemas.PersonToken:
         """A signed token for one person, bound to their current token version.
 
         It is checked on every use like a session from an invitation: revoking the
@@ -99,14 +104,14 @@ class Operator:
                 group_id=person.group_id,
                 ttl_seconds=ttl,
             )
-            return {
-                "token": token,
-                "person_id": person.id,
-                "group_id": person.group_id,
-                "role": person.role,
-                "name": person.name,
-                "ttl_seconds": ttl,
-            }
+            return schemas.PersonToken(
+                token=token,
+                person_id=person.id,
+                group_id=person.group_id,
+                role=Role(person.role),
+                name=person.name,
+                ttl_seconds=ttl,
+            )
 
     async def people_by_role(self, group_id: int, role: Role) -> list[Person]:
         """Active people of the group holding ``role``, oldest first."""
@@ -153,28 +158,15 @@ async def open_operator(
         await engine.dispose()
 
 
-def validated(values: Mapping[str, Any], **rules: str) -> Fields:
-    """Check CLI arguments with the HTTP API's field rules (``Fields``).
+Request = TypeVar("Request", bound=BaseModel)
 
-    ``rules`` maps a field to ``text``, ``optional_text``, ``slug``, ``email``,
-    ``optional_email`` or ``long_text`` (up to 5000 characters). Raises
-    ``ValidationFailed`` listing every bad field, before anything is written.
-    """
-    fields = Fields(dict(values))
-    for name, rule in rules.items():
-        if rule == "slug":
-            fields.slug(name)
-        elif rule == "email":
-            fields.email(name)
-        elif rule == "optional_email":
-            fields.email(name, required=False)
-        elif rule == "long_text":
-            fields.text(name, max_len=5000)
-        elif rule == "optional_long_text":
-            fields.text(name, required=False, max_len=5000)
-        elif rule == "optional_text":
-            fields.text(name, required=False)
-        else:
-            fields.text(name)
-    fields.check()
-    return fields
+
+def validated(model: type[Request], **values: Any) -> Request:
+    """CLI arguments checked by the HTTP API's own request ``model`` (``None``: not
+    given, the model's default applies). Raises ``ValidationFailed`` naming every bad
+    field, before anything is written, exactly as the API would answer."""
+    given = {name: value for name, value in values.items() if value is not None}
+    try:
+        return model.model_validate(given, strict=False)
+    except ValidationError as exc:
+        raise ValidationFailed(field_errors(exc)) from exc

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +20,7 @@ from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.auth.tokens import Role
 from server.errors import NotFound, QuotaExceeded
+from server.groups import schemas
 from server.groups.models import (
     Delegation,
     Invitation,
@@ -28,8 +28,7 @@ from server.groups.models import (
     StakeholderGroup,
     WorkingGroup,
 )
-from server.groups.presets import WGEC_STAKEHOLDER_GROUPS, Seats
-from server.groups.views_format import delegation_dict, group_dict, person_dict
+from server.groups.presets import WGEC_STAKEHOLDER_GROUPS, Seats, StakeholderKey
 from server.storage.models import utcnow
 from server.validation import ValidationFailed
 
@@ -58,14 +57,18 @@ class GroupService:
         logger: logging.Logger,
         on_access_changed: AccessHook | None = None,
     ) -> None:
-        self._sessions = sessions
+        self.sessions = sessions
         self._log = logger
         self._hooks: list[AccessHook] = [on_access_changed] if on_access_changed else []
 
     def on_access_changed(self, hook: AccessHook) -> None:
         self._hooks.append(hook)
 
-    async def _notify(self, change: AccessChange) -> None:
+    # -- what the other group services build on ------------------------------------------
+    # ``sessions`` (above) opens transactions on the access model's database.
+
+    async def notify(self, change: AccessChange) -> None:
+        """Tell the live side that someone's access changed (after the commit)."""
         for hook in self._hooks:
             try:
                 await hook(change)
@@ -77,18 +80,22 @@ class GroupService:
     async def create_group(
         self,
         actor: Principal,
+        new: schemas.GroupCreate,
         *,
-        slug: str,
-        name: str,
-        mandate: str = "",
-        public_follow: bool = False,
         stakeholder_groups: Sequence[Seats] = WGEC_STAKEHOLDER_GROUPS,
-    ) -> dict[str, Any]:
+    ) -> schemas.Group:
         require(actor, Action.CREATE_GROUP, None)
+        slug = new.slug
         taken = ValidationFailed({"slug": f"a working group {slug!r} already exists"})
         try:
             group = await self._create_group(
-                actor, slug, name, mandate, public_follow, stakeholder_groups, taken
+                actor,
+                slug,
+                new.name,
+                new.mandate or "",
+                new.public_follow,
+                stakeholder_groups,
+                taken,
             )
         except IntegrityError as exc:  # a concurrent request took the slug first
             raise taken from exc
@@ -104,7 +111,7 @@ class GroupService:
         stakeholder_groups: Sequence[Seats],
         taken: ValidationFailed,
     ) -> WorkingGroup:
-        async with self._sessions.begin() as session:
+        async with self.sessions.begin() as session:
             if await session.scalar(select(WorkingGroup.id).where(WorkingGroup.slug == slug)):
                 raise taken
             group = WorkingGroup(slug=slug, name=name, mandate=mandate, public_follow=public_follow)
@@ -128,11 +135,12 @@ class GroupService:
         return group
 
     async def update_group(
-        self, actor: Principal, group_id: int, *, public_follow: bool | None = None
-    ) -> dict[str, Any]:
+        self, actor: Principal, group_id: int, change: schemas.GroupUpdate
+    ) -> schemas.Group:
         require(actor, Action.MANAGE_PEOPLE, group_id)
-        async with self._sessions.begin() as session:
-            group = await self._group(session, group_id)
+        public_follow = change.public_follow
+        async with self.sessions.begin() as session:
+            group = await self.group(session, group_id)
             changed = public_follow is not None and public_follow != group.public_follow
             if changed:
                 group.public_follow = bool(public_follow)
@@ -145,21 +153,21 @@ class GroupService:
                     public_follow=public_follow,
                 )
         if changed and not public_follow:
-            await self._notify(AccessChange(person_id=None, group_id=group_id))
+            await self.notify(AccessChange(person_id=None, group_id=group_id))
         return await self.get_group(actor, group_id)
 
-    async def list_groups(self, actor: Principal) -> list[dict[str, Any]]:
-        async with self._sessions() as session:
+    async def list_groups(self, actor: Principal) -> list[schemas.GroupSummary]:
+        async with self.sessions() as session:
             query = select(WorkingGroup).order_by(WorkingGroup.id)
             if actor.group_id is not None:
                 query = query.where(WorkingGroup.id == actor.group_id)
             groups = (await session.scalars(query)).all()
-            return [group_dict(g, None) for g in groups]
+            return [schemas.GroupSummary.model_validate(g) for g in groups]
 
-    async def get_group(self, actor: Principal, group_id: int) -> dict[str, Any]:
+    async def get_group(self, actor: Principal, group_id: int) -> schemas.Group:
         require(actor, Action.VIEW_GROUP, group_id)
-        async with self._sessions() as session:
-            group = await self._group(session, group_id)
+        async with self.sessions() as session:
+            group = await self.group(session, group_id)
             rows = (
                 await session.execute(
                     select(StakeholderGroup, func.count(Delegation.id))
@@ -169,16 +177,24 @@ class GroupService:
                     .order_by(StakeholderGroup.id)
                 )
             ).all()
-            return group_dict(group, [(sg, int(n)) for sg, n in rows])
+            seats = [
+                schemas.StakeholderSeats(
+                    key=StakeholderKey(sg.key), name=sg.name, seats=sg.seats, taken=int(n)
+                )
+                for sg, n in rows
+            ]
+            summary = schemas.GroupSummary.model_validate(group)
+            return schemas.Group(**dict(summary), stakeholder_groups=seats)
 
     async def group_id(self, slug: str) -> int:
-        async with self._sessions() as session:
+        async with self.sessions() as session:
             value = await session.scalar(select(WorkingGroup.id).where(WorkingGroup.slug == slug))
         if value is None:
             raise NotFound(f"no working group {slug!r}")
         return int(value)
 
-    async def _group(self, session: AsyncSession, group_id: int) -> WorkingGroup:
+    async def group(self, session: AsyncSession, group_id: int) -> WorkingGroup:
+        """The working group ``group_id`` in ``session``, or ``NotFound``."""
         group = await session.get(WorkingGroup, group_id)
         if group is None:
             raise NotFound(f"no working group {group_id}")
@@ -187,13 +203,16 @@ class GroupService:
     # -- delegations ---------------------------------------------------------------
 
     async def add_delegation(
-        self, actor: Principal, group_id: int, *, name: str, stakeholder: str
-    ) -> dict[str, Any]:
+        self, actor: Principal, group_id: int, new: schemas.DelegationCreate
+    ) -> schemas.Delegation:
         require(actor, Action.MANAGE_PEOPLE, group_id)
+        name, stakeholder = new.name, new.stakeholder_group
         try:
-            async with self._sessions.begin() as session:
+            async with self.sessions.begin() as session:
                 delegation = await self._add_delegation(session, actor, group_id, name, stakeholder)
-                result = delegation_dict(delegation, stakeholder)
+                result = schemas.Delegation(
+                    id=delegation.id, name=delegation.name, stakeholder_group=stakeholder
+                )
         except IntegrityError as exc:  # a concurrent request added the same name first
             raise ValidationFailed({"name": f"a delegation named {name!r} already exists"}) from exc
         return result
@@ -209,7 +228,7 @@ class GroupService:
             .where(StakeholderGroup.group_id == group_id, StakeholderGroup.key == stakeholder)
             .values(seats=StakeholderGroup.seats)
         )
-        await self._group(session, group_id)
+        await self.group(session, group_id)
         sg = await session.scalar(
             select(StakeholderGroup).where(
                 StakeholderGroup.group_id == group_id, StakeholderGroup.key == stakeholder
@@ -247,9 +266,9 @@ class GroupService:
         )
         return delegation
 
-    async def list_delegations(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
+    async def list_delegations(self, actor: Principal, group_id: int) -> list[schemas.Delegation]:
         require(actor, Action.VIEW_GROUP, group_id)
-        async with self._sessions() as session:
+        async with self.sessions() as session:
             rows = (
                 await session.execute(
                     select(Delegation, StakeholderGroup.key)
@@ -258,7 +277,10 @@ class GroupService:
                     .order_by(Delegation.id)
                 )
             ).all()
-            return [delegation_dict(d, key) for d, key in rows]
+            return [
+                schemas.Delegation(id=d.id, name=d.name, stakeholder_group=StakeholderKey(key))
+                for d, key in rows
+            ]
 
     # -- people --------------------------------------------------------------------
 
@@ -266,30 +288,27 @@ class GroupService:
         self,
         actor: Principal,
         group_id: int,
+        new: schemas.PersonCreate,
         *,
-        name: str,
-        role: Role,
-        delegation_id: int | None = None,
-        email: str | None = None,
         organization: str | None = None,
         audit_action: str = "person.add",
         session: AsyncSession | None = None,
-    ) -> dict[str, Any]:
+    ) -> schemas.Person:
+        """Add a person; in ``session`` when given (an observer's admission), else in
+        a transaction of its own. ``organization``: whom an observer speaks for."""
         require(actor, Action.MANAGE_PEOPLE, group_id)
         if session is None:
-            async with self._sessions.begin() as own:
+            async with self.sessions.begin() as own:
                 return await self.add_person(
                     actor,
                     group_id,
-                    name=name,
-                    role=role,
-                    delegation_id=delegation_id,
-                    email=email,
+                    new,
                     organization=organization,
                     audit_action=audit_action,
                     session=own,
                 )
-        await self._group(session, group_id)
+        name, role, delegation_id = new.name, new.role, new.delegation_id
+        await self.group(session, group_id)
         if role is Role.MEMBER and delegation_id is None:
             raise ValidationFailed({"delegation_id": "a member sits for a delegation"})
         if delegation_id is not None:
@@ -300,7 +319,7 @@ class GroupService:
             group_id=group_id,
             name=name,
             role=role.value,
-            email=email,
+            email=new.email,
             delegation_id=delegation_id,
             organization=organization,
         )
@@ -316,11 +335,11 @@ class GroupService:
             role=role.value,
             delegation_id=delegation_id,
         )
-        return person_dict(person)
+        return schemas.Person.model_validate(person)
 
     async def affiliation(self, person_id: int) -> str | None:
         """The delegation (or, for an observer, the organization) a person speaks for."""
-        async with self._sessions() as session:
+        async with self.sessions() as session:
             person = await session.get(Person, person_id)
             if person is None:
                 return None
@@ -329,27 +348,26 @@ class GroupService:
                 return delegation.name if delegation else None
             return person.organization
 
-    async def list_people(self, actor: Principal, group_id: int) -> list[dict[str, Any]]:
+    async def list_people(self, actor: Principal, group_id: int) -> list[schemas.Person]:
         require(actor, Action.VIEW_PEOPLE, group_id)
-        async with self._sessions() as session:
+        async with self.sessions() as session:
             people = await session.scalars(
                 select(Person).where(Person.group_id == group_id).order_by(Person.id)
             )
-            return [person_dict(p) for p in people]
+            return [schemas.Person.model_validate(p) for p in people]
 
     async def update_person(
         self,
         actor: Principal,
         group_id: int,
         person_id: int,
-        *,
-        role: Role | None = None,
-        active: bool | None = None,
-    ) -> dict[str, Any]:
+        change: schemas.PersonUpdate,
+    ) -> schemas.Person:
         """Change a role (connections are upgraded or downgraded) or revoke access."""
         require(actor, Action.MANAGE_PEOPLE, group_id)
-        async with self._sessions.begin() as session:
-            person = await self._person(session, group_id, person_id)
+        role, active = change.role, change.active
+        async with self.sessions.begin() as session:
+            person = await self.person(session, group_id, person_id)
             if role is not None and role.value != person.role:
                 if role is Role.MEMBER and person.delegation_id is None:
                     raise ValidationFailed({"role": "a member sits for a delegation"})
@@ -377,8 +395,8 @@ class GroupService:
                     group_id=group_id,
                     **({"links_revoked": links} if not active else {}),
                 )
-            result = person_dict(person)
-        await self._notify(AccessChange(person_id))
+            result = schemas.Person.model_validate(person)
+        await self.notify(AccessChange(person_id))
         return result
 
     async def _revoke_links(self, session: AsyncSession, person_id: int) -> int:
@@ -392,7 +410,8 @@ class GroupService:
         )
         return len(revoked.all())
 
-    async def _person(self, session: AsyncSession, group_id: int, person_id: int) -> Person:
+    async def person(self, session: AsyncSession, group_id: int, person_id: int) -> Person:
+        """The person ``person_id`` of the group, or ``NotFound``."""
         person = await session.get(Person, person_id)
         if person is None or person.group_id != group_id:
             raise NotFound(f"no person {person_id} in this working group")

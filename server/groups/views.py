@@ -1,248 +1,271 @@
-"""HTTP API of the access model under ``/api/groups`` and the invitation links.
+"""HTTP API of the access model under ``/api/groups``, ``/api/me`` and the invitation links.
 
-Thin: parse and validate the body, resolve the caller, call the service. Errors
-are mapped to HTTP by the app's middleware.
+Thin: each route declares its body, response and errors (``server.contract``), resolves
+the caller and calls the service; the models in ``server.groups.schemas`` validate.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from aiohttp import web
 
-from crdt.schema import DOCUMENT_KINDS
 from server.auth.credentials import SESSION_COOKIE
-from server.auth.permissions import capabilities
+from server.auth.permissions import Action, capabilities
 from server.auth.principal import Principal
 from server.auth.tokens import Role
-from server.edge.bodies import PUBLIC_BODY_LIMIT, body_limit
+from server.contract import Api, Call
+from server.contract.types import Id
+from server.edge.bodies import PUBLIC_BODY_LIMIT
 from server.edge.middleware import foreign_origin, forwarded_https
 from server.edge.origins import OriginPolicy
-from server.errors import BadInput, CrossOrigin, RollingTextError
+from server.errors import (
+    Conflict,
+    CrossOrigin,
+    Forbidden,
+    InvalidTransition,
+    InvitationUsed,
+    QueueFull,
+    QuotaExceeded,
+    RateLimited,
+    RollingTextError,
+    Unauthenticated,
+)
 from server.groups import invitation_page
-from server.groups.presets import ECOSOC_STATUSES
+from server.groups.models import Invitation, Person
+from server.groups.schemas import (
+    AuditLog,
+    Delegation,
+    DelegationCreate,
+    DelegationList,
+    Group,
+    GroupCreate,
+    GroupDocument,
+    GroupDocumentCreate,
+    GroupDocumentList,
+    GroupList,
+    GroupUpdate,
+    InvitationCreate,
+    InvitationIssued,
+    InvitationList,
+    InvitationToken,
+    Me,
+    ObserverDecision,
+    ObserverQuery,
+    ObserverRequest,
+    ObserverRequestCreate,
+    ObserverRequestList,
+    PersonCreate,
+    PersonList,
+    PersonUpdate,
+)
+from server.groups.schemas import Invitation as InvitationOut
+from server.groups.schemas import Person as PersonOut
 from server.keys import DOCUMENTS, GROUPS, INVITATIONS, OBSERVERS, SETTINGS, SIGNER
-from server.rooms.names import check_document_name
-from server.views.common import body, caller, path_id, signed_in
 
-ROLES = [r.value for r in Role]
+api = Api("groups")
+
+G = "/api/groups/{gid}"
+PARAMS = {
+    "gid": "working group id",
+    "pid": "person id",
+    "rid": "observer request id",
+    "iid": "invitation id",
+    "code": "the invitation's secret code",
+}
+HTML = {"text/html": {"schema": {"type": "string"}}}
 
 
-def _json(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status)
-
-
-async def me(request: web.Request) -> web.Response:
-    principal = await caller(request)
+@api.get("/api/me", auth="optional", tag="people")
+async def me(call: Call) -> Me:
+    """Who the caller is (signed_in false without a token)"""
+    principal = await call.caller()
     if principal is None:
-        return _json({"signed_in": False, "can": []})
-    return _json(
-        {
-            "signed_in": True,
-            "name": principal.name,
-            "role": principal.role.value,
-            "group_id": principal.group_id,
-            "person_id": principal.person_id,
-            # What this caller may do: the web app shows controls from this, never
-            # from role lists of its own.
-            "can": capabilities(principal),
-            # Shown beside the name in presence lists ("Delegate of Brazil, Brazil").
-            "delegation": await request.app[GROUPS].affiliation(principal.person_id)
-            if principal.person_id is not None
-            else None,
-        }
+        return Me(signed_in=False, can=[])
+    return Me(
+        signed_in=True,
+        name=principal.name,
+        role=principal.role,
+        group_id=principal.group_id,
+        person_id=principal.person_id,
+        can=[Action(name) for name in capabilities(principal)],
+        delegation=await call.app[GROUPS].affiliation(principal.person_id)
+        if principal.person_id is not None
+        else None,
     )
 
 
-async def create_group(request: web.Request) -> web.Response:
-    actor = await signed_in(request)
-    f = await body(request)
-    slug, name = f.slug("slug"), f.text("name")
-    mandate = f.text("mandate", required=False, max_len=5000, default="")
-    public_follow = f.boolean("public_follow", default=False)
-    f.check()
-    assert slug and name is not None
-    group = await request.app[GROUPS].create_group(
-        actor,
-        slug=slug,
-        name=name,
-        mandate=mandate or "",
-        public_follow=public_follow,
-    )
-    return _json(group, 201)
+# -- groups and delegations ------------------------------------------------------------------
 
 
-async def list_groups(request: web.Request) -> web.Response:
-    actor = await signed_in(request)
-    return _json({"groups": await request.app[GROUPS].list_groups(actor)})
+@api.get("/api/groups")
+async def list_groups(call: Call) -> GroupList:
+    """Working groups visible to the caller"""
+    return GroupList(groups=await call.app[GROUPS].list_groups(await call.signed_in()))
 
 
-async def get_group(request: web.Request) -> web.Response:
-    actor = await signed_in(request)
-    return _json(await request.app[GROUPS].get_group(actor, path_id(request, "gid")))
+@api.post("/api/groups", status=201, errors=(Forbidden,))
+async def create_group(call: Call, body: GroupCreate) -> Group:
+    """Create a working group with the WGEC seat presets (operators)"""
+    return await call.app[GROUPS].create_group(await call.signed_in(), body)
 
 
-async def update_group(request: web.Request) -> web.Response:
-    actor = await signed_in(request)
-    f = await body(request)
-    public_follow = None
-    if f.raw("public_follow") is not None:
-        public_follow = f.boolean("public_follow", default=False)
-    f.check()
-    group = await request.app[GROUPS].update_group(
-        actor, path_id(request, "gid"), public_follow=public_follow
-    )
-    return _json(group)
+@api.get(G, errors=(Forbidden,), params=PARAMS)
+async def get_group(call: Call, gid: Id) -> Group:
+    """A working group with its seats"""
+    return await call.app[GROUPS].get_group(await call.signed_in(), gid)
 
 
-async def delegations(request: web.Request) -> web.Response:
-    actor = await signed_in(request)
-    service, gid = request.app[GROUPS], path_id(request, "gid")
-    if request.method == "GET":
-        return _json({"delegations": await service.list_delegations(actor, gid)})
-    f = await body(request)
-    name, stakeholder = f.text("name"), f.text("stakeholder_group", max_len=64)
-    f.check()
-    assert name and stakeholder
-    return _json(await service.add_delegation(actor, gid, name=name, stakeholder=stakeholder), 201)
+@api.patch(G, errors=(Forbidden,), params=PARAMS)
+async def update_group(call: Call, gid: Id, body: GroupUpdate) -> Group:
+    """Turn public follow on or off"""
+    return await call.app[GROUPS].update_group(await call.signed_in(), gid, body)
 
 
-async def people(request: web.Request) -> web.Response:
-    actor = await signed_in(request)
-    service, gid = request.app[GROUPS], path_id(request, "gid")
-    if request.method == "GET":
-        return _json({"people": await service.list_people(actor, gid)})
-    f = await body(request)
-    name, role = f.text("name"), f.choice("role", ROLES)
-    delegation_id = f.integer("delegation_id", required=False)
-    email = f.email("email", required=False)
-    f.check()
-    assert name and role
-    person = await service.add_person(
-        actor, gid, name=name, role=Role(role), delegation_id=delegation_id, email=email
-    )
-    return _json(person, 201)
+@api.get(G + "/delegations", errors=(Forbidden,), params=PARAMS)
+async def list_delegations(call: Call, gid: Id) -> DelegationList:
+    """Delegations holding seats"""
+    service = call.app[GROUPS]
+    return DelegationList(delegations=await service.list_delegations(await call.signed_in(), gid))
 
 
-async def update_person(request: web.Request) -> web.Response:
-    actor = await signed_in(request)
-    f = await body(request)
-    role = f.choice("role", ROLES, required=False)
-    active = f.boolean("active", default=True) if f.raw("active") is not None else None
-    f.check()
-    person = await request.app[GROUPS].update_person(
-        actor,
-        path_id(request, "gid"),
-        path_id(request, "pid"),
-        role=Role(role) if role else None,
-        active=active,
-    )
-    return _json(person)
+@api.post(G + "/delegations", status=201, errors=(Forbidden, QuotaExceeded), params=PARAMS)
+async def add_delegation(call: Call, gid: Id, body: DelegationCreate) -> Delegation:
+    """Seat a delegation in a stakeholder group (within its quota)"""
+    return await call.app[GROUPS].add_delegation(await call.signed_in(), gid, body)
 
 
-@body_limit(PUBLIC_BODY_LIMIT)  # anyone may submit one, signed in or not
-async def observer_requests(request: web.Request) -> web.Response:
-    gid = path_id(request, "gid")
-    if request.method == "GET":
-        actor = await signed_in(request)
-        status = request.query.get("status")
-        return _json({"requests": await request.app[OBSERVERS].list(actor, gid, status=status)})
-    f = await body(request)
-    values = {
-        "organization": f.text("organization"),
-        "ecosoc_status": f.choice("ecosoc_status", ECOSOC_STATUSES),
-        "contact_name": f.text("contact_name"),
-        "contact_email": f.email("contact_email"),
-        "justification": f.text("justification", max_len=5000),
-    }
-    f.check()
-    who = await caller(request) or Principal("public", Role.FOLLOWER, anonymous=True)
-    submitted_by = who.actor
-    assert all(isinstance(v, str) for v in values.values())
-    created = await request.app[OBSERVERS].submit(gid, submitted_by=submitted_by, **values)  # type: ignore[arg-type]
-    return _json(created, 201)
+# -- people ----------------------------------------------------------------------------------
 
 
-async def decide_observer(request: web.Request) -> web.Response:
-    actor = await signed_in(request)
-    f = await body(request)
-    to = f.choice("decision", ("approved", "rejected", "revoked"))
-    meeting = f.text("meeting")
-    note = f.text("note", required=False, max_len=2000)
-    f.check()
-    assert to and meeting
-    decided = await request.app[OBSERVERS].decide(
-        actor,
-        path_id(request, "gid"),
-        path_id(request, "rid"),
-        to=to,
-        meeting_ref=meeting,
-        note=note,
-    )
-    return _json(decided)
+@api.get(G + "/people", errors=(Forbidden,), params=PARAMS, tag="people")
+async def list_people(call: Call, gid: Id) -> PersonList:
+    """People of the group"""
+    return PersonList(people=await call.app[GROUPS].list_people(await call.signed_in(), gid))
 
 
-async def invitations(request: web.Request) -> web.Response:
-    actor = await signed_in(request)
-    service, gid = request.app[INVITATIONS], path_id(request, "gid")
-    if request.method == "GET":
-        return _json({"invitations": await service.list_invitations(actor, gid)})
-    f = await body(request)
-    person_id = f.integer("person_id")
-    ttl = f.integer("ttl_seconds", required=False, maximum=90 * 86400)
-    f.check()
-    assert person_id is not None
-    settings = request.app[SETTINGS]
-    issued = await service.issue_invitation(
-        actor, gid, person_id, ttl_seconds=ttl or settings.invitation_ttl_seconds
-    )
-    issued["url"] = str(request.url.with_path(f"/invite/{issued['code']}").with_query(None))
-    return _json(issued, 201)
+@api.post(G + "/people", status=201, errors=(Forbidden,), params=PARAMS, tag="people")
+async def add_person(call: Call, gid: Id, body: PersonCreate) -> PersonOut:
+    """Add a person with a role"""
+    return await call.app[GROUPS].add_person(await call.signed_in(), gid, body)
 
 
-async def revoke_invitation(request: web.Request) -> web.Response:
-    actor = await signed_in(request)
-    revoked = await request.app[INVITATIONS].revoke_invitation(
-        actor, path_id(request, "gid"), path_id(request, "iid")
-    )
-    return _json(revoked)
+@api.patch(G + "/people/{pid}", errors=(Forbidden,), params=PARAMS, tag="people")
+async def update_person(call: Call, gid: Id, pid: Id, body: PersonUpdate) -> PersonOut:
+    """Change a person's role, revoke or reinstate their access"""
+    return await call.app[GROUPS].update_person(await call.signed_in(), gid, pid, body)
 
 
-async def documents(request: web.Request) -> web.Response:
-    actor = await signed_in(request)
-    service, gid = request.app[DOCUMENTS], path_id(request, "gid")
-    if request.method == "GET":
-        return _json({"documents": await service.list_documents(actor, gid)})
-    f = await body(request)
-    name, title = f.text("name", max_len=128), f.text("title")
-    kind = f.choice("kind", DOCUMENT_KINDS, required=False) or "rolling"
-    public = f.boolean("public", default=True)
-    if name is not None:
-        try:
-            check_document_name(name)
-        except BadInput as exc:
-            f.error("name", exc.message)
-    f.check()
-    assert name and title and kind
-    created = await service.create_document(
-        actor, gid, name=name, title=title, kind=kind, public=public
-    )
-    return _json(created, 201)
+# -- observer admission ----------------------------------------------------------------------
 
 
-async def audit_log(request: web.Request) -> web.Response:
-    actor = await signed_in(request)
-    return _json(
-        {"entries": await request.app[DOCUMENTS].audit_log(actor, path_id(request, "gid"))}
+@api.get(G + "/observer-requests", errors=(Forbidden,), params=PARAMS, tag="observers")
+async def list_observer_requests(call: Call, gid: Id, query: ObserverQuery) -> ObserverRequestList:
+    """Observer admission requests"""
+    actor = await call.signed_in()
+    return ObserverRequestList(
+        requests=await call.app[OBSERVERS].list(actor, gid, status=query.status)
     )
 
 
-def _sign_in_token(request: web.Request, person: Any, invitation: Any) -> str:
-    settings = request.app[SETTINGS]
+@api.post(
+    G + "/observer-requests",
+    status=201,
+    auth="public",
+    # Anyone may submit one, signed in or not: a smaller body than the API's.
+    body_limit=PUBLIC_BODY_LIMIT,
+    errors=(QueueFull, RateLimited),
+    params=PARAMS,
+    tag="observers",
+)
+async def request_observer_status(
+    call: Call, gid: Id, body: ObserverRequestCreate
+) -> ObserverRequest:
+    """Ask to observe (anyone; nothing is granted until the group decides)
+
+    A caller who is signed in is named in the audit log; anyone else is `public`."""
+    who = await call.caller() or Principal("public", Role.FOLLOWER, anonymous=True)
+    return await call.app[OBSERVERS].submit(gid, body, submitted_by=who.actor)
+
+
+@api.post(
+    G + "/observer-requests/{rid}/decision",
+    errors=(Forbidden, InvalidTransition),
+    params=PARAMS,
+    tag="observers",
+)
+async def decide_observer_request(
+    call: Call, gid: Id, rid: Id, body: ObserverDecision
+) -> ObserverRequest:
+    """Record the group's decision on a request"""
+    return await call.app[OBSERVERS].decide(await call.signed_in(), gid, rid, body)
+
+
+# -- invitations -----------------------------------------------------------------------------
+
+
+@api.get(G + "/invitations", errors=(Forbidden,), params=PARAMS, tag="invitations")
+async def list_invitations(call: Call, gid: Id) -> InvitationList:
+    """Invitations (login links) issued"""
+    service = call.app[INVITATIONS]
+    return InvitationList(invitations=await service.list_invitations(await call.signed_in(), gid))
+
+
+@api.post(
+    G + "/invitations",
+    status=201,
+    errors=(Forbidden, Conflict),
+    params=PARAMS,
+    tag="invitations",
+)
+async def issue_invitation(call: Call, gid: Id, body: InvitationCreate) -> InvitationIssued:
+    """Issue a login link for one person
+
+    `code` and `url` are shown only now. 409: the person's access is revoked."""
+    ttl = body.ttl_seconds or call.app[SETTINGS].invitation_ttl_seconds
+    issued = await call.app[INVITATIONS].issue_invitation(
+        await call.signed_in(), gid, body.person_id, ttl_seconds=ttl
+    )
+    url = call.request.url.with_path(f"/invite/{issued.code}").with_query(None)
+    return InvitationIssued(**dict(issued), url=str(url))
+
+
+@api.delete(G + "/invitations/{iid}", errors=(Forbidden,), params=PARAMS, tag="invitations")
+async def revoke_invitation(call: Call, gid: Id, iid: Id) -> InvitationOut:
+    """Revoke a login link and the sessions it opened"""
+    return await call.app[INVITATIONS].revoke_invitation(await call.signed_in(), gid, iid)
+
+
+# -- documents and the audit log -------------------------------------------------------------
+
+
+@api.get(G + "/documents", errors=(Forbidden,), params=PARAMS, tag="documents")
+async def list_group_documents(call: Call, gid: Id) -> GroupDocumentList:
+    """The group's drafting documents (followers see public ones)"""
+    service = call.app[DOCUMENTS]
+    return GroupDocumentList(documents=await service.list_documents(await call.signed_in(), gid))
+
+
+@api.post(G + "/documents", status=201, errors=(Forbidden,), params=PARAMS, tag="documents")
+async def create_group_document(call: Call, gid: Id, body: GroupDocumentCreate) -> GroupDocument:
+    """Create a drafting document in the group"""
+    return await call.app[DOCUMENTS].create_document(await call.signed_in(), gid, body)
+
+
+@api.get(G + "/audit", errors=(Forbidden,), params=PARAMS)
+async def audit_log(call: Call, gid: Id) -> AuditLog:
+    """The audit log, newest first (latest 200)"""
+    return AuditLog(entries=await call.app[DOCUMENTS].audit_log(await call.signed_in(), gid))
+
+
+# -- invitation links ------------------------------------------------------------------------
+
+
+def _sign_in_token(call: Call, person: Person, invitation: Invitation) -> str:
+    settings = call.app[SETTINGS]
     # A session never outlives the invitation it came from.
     ttl = max(1, int(invitation.expires_at.timestamp() - time.time()))
-    token: str = request.app[SIGNER].issue(
+    token: str = call.app[SIGNER].issue(
         person.name,
         Role(person.role),
         min(ttl, settings.session_ttl_seconds),
@@ -254,76 +277,87 @@ def _sign_in_token(request: web.Request, person: Any, invitation: Any) -> str:
     return token
 
 
-async def open_invitation(request: web.Request) -> web.StreamResponse:
-    """``GET /invite/<code>``: a browser gets a confirmation page and is *not* signed
-    in (a page of another site could send it here: login CSRF); a script asking for
-    JSON redeems the link and gets a bearer token (no cookie)."""
-    if "application/json" not in request.headers.get("Accept", ""):
+def _wants_json(call: Call) -> bool:
+    return "application/json" in call.request.headers.get("Accept", "")
+
+
+@api.get(
+    "/invite/{code}",
+    auth="public",
+    errors=(Unauthenticated, InvitationUsed, RateLimited),
+    params=PARAMS,
+    raw_content=HTML,
+    tag="invitations",
+)
+async def open_invitation(call: Call, code: str) -> InvitationToken | web.StreamResponse:
+    """Open an invitation link: a confirmation page, or a token as JSON
+
+    A browser gets an HTML page asking to sign in; nothing is redeemed and no cookie
+    is set (a page of another site may open any link: login CSRF). Scripts ask for
+    JSON (`Accept: application/json`) and get a bearer token, no cookie. 401: the link
+    is invalid, expired or revoked, or the person's access is; 410: a single-use link
+    opened before; 429: too many failed links from your address."""
+    if not _wants_json(call):
         return invitation_page.confirmation()
-    person, invitation = await request.app[INVITATIONS].redeem_invitation(
-        request.match_info["code"]
-    )
-    return _json(
-        {
-            "token": _sign_in_token(request, person, invitation),
-            "person_id": person.id,
-            "group_id": person.group_id,
-            "role": person.role,
-            "name": person.name,
-        }
+    person, invitation = await call.app[INVITATIONS].redeem_invitation(code)
+    return InvitationToken(
+        token=_sign_in_token(call, person, invitation),
+        person_id=person.id,
+        group_id=person.group_id,
+        role=Role(person.role),
+        name=person.name,
     )
 
 
-async def sign_in_with_invitation(request: web.Request) -> web.StreamResponse:
-    """``POST /invite/<code>`` (the confirmation page's form): only a page of this
-    server's origin may start a browser session; then on to the app."""
-    origin = foreign_origin(request, OriginPolicy(request.app[SETTINGS].allowed_origins))
+SIGNED_IN_HEADERS = {
+    "Set-Cookie": {
+        "description": "rt_session=<token>; HttpOnly; SameSite=Lax; Path=/ (Secure over https)",
+        "schema": {"type": "string"},
+    },
+    "Location": {"schema": {"type": "string"}},
+}
+
+
+@api.post(
+    "/invite/{code}",
+    status=303,
+    auth="public",
+    errors=(Unauthenticated, InvitationUsed, CrossOrigin, RateLimited),
+    params=PARAMS,
+    tag="invitations",
+    responses={
+        303: {
+            "description": "To `/?group=<id>`, with the session cookie",
+            "headers": SIGNED_IN_HEADERS,
+        },
+        401: {"content": HTML},
+        410: {"content": HTML},
+    },
+)
+async def sign_in_with_invitation(call: Call, code: str) -> web.StreamResponse:
+    """Sign in with an invitation (the confirmation page's form)
+
+    Only the server's own pages (same Origin) may start a browser session (403
+    `cross_origin` otherwise). A link that cannot be used answers with an HTML page
+    unless JSON is asked for."""
+    request = call.request
+    origin = foreign_origin(request, OriginPolicy(call.app[SETTINGS].allowed_origins))
     if origin is not None:
         raise CrossOrigin("sign in from this server's own invitation page", origin=origin[:200])
     try:
-        person, invitation = await request.app[INVITATIONS].redeem_invitation(
-            request.match_info["code"]
-        )
+        person, invitation = await call.app[INVITATIONS].redeem_invitation(code)
     except RollingTextError as exc:
-        if "application/json" in request.headers.get("Accept", ""):
+        if _wants_json(call):
             raise
         return invitation_page.refusal(exc)
     response = web.Response(status=303, headers={"Location": f"/?group={person.group_id}"})
     response.set_cookie(
         SESSION_COOKIE,
-        _sign_in_token(request, person, invitation),
+        _sign_in_token(call, person, invitation),
         httponly=True,
         samesite="Lax",
         path="/",
-        max_age=request.app[SETTINGS].session_ttl_seconds,
+        max_age=call.app[SETTINGS].session_ttl_seconds,
         secure=request.secure or forwarded_https(request),
     )
     return response
-
-
-def routes() -> list[web.RouteDef]:
-    g = "/api/groups/{gid}"
-    table: list[tuple[str, str, Any]] = [
-        ("GET", "/api/me", me),
-        ("GET", "/api/groups", list_groups),
-        ("POST", "/api/groups", create_group),
-        ("GET", g, get_group),
-        ("PATCH", g, update_group),
-        ("GET", g + "/delegations", delegations),
-        ("POST", g + "/delegations", delegations),
-        ("GET", g + "/people", people),
-        ("POST", g + "/people", people),
-        ("PATCH", g + "/people/{pid}", update_person),
-        ("GET", g + "/observer-requests", observer_requests),
-        ("POST", g + "/observer-requests", observer_requests),
-        ("POST", g + "/observer-requests/{rid}/decision", decide_observer),
-        ("GET", g + "/invitations", invitations),
-        ("POST", g + "/invitations", invitations),
-        ("DELETE", g + "/invitations/{iid}", revoke_invitation),
-        ("GET", g + "/documents", documents),
-        ("POST", g + "/documents", documents),
-        ("GET", g + "/audit", audit_log),
-        ("GET", "/invite/{code}", open_invitation),
-        ("POST", "/invite/{code}", sign_in_with_invitation),
-    ]
-    return [web.route(method, path, handler) for method, path, handler in table]

@@ -51,6 +51,14 @@ from server.sessions.schemas import (
 )
 from server.validation import ValidationFailed
 
+# The live side of a session, described in the OpenAPI document's info.description.
+LIVE_DESCRIPTION = (
+    " A session is followed live on the Socket.IO namespace `/session|<id>`: the server "
+    "sends session-state, then transcript-history {segments, upto}, then live events "
+    "(transcript-segment, transcript-correction, stream-links, session-status) and the "
+    "session's draft, read-only, through the usual sync events; a captioner sends "
+    "transcript-append {segments} and transcript-correct {id, text} with an ack."
+)
 api = Api("sessions")
 
 PARAMS = {

@@ -51,7 +51,16 @@ def _is_operator(request: web.Request) -> bool:
     return claims.person_id is None
 
 
-@api.get("/healthz", auth="public")
+@api.get(
+    "/healthz",
+    auth="public",
+    responses={
+        503: {
+            "description": "Up, database unreachable: the same body",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}},
+        }
+    },
+)
 async def healthz(call: Call) -> Health:
     """Liveness and database reachability (detail for operator tokens)
 

@@ -71,6 +71,22 @@ async def import_board(call: Call, board: Id) -> web.StreamResponse:
     return web.Response(text=(await read_text(call.request)).upper())
 
 
+PAGE = {"text/html": {"schema": {"type": "string"}}}
+
+
+@api.get(
+    "/api/boards/{board}",
+    auth="public",
+    raw_content=PAGE,
+    responses={200: {"headers": {"Cache-Control": {"schema": {"type": "string"}}}}},
+)
+async def show_board(call: Call, board: Id) -> Note | web.Response:
+    """A board: JSON for scripts, a page for browsers."""
+    if "application/json" in call.request.headers.get("Accept", ""):
+        return Note(id=board, title="board", pinned=False)
+    return web.Response(text="<p>board</p>", content_type="text/html")
+
+
 @pytest.fixture
 async def base() -> AsyncIterator[str]:
     CREATED.clear()
@@ -124,7 +140,8 @@ async def test_field_errors_name_every_bad_field(base: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "board", ["0", "abc", str(2**31), str(2**63), "9" * 30, "1_0", "+5", "%205", "%D9%A3"]
+    "board",
+    ["0", "abc", str(2**31), str(2**63), "9" * 30, "1_0", "+5", "%205", "%D9%A3", "+3", " 3"],
 )
 async def test_ids_outside_the_column_range_are_not_found(base: str, board: str) -> None:
     status, data = await post(f"{base}/api/boards/{board}/notes", b'{"title": "x"}')
@@ -176,3 +193,28 @@ async def test_a_raw_body_is_read_by_the_handler_within_its_limit(base: str) -> 
     assert op["requestBody"] == {"required": True, "content": TEXT}
     assert op["responses"]["200"]["content"] == TEXT
     assert {"400", "413", "415"} <= set(op["responses"])
+
+
+async def test_a_missing_field_is_reported_as_required(base: str) -> None:
+    status, data = await post(f"{base}/api/boards/3/notes", b'{"pinned": true}')
+    assert status == 422
+    assert data["error"]["details"]["fields"] == {"title": "is required"}
+
+
+async def test_a_route_may_answer_with_its_model_or_a_page(base: str) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{base}/api/boards/7", headers={"Accept": "application/json"}) as r:
+            assert (r.status, await r.json()) == (200, {"id": 7, "title": "board", "pinned": False})
+        async with http.get(f"{base}/api/boards/7") as r:
+            assert (r.status, r.content_type) == (200, "text/html")
+
+
+def test_a_page_and_extra_response_facts_are_documented() -> None:
+    spec = document(api.operations, info={"title": "t", "version": "1"}, tags=[])
+    validate(spec)
+    op = spec["paths"]["/api/boards/{board}"]["get"]
+    ok = op["responses"]["200"]
+    assert set(ok["content"]) == {"application/json", "text/html"}
+    assert ok["content"]["application/json"]["schema"]["$ref"].endswith("/Note")
+    assert set(ok["headers"]) == {"Cache-Control"}
+    assert op["security"] == []

@@ -11,33 +11,9 @@ export interface paths {
             cookie?: never;
         };
         /** Who the caller is (signed_in false without a token) */
-        get: operations["getMe"];
+        get: operations["me"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/invite/{code}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Open an invitation link: a confirmation page, or a token as JSON
-         * @description A browser gets an HTML page asking to sign in; nothing is redeemed and no cookie is set (a page of another site may open any link). Scripts ask for JSON and get a bearer token, no cookie.
-         */
-        get: operations["getInviteByCode"];
-        put?: never;
-        /**
-         * Sign in with an invitation (the confirmation page's form)
-         * @description Only the server's own pages (same Origin) may start a browser session.
-         */
-        post: operations["postInviteByCode"];
         delete?: never;
         options?: never;
         head?: never;
@@ -52,10 +28,10 @@ export interface paths {
             cookie?: never;
         };
         /** Working groups visible to the caller */
-        get: operations["getGroups"];
+        get: operations["list_groups"];
         put?: never;
         /** Create a working group with the WGEC seat presets (operators) */
-        post: operations["postGroups"];
+        post: operations["create_group"];
         delete?: never;
         options?: never;
         head?: never;
@@ -70,14 +46,14 @@ export interface paths {
             cookie?: never;
         };
         /** A working group with its seats */
-        get: operations["getGroupsByGid"];
+        get: operations["get_group"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Turn public follow on or off */
-        patch: operations["patchGroupsByGid"];
+        patch: operations["update_group"];
         trace?: never;
     };
     "/api/groups/{gid}/delegations": {
@@ -88,10 +64,10 @@ export interface paths {
             cookie?: never;
         };
         /** Delegations holding seats */
-        get: operations["getGroupsByGidDelegations"];
+        get: operations["list_delegations"];
         put?: never;
         /** Seat a delegation in a stakeholder group (within its quota) */
-        post: operations["postGroupsByGidDelegations"];
+        post: operations["add_delegation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -106,10 +82,10 @@ export interface paths {
             cookie?: never;
         };
         /** People of the group */
-        get: operations["getGroupsByGidPeople"];
+        get: operations["list_people"];
         put?: never;
         /** Add a person with a role */
-        post: operations["postGroupsByGidPeople"];
+        post: operations["add_person"];
         delete?: never;
         options?: never;
         head?: never;
@@ -130,7 +106,7 @@ export interface paths {
         options?: never;
         head?: never;
         /** Change a person's role, revoke or reinstate their access */
-        patch: operations["patchGroupsByGidPeopleByPid"];
+        patch: operations["update_person"];
         trace?: never;
     };
     "/api/groups/{gid}/observer-requests": {
@@ -141,10 +117,13 @@ export interface paths {
             cookie?: never;
         };
         /** Observer admission requests */
-        get: operations["getGroupsByGidObserverRequests"];
+        get: operations["list_observer_requests"];
         put?: never;
-        /** Ask to observe (anyone; nothing is granted until the group decides) */
-        post: operations["postGroupsByGidObserverRequests"];
+        /**
+         * Ask to observe (anyone; nothing is granted until the group decides)
+         * @description A caller who is signed in is named in the audit log; anyone else is `public`.
+         */
+        post: operations["request_observer_status"];
         delete?: never;
         options?: never;
         head?: never;
@@ -161,7 +140,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Record the group's decision on a request */
-        post: operations["postGroupsByGidObserverRequestsByRidDecision"];
+        post: operations["decide_observer_request"];
         delete?: never;
         options?: never;
         head?: never;
@@ -176,10 +155,13 @@ export interface paths {
             cookie?: never;
         };
         /** Invitations (login links) issued */
-        get: operations["getGroupsByGidInvitations"];
+        get: operations["list_invitations"];
         put?: never;
-        /** Issue a login link for one person */
-        post: operations["postGroupsByGidInvitations"];
+        /**
+         * Issue a login link for one person
+         * @description `code` and `url` are shown only now. 409: the person's access is revoked.
+         */
+        post: operations["issue_invitation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -197,7 +179,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Revoke a login link and the sessions it opened */
-        delete: operations["deleteGroupsByGidInvitationsByIid"];
+        delete: operations["revoke_invitation"];
         options?: never;
         head?: never;
         patch?: never;
@@ -211,10 +193,10 @@ export interface paths {
             cookie?: never;
         };
         /** The group's drafting documents (followers see public ones) */
-        get: operations["getGroupsByGidDocuments"];
+        get: operations["list_group_documents"];
         put?: never;
         /** Create a drafting document in the group */
-        post: operations["postGroupsByGidDocuments"];
+        post: operations["create_group_document"];
         delete?: never;
         options?: never;
         head?: never;
@@ -229,9 +211,39 @@ export interface paths {
             cookie?: never;
         };
         /** The audit log, newest first (latest 200) */
-        get: operations["getGroupsByGidAudit"];
+        get: operations["audit_log"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invite/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open an invitation link: a confirmation page, or a token as JSON
+         * @description A browser gets an HTML page asking to sign in; nothing is redeemed and no cookie
+         *     is set (a page of another site may open any link: login CSRF). Scripts ask for
+         *     JSON (`Accept: application/json`) and get a bearer token, no cookie. 401: the link
+         *     is invalid, expired or revoked, or the person's access is; 410: a single-use link
+         *     opened before; 429: too many failed links from your address.
+         */
+        get: operations["open_invitation"];
+        put?: never;
+        /**
+         * Sign in with an invitation (the confirmation page's form)
+         * @description Only the server's own pages (same Origin) may start a browser session (403
+         *     `cross_origin` otherwise). A link that cannot be used answers with an HTML page
+         *     unless JSON is asked for.
+         */
+        post: operations["sign_in_with_invitation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -768,197 +780,10 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * Role
+         * Action
          * @enum {string}
          */
-        Role: "chair" | "secretariat" | "member" | "observer" | "follower" | "captioner";
-        /**
-         * @description ECOSOC consultative status of an organization asking to observe
-         * @enum {string}
-         */
-        EcosocStatus: "general" | "special" | "roster" | "none";
-        /**
-         * @description member_states: Member States, 22 seats; civil_society: Civil Society, 5 seats; business: Business, 5 seats; academia_technical: Academia/Technical Community, 5 seats; international_organizations: International Organizations, 5 seats
-         * @enum {string}
-         */
-        StakeholderKey: "member_states" | "civil_society" | "business" | "academia_technical" | "international_organizations";
-        /** @enum {string} */
-        ObserverStatus: "pending" | "approved" | "rejected" | "revoked";
-        /**
-         * @description pending -> approved | rejected; approved -> revoked
-         * @enum {string}
-         */
-        Decision: "approved" | "rejected" | "revoked";
-        /** @enum {string} */
-        DocumentKind: "rolling" | "breakout" | "correspondence" | "report";
-        /**
-         * Error
-         * @description Every refusal: ``{"error": {"code", "message", "details"}}``.
-         */
-        Error: {
-            error: components["schemas"]["ErrorDetail"];
-        };
-        /**
-         * ValidationError
-         * @description A 422: ``error.details.fields`` names each invalid field.
-         */
-        ValidationError: {
-            error: components["schemas"]["ValidationErrorDetail"];
-        };
-        Me: {
-            signed_in: boolean;
-            name?: string;
-            role?: components["schemas"]["Role"];
-            group_id?: number | null;
-            person_id?: number | null;
-            delegation?: string | null;
-            /** @description every action the caller may take (the permission matrix) */
-            can: ("read_text" | "read_private_documents" | "edit_text" | "create_document" | "view_group" | "view_people" | "manage_people" | "list_observer_requests" | "decide_observers" | "manage_invitations" | "read_audit" | "create_group" | "manage_sessions" | "append_transcript" | "post_comment" | "resolve_comment" | "flag_comment" | "moderate_comments" | "delete_any_comment")[];
-        };
-        StakeholderSeats: {
-            key: components["schemas"]["StakeholderKey"];
-            name: string;
-            seats: number;
-            taken: number;
-        };
-        Group: {
-            id: number;
-            slug: string;
-            name: string;
-            mandate: string;
-            public_follow: boolean;
-            /** Format: date-time */
-            created_at: string;
-            /** @description single group only */
-            stakeholder_groups?: components["schemas"]["StakeholderSeats"][];
-        };
-        GroupCreate: {
-            slug: string;
-            name: string;
-            mandate?: string;
-            /** @default false */
-            public_follow: boolean;
-        };
-        GroupUpdate: {
-            public_follow?: boolean;
-        };
-        Delegation: {
-            id: number;
-            name: string;
-            stakeholder_group: components["schemas"]["StakeholderKey"];
-        };
-        DelegationCreate: {
-            name: string;
-            stakeholder_group: components["schemas"]["StakeholderKey"];
-        };
-        Person: {
-            id: number;
-            name: string;
-            role: components["schemas"]["Role"];
-            delegation_id?: number | null;
-            organization?: string | null;
-            email?: string | null;
-            active: boolean;
-        };
-        PersonCreate: {
-            name: string;
-            role: components["schemas"]["Role"];
-            /** @description required for members */
-            delegation_id?: number;
-            /** Format: email */
-            email?: string;
-        };
-        PersonUpdate: {
-            role?: components["schemas"]["Role"];
-            /** @description false revokes every token and session */
-            active?: boolean;
-        };
-        ObserverRequest: {
-            id: number;
-            organization: string;
-            ecosoc_status: components["schemas"]["EcosocStatus"];
-            contact_name?: string;
-            contact_email?: string;
-            justification?: string;
-            status: components["schemas"]["ObserverStatus"];
-            decision?: {
-                by?: string;
-                /** Format: date-time */
-                at?: string;
-                meeting?: string;
-                note?: string | null;
-            } | null;
-            person_id?: number | null;
-            /** Format: date-time */
-            created_at: string;
-        };
-        ObserverRequestCreate: {
-            organization: string;
-            ecosoc_status: components["schemas"]["EcosocStatus"];
-            contact_name: string;
-            /** Format: email */
-            contact_email: string;
-            justification: string;
-        };
-        ObserverDecision: {
-            decision: components["schemas"]["Decision"];
-            /** @description the meeting at which the group agreed */
-            meeting: string;
-            note?: string;
-        };
-        Invitation: {
-            id: number;
-            person_id: number;
-            created_by: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            expires_at: string;
-            revoked: boolean;
-            /** @description opened at least once (single-use links: spent) */
-            used: boolean;
-        };
-        InvitationIssued: components["schemas"]["Invitation"] & {
-            /** @description shown once, never stored */
-            code: string;
-            /** Format: uri */
-            url: string;
-        };
-        InvitationCreate: {
-            person_id: number;
-            ttl_seconds?: number;
-        };
-        GroupDocument: {
-            name: string;
-            title: string;
-            kind: components["schemas"]["DocumentKind"];
-            public: boolean;
-            group_id: number;
-        };
-        GroupDocumentCreate: {
-            name: string;
-            title: string;
-            /** @default rolling */
-            kind: components["schemas"]["DocumentKind"];
-            /** @default true */
-            public: boolean;
-        };
-        AuditEntry: {
-            id: number;
-            /** Format: date-time */
-            at: string;
-            actor: string;
-            action: string;
-            target: string;
-            details: Record<string, never>;
-        };
-        Session: {
-            token: string;
-            person_id: number;
-            group_id: number;
-            role: components["schemas"]["Role"];
-            name: string;
-        };
+        Action: "read_text" | "read_private_documents" | "edit_text" | "create_document" | "view_group" | "view_people" | "manage_people" | "list_observer_requests" | "decide_observers" | "manage_invitations" | "read_audit" | "create_group" | "manage_sessions" | "append_transcript" | "post_comment" | "resolve_comment" | "flag_comment" | "moderate_comments" | "delete_any_comment";
         /**
          * Anchor
          * @description Where the comment points now; a range whose words were all deleted is detached
@@ -1037,6 +862,34 @@ export interface components {
              * @description base64 Yjs relative position of the last character
              */
             end: string | null;
+        };
+        /** AuditEntry */
+        AuditEntry: {
+            /** Id */
+            id: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Actor */
+            actor: string;
+            /** Action */
+            action: string;
+            /** Target */
+            target: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        /** AuditLog */
+        AuditLog: {
+            /**
+             * Entries
+             * @description newest first
+             */
+            entries: components["schemas"]["AuditEntry"][];
         };
         /** Comment */
         Comment: {
@@ -1272,6 +1125,45 @@ export interface components {
             /** Ok */
             ok: boolean;
         };
+        /**
+         * Decision
+         * @description pending -> approved | rejected; approved -> revoked
+         * @enum {string}
+         */
+        Decision: "approved" | "rejected" | "revoked";
+        /** DecisionRecord */
+        DecisionRecord: {
+            /** By */
+            by: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Meeting */
+            meeting: string;
+            /** Note */
+            note: string | null;
+        };
+        /** Delegation */
+        Delegation: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            stakeholder_group: components["schemas"]["StakeholderKey"];
+        };
+        /** DelegationCreate */
+        DelegationCreate: {
+            /** Name */
+            name: string;
+            stakeholder_group: components["schemas"]["StakeholderKey"];
+        };
+        /** DelegationList */
+        DelegationList: {
+            /** Delegations */
+            delegations: components["schemas"]["Delegation"][];
+        };
         /** DocumentContent */
         DocumentContent: {
             meta: components["schemas"]["DocumentMeta"];
@@ -1300,6 +1192,12 @@ export interface components {
              */
             live: boolean;
         };
+        /**
+         * DocumentKind
+         * @description What a document is for (``meta.kind``); the API's models validate with it.
+         * @enum {string}
+         */
+        DocumentKind: "rolling" | "breakout" | "correspondence" | "report";
         /** DocumentList */
         DocumentList: {
             /** Documents */
@@ -1340,6 +1238,19 @@ export interface components {
             /** Versions */
             versions: components["schemas"]["DraftVersion"][];
         };
+        /**
+         * EcosocStatus
+         * @description ECOSOC consultative status of an organization asking to observe.
+         * @enum {string}
+         */
+        EcosocStatus: "general" | "special" | "roster" | "none";
+        /**
+         * Error
+         * @description Every refusal: ``{"error": {"code", "message", "details"}}``.
+         */
+        Error: {
+            error: components["schemas"]["ErrorDetail"];
+        };
         /** ErrorDetail */
         ErrorDetail: {
             /**
@@ -1366,6 +1277,110 @@ export interface components {
             fields: {
                 [key: string]: string;
             };
+        };
+        /** Group */
+        Group: {
+            /** Id */
+            id: number;
+            /** Slug */
+            slug: string;
+            /** Name */
+            name: string;
+            /** Mandate */
+            mandate: string;
+            /** Public Follow */
+            public_follow: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Stakeholder Groups */
+            stakeholder_groups: components["schemas"]["StakeholderSeats"][];
+        };
+        /** GroupCreate */
+        GroupCreate: {
+            /**
+             * Slug
+             * @description short name in URLs: 2-63 lowercase letters, digits or '-'
+             */
+            slug: string;
+            /** Name */
+            name: string;
+            /**
+             * Mandate
+             * @default null
+             */
+            mandate: string | null;
+            /**
+             * Public Follow
+             * @default false
+             */
+            public_follow: boolean;
+        };
+        /** GroupDocument */
+        GroupDocument: {
+            /** Name */
+            name: string;
+            /** Title */
+            title: string;
+            kind: components["schemas"]["DocumentKind"];
+            /** Public */
+            public: boolean;
+            /** Group Id */
+            group_id: number;
+        };
+        /** GroupDocumentCreate */
+        GroupDocumentCreate: {
+            /** Name */
+            name: string;
+            /** Title */
+            title: string;
+            /** @default rolling */
+            kind: components["schemas"]["DocumentKind"];
+            /**
+             * Public
+             * @description readable by followers
+             * @default true
+             */
+            public: boolean;
+        };
+        /** GroupDocumentList */
+        GroupDocumentList: {
+            /** Documents */
+            documents: components["schemas"]["GroupDocument"][];
+        };
+        /** GroupList */
+        GroupList: {
+            /** Groups */
+            groups: components["schemas"]["GroupSummary"][];
+        };
+        /** GroupSummary */
+        GroupSummary: {
+            /** Id */
+            id: number;
+            /** Slug */
+            slug: string;
+            /** Name */
+            name: string;
+            /** Mandate */
+            mandate: string;
+            /** Public Follow */
+            public_follow: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** GroupUpdate */
+        GroupUpdate: {
+            /**
+             * Public Follow
+             * @description anyone may follow the group's public documents live
+             * @default null
+             */
+            public_follow: boolean | null;
         };
         /**
          * Health
@@ -1399,6 +1414,99 @@ export interface components {
              */
             connections?: number;
         };
+        /** Invitation */
+        Invitation: {
+            /** Id */
+            id: number;
+            /** Person Id */
+            person_id: number;
+            /** Created By */
+            created_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Revoked */
+            revoked: boolean;
+            /**
+             * Used
+             * @description opened at least once (single-use links: spent)
+             */
+            used: boolean;
+        };
+        /** InvitationCreate */
+        InvitationCreate: {
+            /** Person Id */
+            person_id: number;
+            /**
+             * Ttl Seconds
+             * @description the link's lifetime (default: the server's invitation TTL)
+             * @default null
+             */
+            ttl_seconds: number | null;
+        };
+        /** InvitationIssued */
+        InvitationIssued: {
+            /** Id */
+            id: number;
+            /** Person Id */
+            person_id: number;
+            /** Created By */
+            created_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Revoked */
+            revoked: boolean;
+            /**
+             * Used
+             * @description opened at least once (single-use links: spent)
+             */
+            used: boolean;
+            /**
+             * Code
+             * @description shown once, never stored
+             */
+            code: string;
+            /**
+             * Url
+             * @description the link to send: /invite/<code> on this server
+             */
+            url: string;
+        };
+        /** InvitationList */
+        InvitationList: {
+            /** Invitations */
+            invitations: components["schemas"]["Invitation"][];
+        };
+        /**
+         * InvitationToken
+         * @description A redeemed invitation link, for scripts: a bearer token (no cookie).
+         */
+        InvitationToken: {
+            /** Token */
+            token: string;
+            /** Person Id */
+            person_id: number;
+            /** Group Id */
+            group_id: number;
+            role: components["schemas"]["Role"];
+            /** Name */
+            name: string;
+        };
         /**
          * LatestDecision
          * @description The latest approval or rejection.
@@ -1415,6 +1523,42 @@ export interface components {
             meeting: string | null;
             /** Reason */
             reason: string | null;
+        };
+        /**
+         * Me
+         * @description Who the caller is; without a token only ``signed_in`` (false) and ``can`` ([]).
+         */
+        Me: {
+            /** Signed In */
+            signed_in: boolean;
+            /**
+             * Name
+             * @default null
+             */
+            name: string | null;
+            /** @default null */
+            role: components["schemas"]["Role"] | null;
+            /**
+             * Group Id
+             * @default null
+             */
+            group_id: number | null;
+            /**
+             * Person Id
+             * @default null
+             */
+            person_id: number | null;
+            /**
+             * Delegation
+             * @description shown beside the name in presence lists
+             * @default null
+             */
+            delegation: string | null;
+            /**
+             * Can
+             * @description every action the caller may take (the permission matrix): the web app shows controls from this, never from role lists of its own
+             */
+            can: components["schemas"]["Action"][];
         };
         /** Meeting */
         Meeting: {
@@ -1668,6 +1812,66 @@ export interface components {
              */
             end: number | null;
         };
+        /** ObserverDecision */
+        ObserverDecision: {
+            decision: components["schemas"]["Decision"];
+            /**
+             * Meeting
+             * @description the meeting at which the group agreed
+             */
+            meeting: string;
+            /**
+             * Note
+             * @default null
+             */
+            note: string | null;
+        };
+        /** ObserverRequest */
+        ObserverRequest: {
+            /** Id */
+            id: number;
+            /** Organization */
+            organization: string;
+            ecosoc_status: components["schemas"]["EcosocStatus"];
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Email */
+            contact_email: string;
+            /** Justification */
+            justification: string;
+            status: components["schemas"]["ObserverStatus"];
+            decision: components["schemas"]["DecisionRecord"] | null;
+            /** Person Id */
+            person_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** ObserverRequestCreate */
+        ObserverRequestCreate: {
+            /** Organization */
+            organization: string;
+            ecosoc_status: components["schemas"]["EcosocStatus"];
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Email */
+            contact_email: string;
+            /** Justification */
+            justification: string;
+        };
+        /** ObserverRequestList */
+        ObserverRequestList: {
+            /** Requests */
+            requests: components["schemas"]["ObserverRequest"][];
+        };
+        /**
+         * ObserverStatus
+         * @description Where an observer request stands: pending -> approved | rejected; approved -> revoked.
+         * @enum {string}
+         */
+        ObserverStatus: "pending" | "approved" | "rejected" | "revoked";
         /** Paragraph */
         Paragraph: {
             /** Id */
@@ -1688,6 +1892,60 @@ export interface components {
              */
             text: string;
         };
+        /** Person */
+        Person: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            role: components["schemas"]["Role"];
+            /** Delegation Id */
+            delegation_id: number | null;
+            /** Organization */
+            organization: string | null;
+            /** Email */
+            email: string | null;
+            /** Active */
+            active: boolean;
+        };
+        /** PersonCreate */
+        PersonCreate: {
+            /** Name */
+            name: string;
+            role: components["schemas"]["Role"];
+            /**
+             * Delegation Id
+             * @description required for members
+             * @default null
+             */
+            delegation_id: number | null;
+            /**
+             * Email
+             * @default null
+             */
+            email: string | null;
+        };
+        /** PersonList */
+        PersonList: {
+            /** People */
+            people: components["schemas"]["Person"][];
+        };
+        /** PersonUpdate */
+        PersonUpdate: {
+            /** @default null */
+            role: components["schemas"]["Role"] | null;
+            /**
+             * Active
+             * @description false revokes every token, session and login link
+             * @default null
+             */
+            active: boolean | null;
+        };
+        /**
+         * Role
+         * @enum {string}
+         */
+        Role: "chair" | "secretariat" | "member" | "observer" | "follower" | "captioner";
         /** SegmentCorrection */
         SegmentCorrection: {
             /** Text */
@@ -1748,6 +2006,22 @@ export interface components {
         SessionTransitionList: {
             /** Transitions */
             transitions: components["schemas"]["SessionTransition"][];
+        };
+        /**
+         * StakeholderKey
+         * @description A stakeholder group of the WGEC presets (its seats: ``WGEC_STAKEHOLDER_GROUPS``).
+         * @enum {string}
+         */
+        StakeholderKey: "member_states" | "civil_society" | "business" | "academia_technical" | "international_organizations";
+        /** StakeholderSeats */
+        StakeholderSeats: {
+            key: components["schemas"]["StakeholderKey"];
+            /** Name */
+            name: string;
+            /** Seats */
+            seats: number;
+            /** Taken */
+            taken: number;
         };
         /** StreamLink */
         StreamLink: {
@@ -1982,6 +2256,13 @@ export interface components {
             /** Segments */
             segments: components["schemas"]["TranscriptSegment"][];
         };
+        /**
+         * ValidationError
+         * @description A 422: ``error.details.fields`` names each invalid field.
+         */
+        ValidationError: {
+            error: components["schemas"]["ValidationErrorDetail"];
+        };
         /** ValidationErrorDetail */
         ValidationErrorDetail: {
             /** Code */
@@ -1999,7 +2280,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    getMe: {
+    me: {
         parameters: {
             query?: never;
             header?: never;
@@ -2008,7 +2289,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The caller */
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2017,112 +2298,9 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
         };
     };
-    getInviteByCode: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description the invitation's secret code */
-                code: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description With `Accept: application/json`: the session token */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Session"];
-                    "text/html": string;
-                };
-            };
-            /** @description The link is invalid, expired or revoked, or the person's access is */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `invitation_used`: a single-use link that was opened before */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many failed links from your address (`rate_limited`, `Retry-After`) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    postInviteByCode: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description the invitation's secret code */
-                code: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description To `/?group=<id>`, with the session cookie */
-            303: {
-                headers: {
-                    /** @description rt_session=<token>; HttpOnly; SameSite=Lax; Path=/ (Secure over https) */
-                    "Set-Cookie"?: string;
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The link cannot be used (an HTML page unless JSON is asked for) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                    "text/html": string;
-                };
-            };
-            /** @description `cross_origin`: the form was posted by a page of another origin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getGroups: {
+    list_groups: {
         parameters: {
             query?: never;
             header?: never;
@@ -2131,18 +2309,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The groups */
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        groups: components["schemas"]["Group"][];
-                    };
+                    "application/json": components["schemas"]["GroupList"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2153,7 +2329,7 @@ export interface operations {
             };
         };
     };
-    postGroups: {
+    create_group: {
         parameters: {
             query?: never;
             header?: never;
@@ -2175,7 +2351,7 @@ export interface operations {
                     "application/json": components["schemas"]["Group"];
                 };
             };
-            /** @description The body is not a JSON object, or a name is malformed */
+            /** @description `bad_input` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2184,7 +2360,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2193,7 +2369,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2202,7 +2378,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
+            /** @description `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2211,7 +2387,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            /** @description `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2220,7 +2396,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Some fields are invalid: `error.details.fields` says which */
+            /** @description `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2231,7 +2407,7 @@ export interface operations {
             };
         };
     };
-    getGroupsByGid: {
+    get_group: {
         parameters: {
             query?: never;
             header?: never;
@@ -2243,7 +2419,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The group */
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2252,7 +2428,7 @@ export interface operations {
                     "application/json": components["schemas"]["Group"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2261,7 +2437,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2270,7 +2446,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2281,7 +2457,7 @@ export interface operations {
             };
         };
     };
-    patchGroupsByGid: {
+    update_group: {
         parameters: {
             query?: never;
             header?: never;
@@ -2297,7 +2473,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Updated */
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2306,7 +2482,7 @@ export interface operations {
                     "application/json": components["schemas"]["Group"];
                 };
             };
-            /** @description The body is not a JSON object, or a name is malformed */
+            /** @description `bad_input` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2315,7 +2491,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2324,7 +2500,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2333,7 +2509,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2342,7 +2518,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
+            /** @description `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2351,7 +2527,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            /** @description `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2360,7 +2536,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Some fields are invalid: `error.details.fields` says which */
+            /** @description `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2371,7 +2547,7 @@ export interface operations {
             };
         };
     };
-    getGroupsByGidDelegations: {
+    list_delegations: {
         parameters: {
             query?: never;
             header?: never;
@@ -2383,18 +2559,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The delegations */
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        delegations: components["schemas"]["Delegation"][];
-                    };
+                    "application/json": components["schemas"]["DelegationList"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2403,7 +2577,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2412,7 +2586,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2423,7 +2597,7 @@ export interface operations {
             };
         };
     };
-    postGroupsByGidDelegations: {
+    add_delegation: {
         parameters: {
             query?: never;
             header?: never;
@@ -2439,7 +2613,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Seated */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2448,7 +2622,7 @@ export interface operations {
                     "application/json": components["schemas"]["Delegation"];
                 };
             };
-            /** @description The body is not a JSON object, or a name is malformed */
+            /** @description `bad_input` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2457,7 +2631,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2466,7 +2640,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2475,7 +2649,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2484,7 +2658,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The stakeholder group's seats are all taken (`seat_quota_full`) */
+            /** @description `seat_quota_full` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2493,7 +2667,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
+            /** @description `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2502,7 +2676,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            /** @description `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2511,7 +2685,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Some fields are invalid: `error.details.fields` says which */
+            /** @description `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2522,7 +2696,7 @@ export interface operations {
             };
         };
     };
-    getGroupsByGidPeople: {
+    list_people: {
         parameters: {
             query?: never;
             header?: never;
@@ -2534,18 +2708,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The people */
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        people: components["schemas"]["Person"][];
-                    };
+                    "application/json": components["schemas"]["PersonList"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2554,7 +2726,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2563,7 +2735,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2574,7 +2746,7 @@ export interface operations {
             };
         };
     };
-    postGroupsByGidPeople: {
+    add_person: {
         parameters: {
             query?: never;
             header?: never;
@@ -2590,7 +2762,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Added */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2599,7 +2771,7 @@ export interface operations {
                     "application/json": components["schemas"]["Person"];
                 };
             };
-            /** @description The body is not a JSON object, or a name is malformed */
+            /** @description `bad_input` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2608,7 +2780,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2617,7 +2789,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2626,7 +2798,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2635,7 +2807,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
+            /** @description `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2644,7 +2816,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            /** @description `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2653,7 +2825,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Some fields are invalid: `error.details.fields` says which */
+            /** @description `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2664,7 +2836,7 @@ export interface operations {
             };
         };
     };
-    patchGroupsByGidPeopleByPid: {
+    update_person: {
         parameters: {
             query?: never;
             header?: never;
@@ -2682,7 +2854,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Updated */
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2691,7 +2863,7 @@ export interface operations {
                     "application/json": components["schemas"]["Person"];
                 };
             };
-            /** @description The body is not a JSON object, or a name is malformed */
+            /** @description `bad_input` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2700,7 +2872,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2709,7 +2881,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2718,7 +2890,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2727,7 +2899,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
+            /** @description `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2736,7 +2908,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            /** @description `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2745,7 +2917,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Some fields are invalid: `error.details.fields` says which */
+            /** @description `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2756,10 +2928,10 @@ export interface operations {
             };
         };
     };
-    getGroupsByGidObserverRequests: {
+    list_observer_requests: {
         parameters: {
             query?: {
-                status?: components["schemas"]["ObserverStatus"];
+                status?: components["schemas"]["ObserverStatus"] | null;
             };
             header?: never;
             path: {
@@ -2770,18 +2942,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requests */
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        requests: components["schemas"]["ObserverRequest"][];
-                    };
+                    "application/json": components["schemas"]["ObserverRequestList"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2790,7 +2960,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2799,7 +2969,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2808,9 +2978,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
         };
     };
-    postGroupsByGidObserverRequests: {
+    request_observer_status: {
         parameters: {
             query?: never;
             header?: never;
@@ -2826,7 +3005,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Recorded, pending */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2835,7 +3014,7 @@ export interface operations {
                     "application/json": components["schemas"]["ObserverRequest"];
                 };
             };
-            /** @description The body is not a JSON object, or a name is malformed */
+            /** @description `bad_input` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2844,16 +3023,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2862,7 +3032,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The group has too many requests to decide (`queue_full`) */
+            /** @description `queue_full` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2871,7 +3041,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
+            /** @description `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2880,7 +3050,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            /** @description `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2889,7 +3059,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Some fields are invalid: `error.details.fields` says which */
+            /** @description `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2898,7 +3068,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationError"];
                 };
             };
-            /** @description Too many requests from your address (`rate_limited`, `Retry-After`) */
+            /** @description `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2909,7 +3079,7 @@ export interface operations {
             };
         };
     };
-    postGroupsByGidObserverRequestsByRidDecision: {
+    decide_observer_request: {
         parameters: {
             query?: never;
             header?: never;
@@ -2927,7 +3097,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Decided */
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2936,7 +3106,7 @@ export interface operations {
                     "application/json": components["schemas"]["ObserverRequest"];
                 };
             };
-            /** @description The body is not a JSON object, or a name is malformed */
+            /** @description `bad_input` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2945,7 +3115,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2954,7 +3124,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2963,7 +3133,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2972,7 +3142,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not allowed from the request's status (`invalid_transition`) */
+            /** @description `invalid_transition` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2981,7 +3151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
+            /** @description `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2990,7 +3160,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            /** @description `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2999,7 +3169,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Some fields are invalid: `error.details.fields` says which */
+            /** @description `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3010,7 +3180,7 @@ export interface operations {
             };
         };
     };
-    getGroupsByGidInvitations: {
+    list_invitations: {
         parameters: {
             query?: never;
             header?: never;
@@ -3022,18 +3192,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The invitations */
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        invitations: components["schemas"]["Invitation"][];
-                    };
+                    "application/json": components["schemas"]["InvitationList"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3042,7 +3210,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3051,7 +3219,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3062,7 +3230,7 @@ export interface operations {
             };
         };
     };
-    postGroupsByGidInvitations: {
+    issue_invitation: {
         parameters: {
             query?: never;
             header?: never;
@@ -3078,7 +3246,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Issued; `code` and `url` are shown only now */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3087,7 +3255,7 @@ export interface operations {
                     "application/json": components["schemas"]["InvitationIssued"];
                 };
             };
-            /** @description The body is not a JSON object, or a name is malformed */
+            /** @description `bad_input` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3096,7 +3264,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3105,7 +3273,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3114,7 +3282,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3123,7 +3291,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The person's access is revoked */
+            /** @description `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3132,7 +3300,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
+            /** @description `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3141,7 +3309,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            /** @description `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3150,7 +3318,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Some fields are invalid: `error.details.fields` says which */
+            /** @description `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3161,7 +3329,7 @@ export interface operations {
             };
         };
     };
-    deleteGroupsByGidInvitationsByIid: {
+    revoke_invitation: {
         parameters: {
             query?: never;
             header?: never;
@@ -3175,7 +3343,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Revoked */
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3184,7 +3352,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3193,7 +3361,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3202,7 +3370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3213,7 +3381,7 @@ export interface operations {
             };
         };
     };
-    getGroupsByGidDocuments: {
+    list_group_documents: {
         parameters: {
             query?: never;
             header?: never;
@@ -3225,18 +3393,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The documents */
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        documents: components["schemas"]["GroupDocument"][];
-                    };
+                    "application/json": components["schemas"]["GroupDocumentList"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3245,7 +3411,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3254,7 +3420,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3265,7 +3431,7 @@ export interface operations {
             };
         };
     };
-    postGroupsByGidDocuments: {
+    create_group_document: {
         parameters: {
             query?: never;
             header?: never;
@@ -3290,7 +3456,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupDocument"];
                 };
             };
-            /** @description The body is not a JSON object, or a name is malformed */
+            /** @description `bad_input` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3299,7 +3465,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3308,7 +3474,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3317,7 +3483,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3326,7 +3492,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `payload_too_large`: the body is larger than this route accepts */
+            /** @description `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3335,7 +3501,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `unsupported_media_type`: send JSON as application/json, UTF-8 */
+            /** @description `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3344,7 +3510,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Some fields are invalid: `error.details.fields` says which */
+            /** @description `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3355,7 +3521,7 @@ export interface operations {
             };
         };
     };
-    getGroupsByGidAudit: {
+    audit_log: {
         parameters: {
             query?: never;
             header?: never;
@@ -3367,18 +3533,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The entries */
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        entries: components["schemas"]["AuditEntry"][];
-                    };
+                    "application/json": components["schemas"]["AuditLog"];
                 };
             };
-            /** @description Not signed in, or the token is invalid, expired or revoked */
+            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3387,7 +3551,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Your role may not do this in this working group */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3396,8 +3560,139 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such working group, or no such item in it */
+            /** @description `not_found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    open_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the invitation's secret code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationToken"];
+                    "text/html": string;
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invitation_used` */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sign_in_with_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the invitation's secret code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To `/?group=<id>`, with the session cookie */
+            303: {
+                headers: {
+                    /** @description rt_session=<token>; HttpOnly; SameSite=Lax; Path=/ (Secure over https) */
+                    "Set-Cookie"?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/html": string;
+                };
+            };
+            /** @description `cross_origin` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invitation_used` */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/html": string;
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5738,7 +6033,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Up, database unreachable */
+            /** @description Up, database unreachable: the same body */
             503: {
                 headers: {
                     [name: string]: unknown;
