@@ -298,6 +298,11 @@ async def open_invitation(call: Call, code: str) -> InvitationToken | web.Stream
     is invalid, expired or revoked, or the person's access is; 410: a single-use link
     opened before; 429: too many failed links from your address."""
     if not _wants_json(call):
+        # Checked, not used: a spent or revoked link says so now, not after "Sign in".
+        try:
+            await call.app[INVITATIONS].invitation_holder(code)
+        except RollingTextError as exc:
+            return invitation_page.refusal(exc)
         return invitation_page.confirmation()
     person, invitation = await call.app[INVITATIONS].redeem_invitation(code)
     return InvitationToken(
