@@ -11,13 +11,12 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, StringConstraints, ValidationInfo, field_validator
-from pydantic import ValidationError as PydanticError
 from pydantic.json_schema import SkipJsonSchema
 
 from server.auth.tokens import Role
+from server.contract import validated
 from server.contract.types import Body, Id, Model, optional
 from server.errors import BadInput
-from server.validation import ValidationFailed
 
 MAX_BODY = 5000  # characters of a comment
 MAX_NOTE = 2000  # characters of a flag's note or a decision's reason
@@ -97,13 +96,6 @@ class CommentBulkDecide(CommentDecide):
 M = TypeVar("M", bound=BaseModel)
 
 
-def _field(loc: tuple[int | str, ...]) -> str:
-    name = ""
-    for part in loc:
-        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else part)
-    return name or "body"
-
-
 def parse(model: type[M], data: Any) -> M:
     """A Socket.IO event's payload (a decoded JSON value; none: ``{}``) as ``model``,
     checked exactly as the HTTP body is: ``ValidationFailed`` names each bad field."""
@@ -111,13 +103,7 @@ def parse(model: type[M], data: Any) -> M:
         data = {}
     if not isinstance(data, dict):
         raise BadInput("comment events take one JSON object")
-    try:
-        return model.model_validate(data)
-    except PydanticError as exc:
-        fields: dict[str, str] = {}
-        for error in exc.errors(include_url=False):
-            fields.setdefault(_field(error["loc"]), error["msg"])
-        raise ValidationFailed(fields) from exc
+    return validated(model, data)
 
 
 # -- responses ------------------------------------------------------------------------
