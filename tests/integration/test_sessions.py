@@ -7,7 +7,6 @@ goes through real Socket.IO clients on ``/session|<id>`` and ``/yjs|<document>``
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -33,17 +32,6 @@ from tests.support.session_client import (
 )
 
 OTHER_ROLES = ("member", "observer", "follower", "captioner")
-
-
-@pytest.fixture
-async def api(server: RunningServer) -> AsyncIterator[Api]:
-    async with Api.open(server.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def group(server: RunningServer, api: Api) -> Group:
-    return await build_group(api, server.token("chair", "op"))
 
 
 def parse_time(value: str) -> datetime:

@@ -8,11 +8,8 @@ joins mid-stream must see history then live with no gap and no duplicate.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from server.settings import Settings
 from tests.support.groups import Api, Group, build_group
@@ -29,17 +26,6 @@ from tests.support.session_client import (
 FOLLOWERS = 50
 BURSTS = 20
 BURST_SIZE = 10
-
-
-@pytest.fixture
-async def api(server: RunningServer) -> AsyncIterator[Api]:
-    async with Api.open(server.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def group(server: RunningServer, api: Api) -> Group:
-    return await build_group(api, server.token("chair", "op"))
 
 
 def burst(number: int, size: int = BURST_SIZE, prefix: str = "seg") -> list[dict[str, Any]]:
