@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from client import DocumentClient
+from client import DocumentClient, FollowRefused, SessionClient
 from crdt import schema
 from tests.support.groups import Api, Group, sio_refused, ws_refused
 from tests.support.servers import RunningServer
-from tests.support.session_client import FollowRefused, SessionClient, live_session
+from tests.support.sessions import live_session
 
 SECRET = "Brazil's fallback position"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tests.support.groups import Api, build_group
 from tests.support.servers import RunningServer
-from tests.support.session_client import new_meeting, new_session
+from tests.support.sessions import new_meeting, new_session
 
 
 async def test_squatted_draft_names_do_not_break_session_creation(

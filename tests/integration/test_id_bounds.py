@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from client import DocumentClient
+from client import DocumentClient, FollowRefused, SessionClient
 from tests.support.groups import Api, Group, build_group
 from tests.support.servers import RunningServer
-from tests.support.session_client import FollowRefused, SessionClient, live_session
+from tests.support.sessions import live_session
 
 HUGE = ("2147483648", "9223372036854775808", "99999999999999999999", "-1", "0", "1_0", "%D9%A3")
 

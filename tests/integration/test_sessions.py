@@ -14,15 +14,13 @@ from urllib.parse import quote
 import pycrdt
 import pytest
 
-from client import DocumentClient
+from client import DocumentClient, FollowRefused, SessionClient
 from crdt import schema, updates
 from crdt.captions import NOTICE, parse
 from tests.support.docs import text_of
 from tests.support.groups import TEXT_ROOT, Api, Group, build_group, invite, write_text
 from tests.support.servers import RunningServer
-from tests.support.session_client import (
-    FollowRefused,
-    SessionClient,
+from tests.support.sessions import (
     live_session,
     new_meeting,
     new_session,

@@ -11,17 +11,11 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from client import SessionClient
 from server.settings import Settings
 from tests.support.groups import Api, Group, build_group
 from tests.support.servers import RunningServer, serve_in_process
-from tests.support.session_client import (
-    SessionClient,
-    live_session,
-    new_meeting,
-    new_session,
-    segment,
-    set_status,
-)
+from tests.support.sessions import live_session, new_meeting, new_session, segment, set_status
 
 FOLLOWERS = 50
 BURSTS = 20
