@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -21,7 +18,7 @@ from server.keys import ENGINE
 from server.settings import Settings
 from tests.support.docs import text_of
 from tests.support.groups import Group
-from tests.support.servers import REPO, RunningServer, free_port, run_cli
+from tests.support.servers import RunningServer, ServerProcess, run_cli
 from tests.support.services import require_redis
 from tests.support.ywebsocket import YWebSocketClient
 
@@ -116,24 +113,10 @@ async def test_workers_share_one_port_and_behave_as_one_server(
     tmp_path: Path, postgres_url: str
 ) -> None:
     redis_url = await require_redis()
-    port = free_port()
-    env = {
-        **os.environ,
-        "ROLLINGTEXT_DATA_DIR": str(tmp_path),
-        "ROLLINGTEXT_SECRET": "w",
-        "DATABASE_URL": postgres_url,
-        "REDIS_URL": redis_url,
-        "ROLLINGTEXT_REDIS_PREFIX": f"rt-w-{uuid.uuid4().hex[:6]}:",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", "2"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
+    settings = Settings(data_dir=tmp_path, secret="w", database_url=postgres_url)
+    env = {"REDIS_URL": redis_url, "ROLLINGTEXT_REDIS_PREFIX": f"rt-w-{uuid.uuid4().hex[:6]}:"}
+    async with ServerProcess(settings, env, args=("--workers", "2")) as server:
+        url = server.url
         pids: set[int] = set()
         operator = {"Authorization": "Bearer " + TokenSigner("w").issue("ops", Role.FOLLOWER, 600)}
         # A new connection each time: the kernel spreads them over the workers.
@@ -162,6 +145,4 @@ async def test_workers_share_one_port_and_behave_as_one_server(
             await c.wait_for(lambda d: all(f"<{i}>" in text_of(d) for i in range(6)), timeout=15)
         assert len({text_of(c.doc) for c in clients}) == 1
         await asyncio.gather(*(c.close() for c in clients))
-    finally:
-        proc.terminate()
-        assert await asyncio.to_thread(proc.wait, 30) == 0
+        assert await server.terminate() == 0
