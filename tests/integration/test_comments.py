@@ -30,10 +30,10 @@ def seed_text() -> None:
 
 @pytest.fixture
 async def group(server: RunningServer, group: Group) -> Group:
-    built = group
-    for document in (built.document, built.private_document):
-        built.extra[document] = await add_paragraphs(server.url, document, built.token("chair"))
-    return built
+    """The shared group, each of its two documents given its numbered paragraphs."""
+    for document in (group.document, group.private_document):
+        group.extra[document] = await add_paragraphs(server.url, document, group.token("chair"))
+    return group
 
 
 async def add_paragraphs(url: str, document: str, token: str) -> list[str]:
