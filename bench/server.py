@@ -7,7 +7,6 @@ can be read with psutil apart from the load generator's.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import secrets
 import shutil
@@ -20,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import aiohttp
 import psutil
 
+from client.health import wait_until_healthy
 from server.auth.tokens import Role, TokenSigner
 
 REPO = Path(__file__).resolve().parents[1]
@@ -166,25 +165,12 @@ class BenchServer:
         )
         log.close()
         self.pid = self.proc.pid
-        await self._wait_healthy(timeout)
+        await wait_until_healthy(
+            self.url, exited=self.exited, details=self.log_tail, timeout=timeout
+        )
 
-    async def _wait_healthy(self, timeout: float) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        async with aiohttp.ClientSession() as session:
-            while True:
-                assert self.proc is not None
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"server exited:\n{self.log_tail()}")
-                try:
-                    async with session.get(f"{self.url}/healthz") as resp:
-                        if resp.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                if loop.time() > deadline:
-                    raise TimeoutError(f"server not healthy:\n{self.log_tail()}")
-                await asyncio.sleep(0.05)
+    def exited(self) -> bool:
+        return self.proc is not None and self.proc.poll() is not None
 
     def log_tail(self, chars: int = 3000) -> str:
         if self.data_dir is None:

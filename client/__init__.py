@@ -1,5 +1,7 @@
-"""Python client for rollingtext: sync a pycrdt document over Socket.IO (bots, feeders, tests)."""
+"""Python clients for rollingtext (bots, feeders, tests): ``DocumentClient`` syncs a
+pycrdt document over Socket.IO; ``SessionClient`` follows (or captions) a session."""
 
+from client.session import FollowRefused, SessionClient, SessionEvent
 from client.sync import DocumentClient, SyncError
 
-__all__ = ["DocumentClient", "SyncError"]
+__all__ = ["DocumentClient", "FollowRefused", "SessionClient", "SessionEvent", "SyncError"]

@@ -16,8 +16,6 @@ from typing import Any
 import pytest
 
 from server.views.web import DIST
-from tests.support.groups import Api, Group, build_group
-from tests.support.servers import RunningServer
 
 CHROMIUM = Path(os.environ.get("ROLLINGTEXT_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -59,15 +57,9 @@ async def browser() -> AsyncIterator[Any]:
 
 
 @pytest.fixture
-async def api(server: RunningServer) -> AsyncIterator[Api]:
-    async with Api.open(server.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def group(server: RunningServer, api: Api) -> Group:
-    built = await build_group(api, server.token("chair", "operator"), seed_text=None)
-    return built
+def seed_text() -> None:
+    """The browser tests' group documents start empty."""
+    return None
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 from client import DocumentClient
 from crdt import schema
 from crdt.schema import ParagraphSpec
-from tests.support.groups import Api, Group
+from tests.support.groups import Api, Group, add_person
 
 SEED = (
     ParagraphSpec("PP1", "intro", text="The Working Group was established by the Chair."),
@@ -26,6 +26,18 @@ SEED = (
     ParagraphSpec("OP2", "B", "recommendation", "Capacity building matters.", id="op2"),
     ParagraphSpec("C1", "conclusion", text="The Group concludes its work."),
 )
+
+
+async def add_second_member(api: Api, group: Group) -> None:
+    """A member of another delegation (Kenya), as ``group.people["member2"]``."""
+    group.people["member2"] = await add_person(
+        api,
+        group.id,
+        group.token("chair"),
+        name="Delegate of Kenya",
+        role="member",
+        delegation_id=group.delegations["Kenya"],
+    )
 
 
 async def seed_document(

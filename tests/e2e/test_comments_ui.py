@@ -10,8 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.support import eventually, open_document, seed_document, signed_in_page
-from tests.support.groups import Api, Group, add_person
+from tests.e2e.support import (
+    add_second_member,
+    eventually,
+    open_document,
+    seed_document,
+    signed_in_page,
+)
+from tests.support.groups import Api, Group
 from tests.support.servers import RunningServer
 
 MEETING = "WGEC-3 (2017-05-09), plenary"
@@ -166,14 +172,7 @@ async def test_members_comment_reply_and_resolve_live(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
     await seed_document(server.url, group.document, group.token("chair"))
-    group.people["member2"] = await add_person(
-        api,
-        group.id,
-        group.token("chair"),
-        name="Delegate of Kenya",
-        role="member",
-        delegation_id=group.delegations["Kenya"],
-    )
+    await add_second_member(api, group)
     ctx_a, brazil = await signed_in_page(browser, api, group, "member")
     ctx_b, kenya = await signed_in_page(browser, api, group, "member2")
     await open_document(brazil, server.url, group.document)

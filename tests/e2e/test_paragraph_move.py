@@ -13,6 +13,7 @@ from typing import Any
 
 from crdt.schema import ParagraphSpec
 from tests.e2e.support import (
+    add_second_member,
     editor,
     eventually,
     open_document,
@@ -22,7 +23,7 @@ from tests.e2e.support import (
     signed_in_page,
     ydoc_text,
 )
-from tests.support.groups import Api, Group, add_person
+from tests.support.groups import Api, Group
 from tests.support.servers import RunningServer
 
 OP1 = "Enhanced cooperation should [enable governments] to act."
@@ -53,14 +54,7 @@ async def test_member_moves_a_paragraph_and_others_see_it_live(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
     await seed_document(server.url, group.document, group.token("chair"), SPECS)
-    group.people["member2"] = await add_person(
-        api,
-        group.id,
-        group.token("chair"),
-        name="Delegate of Kenya",
-        role="member",
-        delegation_id=group.delegations["Kenya"],
-    )
+    await add_second_member(api, group)
     comments = f"/api/documents/{group.document}/comments"
     note = await api.ok(
         "POST",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,12 +20,6 @@ from server.keys import LIMITS
 from server.settings import Settings
 from tests.support.groups import Api, build_group, invite, observer_request_body
 from tests.support.servers import RunningServer, ServerProcess, serve_in_process
-
-
-@pytest.fixture
-async def api(server: RunningServer) -> AsyncIterator[Api]:
-    async with Api.open(server.url) as client:
-        yield client
 
 
 async def new_group(api: Api, server: RunningServer, slug: str) -> int:

@@ -11,9 +11,7 @@ import asyncio
 import base64
 import json
 import time
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pycrdt
@@ -24,7 +22,6 @@ from client import DocumentClient
 from server.auth.tokens import Role, TokenSigner
 from server.groups.models import Invitation
 from server.keys import ENGINE
-from server.settings import Settings
 from server.storage.models import utcnow
 from tests.support.docs import text_of
 from tests.support.groups import (
@@ -38,8 +35,7 @@ from tests.support.groups import (
     watch_disconnect,
     ws_refused,
 )
-from tests.support.servers import RunningServer, serve_in_process
-from tests.support.services import fresh_postgres_database
+from tests.support.servers import RunningServer
 from tests.support.ywebsocket import YWebSocketClient
 
 MEMBER_STATES = [
@@ -48,17 +44,6 @@ MEMBER_STATES = [
     "Russian Federation", "Saudi Arabia", "South Africa", "Switzerland", "Tunisia",
 ]  # fmt: skip
 assert len(MEMBER_STATES) == 22
-
-
-@pytest.fixture
-async def api(server: RunningServer) -> AsyncIterator[Api]:
-    async with Api.open(server.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def group(server: RunningServer, api: Api) -> Group:
-    return await build_group(api, server.token("chair", "op"))
 
 
 async def empty_group(api: Api, operator: str, slug: str) -> int:
@@ -783,20 +768,6 @@ async def test_audit_log_records_every_decision(
 
 
 # -- PostgreSQL ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def pg_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    async with fresh_postgres_database() as url:
-        settings = Settings(
-            data_dir=tmp_path / "data",
-            database_url=url,
-            secret="test-secret",
-            room_linger_seconds=0.05,
-            awareness_tick_seconds=0.005,
-        )
-        async with serve_in_process(settings) as running:
-            yield running
 
 
 @pytest.mark.postgres

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pycrdt
 import pytest
 
@@ -12,19 +9,15 @@ from client import DocumentClient
 from crdt import protocol
 from server.settings import Settings
 from tests.support.docs import stored_text
-from tests.support.servers import RunningServer, serve_in_process
+from tests.support.servers import RunningServer
 from tests.support.ywebsocket import YWebSocketClient
 
 LIMIT = 64 * 1024
 
 
 @pytest.fixture
-async def small_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    settings = Settings(
-        data_dir=tmp_path / "data", secret="s", max_message_bytes=LIMIT, room_linger_seconds=0.05
-    )
-    async with serve_in_process(settings) as running:
-        yield running
+def settings(settings: Settings) -> Settings:
+    return settings.with_(max_message_bytes=LIMIT)
 
 
 async def witness(server: RunningServer) -> DocumentClient:
@@ -54,32 +47,32 @@ async def still_works(server: RunningServer, other: DocumentClient) -> None:
     ],
 )
 async def test_socketio_bad_payloads(
-    small_server: RunningServer, event: str, payload: object, code: str
+    server: RunningServer, event: str, payload: object, code: str
 ) -> None:
-    good = await witness(small_server)
-    async with DocumentClient(small_server.url, "doc", small_server.token()) as bad:
+    good = await witness(server)
+    async with DocumentClient(server.url, "doc", server.token()) as bad:
         answer = await bad.send_raw(event, payload)
         assert answer["error"]["code"] == code
         await bad.wait_for(lambda d: bool(bad.errors))
         assert bad.errors[0]["code"] == code and bad.errors[0]["message"]
         assert bad.sio.connected
-    await still_works(small_server, good)
+    await still_works(server, good)
     await good.close()
 
 
 async def test_socketio_oversized_message_disconnects_only_the_sender(
-    small_server: RunningServer,
+    server: RunningServer,
 ) -> None:
-    good = await witness(small_server)
-    bad = DocumentClient(small_server.url, "doc", small_server.token(), reconnection=False)
+    good = await witness(server)
+    bad = DocumentClient(server.url, "doc", server.token(), reconnection=False)
     await bad.connect()
     doc = pycrdt.Doc()
     doc.get("t", type=pycrdt.Text).insert(0, "x" * (LIMIT * 2))
     await bad.sio.emit("sync-update", doc.get_update(), namespace=bad.namespace)
     await bad.sio.wait()  # returns once the server has dropped the connection
     assert not bad.sio.connected
-    await still_works(small_server, good)
-    assert "x" * 100 not in await stored_text(small_server.store, "doc")
+    await still_works(server, good)
+    assert "x" * 100 not in await stored_text(server.store, "doc")
     await good.close()
 
 
@@ -94,11 +87,11 @@ async def test_socketio_oversized_message_disconnects_only_the_sender(
     ],
 )
 async def test_websocket_garbage_closes_only_the_offender(
-    small_server: RunningServer, frame: bytes | str, close_code: int
+    server: RunningServer, frame: bytes | str, close_code: int
 ) -> None:
-    good = await witness(small_server)
-    async with YWebSocketClient(small_server.ws_url, "doc", small_server.token()) as bad:
+    good = await witness(server)
+    async with YWebSocketClient(server.ws_url, "doc", server.token()) as bad:
         await bad.send(frame)
         assert await bad.wait_closed() == close_code
-    await still_works(small_server, good)
+    await still_works(server, good)
     await good.close()

@@ -7,28 +7,21 @@ followers of a publicly followed group read a closed breakout's draft over HTTP,
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from client import DocumentClient
+from client import DocumentClient, FollowRefused, SessionClient
 from crdt import schema
-from tests.support.groups import Api, Group, build_group, sio_refused, ws_refused
+from tests.support.groups import Api, Group, sio_refused, ws_refused
 from tests.support.servers import RunningServer
-from tests.support.session_client import FollowRefused, SessionClient, live_session
+from tests.support.sessions import live_session
 
 SECRET = "Brazil's fallback position"
 
 
 @pytest.fixture
-async def api(server: RunningServer) -> AsyncIterator[Api]:
-    async with Api.open(server.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def group(server: RunningServer, api: Api) -> Group:
-    return await build_group(api, server.token("chair", "op"), seed_text=None)
+def seed_text() -> None:
+    """This module's group documents start empty."""
+    return None
 
 
 async def write_draft(url: str, document: str, token: str) -> None:

@@ -10,7 +10,6 @@ of a pending comment, not even its id.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
@@ -43,12 +42,6 @@ EDITS_AS_BARRIER = 1000
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return settings.with_(comment_edits_burst=EDITS_AS_BARRIER)
-
-
-@pytest.fixture
-async def api(server: RunningServer) -> AsyncIterator[Api]:
-    async with Api.open(server.url) as client:
-        yield client
 
 
 @pytest.fixture
@@ -313,13 +306,9 @@ def _settings(
 
 
 @pytest.mark.postgres
-async def test_postgres_visibility_matrix(tmp_path: Path) -> None:
-    async with (
-        fresh_postgres_database() as url,
-        serve_in_process(_settings(tmp_path, "pg", url)) as server,
-        Api.open(server.url) as api,
-    ):
-        await check_visibility_matrix(api, await comment_group(server, api))
+async def test_postgres_visibility_matrix(pg_server: RunningServer) -> None:
+    async with Api.open(pg_server.url) as api:
+        await check_visibility_matrix(api, await comment_group(pg_server, api))
 
 
 @pytest.mark.postgres

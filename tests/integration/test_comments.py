@@ -7,7 +7,7 @@ the token their invitation gave them, over HTTP and over Socket.IO.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ import pytest
 from client import DocumentClient
 from crdt import schema
 from server.keys import COMMENTS
-from tests.support.groups import Api, Group, build_group
+from tests.support.groups import Api, Group
 from tests.support.servers import RunningServer
 
 OP1 = "The Working Group recommends that all stakeholders cooperate in good faith."
@@ -23,17 +23,17 @@ MEETING = "WGEC-3 (2017-05-09), plenary"
 
 
 @pytest.fixture
-async def api(server: RunningServer) -> AsyncIterator[Api]:
-    async with Api.open(server.url) as client:
-        yield client
+def seed_text() -> None:
+    """The documents start empty: each gets its own numbered paragraphs."""
+    return None
 
 
 @pytest.fixture
-async def group(server: RunningServer, api: Api) -> Group:
-    built = await build_group(api, server.token("chair", "op"), seed_text=None)
-    for document in (built.document, built.private_document):
-        built.extra[document] = await add_paragraphs(server.url, document, built.token("chair"))
-    return built
+async def group(server: RunningServer, group: Group) -> Group:
+    """The shared group, each of its two documents given its numbered paragraphs."""
+    for document in (group.document, group.private_document):
+        group.extra[document] = await add_paragraphs(server.url, document, group.token("chair"))
+    return group
 
 
 async def add_paragraphs(url: str, document: str, token: str) -> list[str]:

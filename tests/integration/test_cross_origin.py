@@ -35,14 +35,8 @@ def cookie_of(token: str) -> str:
 
 
 @pytest.fixture
-async def api(server: RunningServer) -> Any:
-    async with Api.open(server.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def group(server: RunningServer, api: Api) -> Group:
-    return await build_group(api, server.token("chair", "operator"), seed_text=SEED)
+def seed_text() -> str:
+    return SEED
 
 
 def comments_path(document: str) -> str:

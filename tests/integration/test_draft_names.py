@@ -7,19 +7,9 @@ another group's chair who created that name first made session creation a 500.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from tests.support.groups import Api, build_group
 from tests.support.servers import RunningServer
-from tests.support.session_client import new_meeting, new_session
-
-
-@pytest.fixture
-async def api(server: RunningServer) -> AsyncIterator[Api]:
-    async with Api.open(server.url) as client:
-        yield client
+from tests.support.sessions import new_meeting, new_session
 
 
 async def test_squatted_draft_names_do_not_break_session_creation(

@@ -8,20 +8,11 @@ process id and how many rooms and connections the server holds.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
 
 from server.views.web import DIST
 from tests.support.groups import Api, build_group
 from tests.support.servers import RunningServer, free_port
-
-
-@pytest.fixture
-async def api(server: RunningServer) -> AsyncIterator[Api]:
-    async with Api.open(server.url) as client:
-        yield client
 
 
 def assert_secured(headers: Any, what: str) -> None:

@@ -7,18 +7,14 @@ comment events with such an id or with a lone surrogate got no reply at all; and
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from client import DocumentClient
-from server.settings import Settings
+from client import DocumentClient, FollowRefused, SessionClient
 from tests.support.groups import Api, Group, build_group
-from tests.support.servers import RunningServer, serve_in_process
-from tests.support.services import fresh_postgres_database
-from tests.support.session_client import FollowRefused, SessionClient, live_session
+from tests.support.servers import RunningServer
+from tests.support.sessions import live_session
 
 HUGE = ("2147483648", "9223372036854775808", "99999999999999999999", "-1", "0", "1_0", "%D9%A3")
 
@@ -59,17 +55,16 @@ async def test_path_ids_past_the_column_range_are_404(server: RunningServer) -> 
 
 
 @pytest.mark.postgres
-async def test_path_ids_past_the_column_range_are_404_on_postgres(tmp_path: Path) -> None:
-    async with fresh_postgres_database() as url:
-        settings = Settings(data_dir=tmp_path / "data", database_url=url, secret="s")
-        async with serve_in_process(settings) as server:
-            await check_path_ids(server)
+async def test_path_ids_past_the_column_range_are_404_on_postgres(
+    pg_server: RunningServer,
+) -> None:
+    await check_path_ids(pg_server)
 
 
 @pytest.fixture
-async def group(server: RunningServer) -> AsyncIterator[Group]:
-    async with Api.open(server.url) as api:
-        yield await build_group(api, server.token("chair", "op"), seed_text=None)
+def seed_text() -> None:
+    """This module's group documents start empty."""
+    return None
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ reinstatement an old link minted a working session.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,6 @@ from server.keys import ENGINE
 from server.settings import Settings
 from tests.support.groups import Api, Group, build_group
 from tests.support.servers import RunningServer, serve_in_process
-from tests.support.services import fresh_postgres_database
 
 
 @pytest.fixture
@@ -30,14 +28,9 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def api(server: RunningServer) -> AsyncIterator[Api]:
-    async with Api.open(server.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def group(server: RunningServer, api: Api) -> Group:
-    return await build_group(api, server.token("chair", "op"), seed_text=None)
+def seed_text() -> None:
+    """This module's group documents start empty."""
+    return None
 
 
 async def issue(api: Api, group: Group, role: str = "follower") -> dict[str, object]:
@@ -84,14 +77,12 @@ async def test_simultaneous_openings_sign_in_exactly_once(api: Api, group: Group
 
 
 @pytest.mark.postgres
-async def test_simultaneous_openings_sign_in_exactly_once_on_postgres(tmp_path: Path) -> None:
-    async with fresh_postgres_database() as url:
-        settings = Settings(
-            data_dir=tmp_path / "data", database_url=url, secret="s", invite_failures_per_minute=0
-        )
-        async with serve_in_process(settings) as server, Api.open(server.url) as api:
-            group = await build_group(api, server.token("chair", "op"), seed_text=None)
-            await exactly_one_wins(api, group)
+async def test_simultaneous_openings_sign_in_exactly_once_on_postgres(
+    pg_server: RunningServer,
+) -> None:
+    async with Api.open(pg_server.url) as api:
+        group = await build_group(api, pg_server.token("chair", "op"), seed_text=None)
+        await exactly_one_wins(api, group)
 
 
 async def test_revoking_a_person_revokes_their_links_for_good(

@@ -20,7 +20,7 @@ from client import DocumentClient
 from crdt import protocol
 from crdt.awareness import NULL_STATE, AwarenessEntry, decode_update, encode_update
 from server.settings import Settings
-from tests.support.groups import Api, Group, build_group
+from tests.support.groups import Group
 from tests.support.servers import RunningServer, serve_in_process
 from tests.support.ywebsocket import YWebSocketClient
 
@@ -273,17 +273,6 @@ async def test_a_follower_cannot_replace_or_remove_a_members_presence(
         # The member's presence goes when the member leaves, not before.
         await member.sio.disconnect()
         await witness.wait_for(lambda _: sees(witness, mid, lambda u: u is None))
-
-
-@pytest.fixture
-async def api(server: RunningServer) -> AsyncIterator[Api]:
-    async with Api.open(server.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def group(server: RunningServer, api: Api) -> Group:
-    return await build_group(api, server.token("chair", "op"))
 
 
 async def test_an_anonymous_follower_cannot_present_itself_as_an_officer(

@@ -15,19 +15,14 @@ from typing import Any
 
 import pytest
 
-from tests.support.groups import Api, Group, build_group, observer_request_body
+from tests.support.groups import Api, Group, observer_request_body
 from tests.support.servers import RunningServer
 
 
 @pytest.fixture
-async def api(server: RunningServer) -> AsyncIterator[Api]:
-    async with Api.open(server.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def group(server: RunningServer, api: Api) -> Group:
-    return await build_group(api, server.token("chair", "operator"), seed_text=None)
+def seed_text() -> None:
+    """This module's group documents start empty."""
+    return None
 
 
 PERSON = json.dumps({"name": "Delegate of Kenya", "role": "follower"})

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -21,34 +17,31 @@ from server.groups.models import Person
 from server.keys import ENGINE
 from server.settings import Settings
 from tests.support.docs import text_of
-from tests.support.groups import Api, build_group
-from tests.support.servers import REPO, RunningServer, free_port, run_cli, serve_in_process
+from tests.support.groups import Group
+from tests.support.servers import RunningServer, ServerProcess, run_cli
 from tests.support.services import require_redis
 from tests.support.ywebsocket import YWebSocketClient
 
 
 @pytest.fixture
-async def quick_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    settings = Settings(
-        data_dir=tmp_path / "data", secret="s", room_linger_seconds=0.05, revalidate_seconds=0.2
-    )
-    async with serve_in_process(settings) as running:
-        yield running
+def settings(settings: Settings) -> Settings:
+    """Access is re-checked every 0.2 s: changes made by other processes arrive soon."""
+    return settings.with_(revalidate_seconds=0.2)
 
 
-async def test_revocation_by_the_cli_closes_open_connections(quick_server: RunningServer) -> None:
+async def test_revocation_by_the_cli_closes_open_connections(
+    server: RunningServer, group: Group
+) -> None:
     """The CLI is another process: no in-process hook sees it; revalidation must."""
-    async with Api.open(quick_server.url) as api:
-        group = await build_group(api, quick_server.token("chair", "operator"))
     member = group.people["member"]
     async with (
-        YWebSocketClient(quick_server.ws_url, group.document, member.token) as ws,
-        DocumentClient(quick_server.url, group.document, member.token) as sio,
+        YWebSocketClient(server.ws_url, group.document, member.token) as ws,
+        DocumentClient(server.url, group.document, member.token) as sio,
     ):
         disconnected = asyncio.Event()
         sio.sio.on("disconnect", lambda *_: disconnected.set(), namespace=sio.namespace)
         code, _, err = await run_cli(
-            quick_server.settings,
+            server.settings,
             "member",
             "revoke",
             "--group",
@@ -62,18 +55,16 @@ async def test_revocation_by_the_cli_closes_open_connections(quick_server: Runni
 
 
 async def test_revoked_then_reinstated_between_checks_still_ends_old_connections(
-    quick_server: RunningServer,
+    server: RunningServer, group: Group
 ) -> None:
     """Reinstating someone gives them new sign-ins, never back the revoked ones, even
     when another process revokes and reinstates between two periodic checks."""
-    async with Api.open(quick_server.url) as api:
-        group = await build_group(api, quick_server.token("chair", "operator"))
     member = group.people["member"]
-    async with YWebSocketClient(quick_server.ws_url, group.document, member.token) as ws:
+    async with YWebSocketClient(server.ws_url, group.document, member.token) as ws:
         await ws.synced.wait()
         # What `member revoke` then `member reinstate` leave behind, written in one go
         # as another process would: active again, token version moved on.
-        async with quick_server.app[ENGINE].begin() as db:
+        async with server.app[ENGINE].begin() as db:
             await db.execute(
                 update(Person)
                 .where(Person.id == member.id)
@@ -83,14 +74,12 @@ async def test_revoked_then_reinstated_between_checks_still_ends_old_connections
 
 
 async def test_role_change_by_the_cli_downgrades_a_live_connection(
-    quick_server: RunningServer,
+    server: RunningServer, group: Group
 ) -> None:
-    async with Api.open(quick_server.url) as api:
-        group = await build_group(api, quick_server.token("chair", "operator"))
     member = group.people["member"]
-    async with DocumentClient(quick_server.url, group.document, member.token) as sio:
+    async with DocumentClient(server.url, group.document, member.token) as sio:
         code, _, err = await run_cli(
-            quick_server.settings,
+            server.settings,
             "member",
             "role",
             "--group",
@@ -101,7 +90,7 @@ async def test_role_change_by_the_cli_downgrades_a_live_connection(
             "follower",
         )
         assert code == 0, err
-        room = quick_server.rooms.loaded(group.document)
+        room = server.rooms.loaded(group.document)
         assert room is not None
 
         # Revalidation is periodic: poll the server's state, bounded.
@@ -124,24 +113,10 @@ async def test_workers_share_one_port_and_behave_as_one_server(
     tmp_path: Path, postgres_url: str
 ) -> None:
     redis_url = await require_redis()
-    port = free_port()
-    env = {
-        **os.environ,
-        "ROLLINGTEXT_DATA_DIR": str(tmp_path),
-        "ROLLINGTEXT_SECRET": "w",
-        "DATABASE_URL": postgres_url,
-        "REDIS_URL": redis_url,
-        "ROLLINGTEXT_REDIS_PREFIX": f"rt-w-{uuid.uuid4().hex[:6]}:",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", "2"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
+    settings = Settings(data_dir=tmp_path, secret="w", database_url=postgres_url)
+    env = {"REDIS_URL": redis_url, "ROLLINGTEXT_REDIS_PREFIX": f"rt-w-{uuid.uuid4().hex[:6]}:"}
+    async with ServerProcess(settings, env, args=("--workers", "2")) as server:
+        url = server.url
         pids: set[int] = set()
         operator = {"Authorization": "Bearer " + TokenSigner("w").issue("ops", Role.FOLLOWER, 600)}
         # A new connection each time: the kernel spreads them over the workers.
@@ -170,6 +145,4 @@ async def test_workers_share_one_port_and_behave_as_one_server(
             await c.wait_for(lambda d: all(f"<{i}>" in text_of(d) for i in range(6)), timeout=15)
         assert len({text_of(c.doc) for c in clients}) == 1
         await asyncio.gather(*(c.close() for c in clients))
-    finally:
-        proc.terminate()
-        assert await asyncio.to_thread(proc.wait, 30) == 0
+        assert await server.terminate() == 0

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pycrdt
 import pytest
@@ -12,20 +10,13 @@ import pytest
 from client import DocumentClient
 from server.settings import Settings
 from tests.support.docs import text_of
-from tests.support.servers import RunningServer, serve_in_process
+from tests.support.servers import RunningServer
 
 
 @pytest.fixture
-async def compacting_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        secret="s",
-        compact_after_updates=20,
-        room_linger_seconds=0.05,
-        compact_idle_seconds=0.2,
-    )
-    async with serve_in_process(settings) as running:
-        yield running
+def settings(settings: Settings) -> Settings:
+    """A room that compacts its log soon."""
+    return settings.with_(compact_after_updates=20, compact_idle_seconds=0.2)
 
 
 async def until(predicate, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
@@ -38,9 +29,8 @@ async def until(predicate, timeout: float = 5.0) -> None:  # type: ignore[no-unt
 
 
 async def test_log_is_compacted_as_it_grows_and_nothing_is_lost(
-    compacting_server: RunningServer,
+    server: RunningServer,
 ) -> None:
-    server = compacting_server
     async with DocumentClient(server.url, "grow", server.token()) as client:
         text = client.doc.get("t", type=pycrdt.Text)
         for n in range(100):
@@ -64,9 +54,8 @@ async def test_log_is_compacted_as_it_grows_and_nothing_is_lost(
 
 
 async def test_room_unloads_after_the_last_client_and_reloads_intact(
-    compacting_server: RunningServer,
+    server: RunningServer,
 ) -> None:
-    server = compacting_server
     async with DocumentClient(server.url, "brief", server.token()) as client:
         client.doc.get("t", type=pycrdt.Text).insert(0, "kept")
         await client.flush()

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from client import FollowRefused, SessionClient
 from server.settings import Settings
 from tests.support.servers import ServerProcess, free_port, run_cli
-from tests.support.session_client import FollowRefused, SessionClient
 
 pytestmark = pytest.mark.timeout(120)
 

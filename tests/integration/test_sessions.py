@@ -7,7 +7,6 @@ goes through real Socket.IO clients on ``/session|<id>`` and ``/yjs|<document>``
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -15,15 +14,13 @@ from urllib.parse import quote
 import pycrdt
 import pytest
 
-from client import DocumentClient
+from client import DocumentClient, FollowRefused, SessionClient
 from crdt import schema, updates
 from crdt.captions import NOTICE, parse
 from tests.support.docs import text_of
 from tests.support.groups import TEXT_ROOT, Api, Group, build_group, invite, write_text
 from tests.support.servers import RunningServer
-from tests.support.session_client import (
-    FollowRefused,
-    SessionClient,
+from tests.support.sessions import (
     live_session,
     new_meeting,
     new_session,
@@ -33,17 +30,6 @@ from tests.support.session_client import (
 )
 
 OTHER_ROLES = ("member", "observer", "follower", "captioner")
-
-
-@pytest.fixture
-async def api(server: RunningServer) -> AsyncIterator[Api]:
-    async with Api.open(server.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def group(server: RunningServer, api: Api) -> Group:
-    return await build_group(api, server.token("chair", "op"))
 
 
 def parse_time(value: str) -> datetime:

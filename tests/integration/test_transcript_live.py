@@ -8,38 +8,18 @@ joins mid-stream must see history then live with no gap and no duplicate.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
+from client import SessionClient
 from server.settings import Settings
 from tests.support.groups import Api, Group, build_group
 from tests.support.servers import RunningServer, serve_in_process
-from tests.support.session_client import (
-    SessionClient,
-    live_session,
-    new_meeting,
-    new_session,
-    segment,
-    set_status,
-)
+from tests.support.sessions import live_session, new_meeting, new_session, segment, set_status
 
 FOLLOWERS = 50
 BURSTS = 20
 BURST_SIZE = 10
-
-
-@pytest.fixture
-async def api(server: RunningServer) -> AsyncIterator[Api]:
-    async with Api.open(server.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def group(server: RunningServer, api: Api) -> Group:
-    return await build_group(api, server.token("chair", "op"))
 
 
 def burst(number: int, size: int = BURST_SIZE, prefix: str = "seg") -> list[dict[str, Any]]:

@@ -27,6 +27,9 @@ from tests.support.ywebsocket import YWebSocketClient
 # The six roles of DESIGN.md section 5, each held by one person of a built group.
 PERSON_ROLES = ("chair", "secretariat", "member", "observer", "follower", "captioner")
 
+# What a built group's documents start with unless the caller says otherwise.
+SEED_TEXT = "Draft recommendation: "
+
 # A few seats of the WGEC structure: (delegation, stakeholder group key).
 DELEGATIONS = (
     ("Brazil", "member_states"),
@@ -218,7 +221,7 @@ async def build_group(
     *,
     slug: str | None = None,
     public_follow: bool = True,
-    seed_text: str | None = "Draft recommendation: ",
+    seed_text: str | None = SEED_TEXT,
 ) -> Group:
     """A working group with WGEC quotas, delegations, one person per role, two documents.
 

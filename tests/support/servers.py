@@ -14,9 +14,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiohttp
 from aiohttp import web
 
+from client.health import wait_until_healthy
 from server.app import create_app, server_options
 from server.auth.tokens import Role, TokenSigner
 from server.keys import ROOMS, STORE
@@ -122,10 +122,18 @@ async def serve_in_process(
 class ServerProcess:
     """``rollingtext serve`` in a subprocess, for crash (kill -9) and cross-language tests."""
 
-    def __init__(self, settings: Settings, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        env: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
+    ) -> None:
+        """``env`` adds to the environment ``process_env(settings)`` sets up; ``args`` to
+        ``rollingtext serve --port PORT`` (e.g. ``("--workers", "2")``)."""
         self.settings = settings
         self.port = settings.port if settings.port != 8080 else free_port()
         self._env = env or {}
+        self._args = args
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = settings.data_dir / f"server-{self.port}.log"
 
@@ -141,37 +149,33 @@ class ServerProcess:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port), *self._args],
             cwd=REPO,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: kill() reaches --workers too
         )
         log.close()
-        await self._wait_healthy(timeout)
+        try:
+            await wait_until_healthy(
+                self.url, exited=self.exited, details=self.log_tail, timeout=timeout
+            )
+        except BaseException:
+            if not self.exited():
+                self.kill()
+            raise
 
-    async def _wait_healthy(self, timeout: float) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        async with aiohttp.ClientSession() as session:
-            while True:
-                assert self.proc is not None
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
-                try:
-                    async with session.get(f"{self.url}/healthz") as resp:
-                        if resp.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                if loop.time() > deadline:
-                    raise TimeoutError(f"server not healthy: {self.log_path.read_text()[-2000:]}")
-                await asyncio.sleep(0.05)  # polling a process we cannot get an event from
+    def exited(self) -> bool:
+        return self.proc is not None and self.proc.poll() is not None
+
+    def log_tail(self, chars: int = 2000) -> str:
+        return self.log_path.read_text(errors="replace")[-chars:]
 
     def kill(self) -> None:
-        """SIGKILL: no shutdown hook runs, nothing is flushed."""
+        """SIGKILL (to the process group): no shutdown hook runs, nothing is flushed."""
         assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
+        os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait(10)
 
     async def terminate(self, timeout: float = 30.0) -> int:

@@ -1,9 +1,13 @@
-"""A follower / captioner of one session over Socket.IO namespace ``/session|<id>``.
+"""``SessionClient``: follow (or caption) one meeting session over Socket.IO.
 
-Records every event the server sends, in arrival order, and offers awaitable
-waits on that record (no sleeps). It also syncs the session's draft the way a
-y-socket.io client does (``sync-step-1`` through the ack, ``sync-update``), so a
-test can check that the follow view carries the draft read-only.
+Connects to namespace ``/session|<id>`` (a token is optional: sessions of groups
+with public follow admit anonymous followers) and returns once the server has sent
+``session-state`` then ``transcript-history``; live ``transcript-segment``,
+``transcript-correction``, ``stream-links`` and ``session-status`` events follow.
+Every event is recorded in arrival order as a ``SessionEvent``, with awaitable waits
+on that record (no sleeps). It also syncs the session's draft the way a y-socket.io
+client does (``sync-step-1`` through the ack, ``sync-update``): read-only for
+followers. A captioner's token can ``append`` and ``correct`` segments.
 """
 
 from __future__ import annotations
@@ -11,13 +15,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 import pycrdt
 import socketio
 
 from crdt import updates
-from tests.support.groups import Api, Group, Reply
 
 SESSION_EVENTS = (
     "session-state",
@@ -28,6 +31,13 @@ SESSION_EVENTS = (
     "session-status",
     "error",
 )
+
+
+class SessionEvent(NamedTuple):
+    """One event as received: its name and its payload."""
+
+    name: str
+    data: Any
 
 
 class FollowRefused(Exception):
@@ -44,6 +54,8 @@ class FollowRefused(Exception):
 
 
 class SessionClient:
+    """Follows one session; see the module docstring."""
+
     def __init__(
         self,
         url: str,
@@ -56,7 +68,7 @@ class SessionClient:
         self.session_id = session_id
         self.namespace = f"/session|{session_id}"
         self.token = token
-        self.events: list[tuple[str, Any]] = []
+        self.events: list[SessionEvent] = []
         self.doc = updates.new_doc()
         self.draft_synced = asyncio.Event()
         self._transports = list(transports)
@@ -180,7 +192,7 @@ class SessionClient:
 
     def _recorder(self, name: str) -> Callable[..., None]:
         def record(data: Any = None) -> None:
-            self.events.append((name, data))
+            self.events.append(SessionEvent(name, data))
             self._changed.set()
 
         return record
@@ -203,73 +215,3 @@ class SessionClient:
     def _on_sync_update(self, update: bytes) -> None:
         self.doc.apply_update(update)
         self._changed.set()
-
-
-def segment(key: str, text: str, start_ms: int, end_ms: int | None = None, **extra: Any) -> Any:
-    """A segment as a captioner sends it."""
-    return {
-        "client_key": key,
-        "text": text,
-        "start_ms": start_ms,
-        "end_ms": start_ms + 2000 if end_ms is None else end_ms,
-        **extra,
-    }
-
-
-# -- meetings and sessions over the HTTP API -----------------------------------------
-
-
-async def new_meeting(api: Api, group: Group, number: int = 1, **body: Any) -> dict[str, Any]:
-    """A meeting of ``group``, created by its secretariat."""
-    payload = {
-        "number": number,
-        "title": f"WGEC-{number}",
-        "venue": "Palais des Nations, Geneva",
-        "starts_on": "2017-01-26",
-        "ends_on": "2017-01-27",
-        **body,
-    }
-    made: dict[str, Any] = await api.ok(
-        "POST", group.path("/meetings"), group.token("secretariat"), payload
-    )
-    return made
-
-
-def session_body(kind: str = "breakout", **body: Any) -> dict[str, Any]:
-    """A session to create. Drafts are public here, as the tests follow sessions as
-    followers and anonymously; ``public_draft=None`` leaves the server's default
-    (private, see test_breakout_privacy)."""
-    made = {
-        "kind": kind,
-        "title": f"{kind.title()} on enhanced cooperation",
-        "scheduled_start": "2017-01-26T10:00:00+01:00",
-        "scheduled_end": "2017-01-26T13:00:00+01:00",
-        **({} if kind == "plenary" else {"public_draft": True}),
-        **body,
-    }
-    return {key: value for key, value in made.items() if value is not None}
-
-
-async def new_session(
-    api: Api, meeting: dict[str, Any], token: str, kind: str = "breakout", **body: Any
-) -> dict[str, Any]:
-    made: dict[str, Any] = await api.ok(
-        "POST", f"/api/meetings/{meeting['id']}/sessions", token, session_body(kind, **body)
-    )
-    return made
-
-
-async def set_status(api: Api, session_id: int, token: str, status: str) -> Reply:
-    return await api.call("POST", f"/api/sessions/{session_id}/status", token, {"status": status})
-
-
-async def live_session(
-    api: Api, group: Group, kind: str = "breakout", number: int = 1, **body: Any
-) -> dict[str, Any]:
-    """A new meeting with one session of ``kind``, already live."""
-    meeting = await new_meeting(api, group, number)
-    made = await new_session(api, meeting, group.token("secretariat"), kind, **body)
-    went = await set_status(api, made["id"], group.token("chair"), "live")
-    assert went.status == 200, went.body
-    live: dict[str, Any] = went.body
-    return live
