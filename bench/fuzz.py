@@ -384,7 +384,11 @@ async def run_campaign(options: Options) -> Report:
     report = Report(options.seed)
     started = time.monotonic()
     server = BenchServer()
-    await server.start()
+    try:
+        await server.start(timeout=180)  # a busy machine may take a while
+    except BaseException:
+        server.stop()
+        raise
     out_dir = options.out_dir or (server.data_dir or Path(".")) / "fuzz-report"
     out_dir.mkdir(parents=True, exist_ok=True)
     report.out_dir = str(out_dir)

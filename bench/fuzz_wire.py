@@ -41,8 +41,8 @@ class Conn:
 
         try:
             self.ws = await wsclient.connect("127.0.0.1", port, path, on_message, timeout)
-        except ConnectionError as exc:
-            self.status = str(exc)
+        except (OSError, TimeoutError) as exc:  # ConnectionError is an OSError
+            self.status = f"{type(exc).__name__}: {exc}"
             return False
         return True
 
@@ -164,7 +164,9 @@ class SioConn:
         self.conn.ws._write(wsclient.OP_TEXT, hello)
         self._reader = asyncio.create_task(self._read())
         done, _ = await asyncio.wait([self.connected], timeout=timeout)
-        return self.connected.result() if done else None
+        if not done or self.connected.exception() is not None:
+            return None  # closed or silent before answering the CONNECT
+        return self.connected.result()
 
     @property
     def closed(self) -> bool:
