@@ -66,6 +66,7 @@ class Options:
     grace: float = 2.0
     out_dir: Path | None = None
     schemathesis: bool = True
+    http_seconds: float = 150.0  # schemathesis time budget per role
 
 
 @dataclass
@@ -455,7 +456,7 @@ async def _http_phase(
                 out_dir=out_dir,
                 max_examples=o.examples,
                 seed=o.seed + n,
-                max_time=600,
+                max_time=o.http_seconds,
                 parameters=params,
             )
         )
@@ -468,7 +469,7 @@ async def _http_phase(
                 out_dir=out_dir,
                 max_examples=o.examples,
                 seed=o.seed + 99,
-                max_time=600,
+                max_time=o.http_seconds,
             )
         )
 
@@ -546,6 +547,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--examples", type=int, default=10, help="schemathesis examples per operation")
     p.add_argument("--http-roles", default="", help="comma-separated roles (default: all)")
     p.add_argument("--no-http", action="store_true", help="skip schemathesis")
+    p.add_argument("--http-seconds", type=float, default=150.0, help="schemathesis budget per role")
     p.add_argument("--max-seconds", type=float, default=1200.0, help="time budget for frames")
     p.add_argument("--out", type=Path, default=None, help="keep artefacts here")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -560,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
         max_seconds=a.max_seconds,
         out_dir=a.out,
         schemathesis=not a.no_http,
+        http_seconds=a.http_seconds,
     )
     report = asyncio.run(run_campaign(options))
     print(json.dumps(_json_report(report), default=str, indent=1) if a.json else render(report))

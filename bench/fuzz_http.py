@@ -94,6 +94,8 @@ async def run_schemathesis(
         "none",
         "--request-timeout",
         "30",
+        "--phases",
+        "examples,coverage,fuzzing",  # stateful runs take minutes per role
         "--max-time",
         str(max(1, int(max_time))),
         "--workers",

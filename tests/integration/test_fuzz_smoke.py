@@ -41,6 +41,7 @@ def test_a_small_fuzzing_campaign_finds_nothing() -> None:
             examples=2,
             http_roles=("anonymous", "member", "chair"),
             max_seconds=240,
+            http_seconds=60,
         )
     )
 

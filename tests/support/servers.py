@@ -139,7 +139,11 @@ class ServerProcess:
             stderr=subprocess.STDOUT,
         )
         log.close()
-        await self._wait_healthy(timeout)
+        try:
+            await self._wait_healthy(timeout)
+        except BaseException:
+            self.kill()  # `async with` never reaches __aexit__ when __aenter__ fails
+            raise
 
     async def _wait_healthy(self, timeout: float) -> None:
         loop = asyncio.get_running_loop()
