@@ -238,7 +238,9 @@ class Campaign:
                 return
             rng = self._rng("ws", i)
             frame = frames.ws_frame(rng, self.material)
-            if conn is None or conn.closed:
+            for _ in range(20):  # a refused connection does not use up the frame
+                if conn is not None and not conn.closed:
+                    break
                 n_conn += 1
                 ident, doc = self._pick(self._rng("ws-conn", w, n_conn))
                 conn = await open_ws(port, doc, ident.token or "", self.o.reply_timeout)
@@ -252,6 +254,8 @@ class Campaign:
                     conn = None
                     continue
                 tally.handshakes["open"] += 1
+            if conn is None:
+                continue
             verdict = await ws_exchange(conn, frame.data, self.o.reply_timeout)
             kind = frame.kind
             tally.record(kind, verdict.verdict)
@@ -293,7 +297,9 @@ class Campaign:
             if self._over():
                 break
             rng = self._rng("sio", i)
-            if conn is None or conn.closed:
+            for _ in range(20):  # a refused connection does not use up the input
+                if conn is not None and not conn.closed:
+                    break
                 n_conn += 1
                 ident, doc, ns = self._pick_sio(w, n_conn)
                 conn = SioConn(ns)
@@ -312,6 +318,8 @@ class Campaign:
                     conn = None
                     continue
                 session = ns.startswith("/session|")
+            if conn is None:
+                continue
             action = frames.sio_action(rng, self.material, conn.ns, session=session)
             verdict, ack = await sio_exchange(
                 conn, action.packets, action.acked, self.o.reply_timeout, self.o.grace
@@ -419,7 +427,7 @@ async def run_campaign(options: Options) -> Report:
             watcher.cancel()
         log = server.log_tail(chars=50_000_000)
         (out_dir / "server.log").write_text(log)
-        server.stop(keep_data=options.out_dir is None)
+        server.stop()
     found = scan_log(log)
     report.log_lines = found.lines
     report.tracebacks = found.tracebacks
@@ -518,7 +526,9 @@ def render(report: Report) -> str:
             lines.append(f"      at {report.exception_sites[exc][:200]}")
     lines.append("stored documents (before + acknowledged updates == after):")
     for d in report.documents:
-        state = "CHANGED BY REFUSED INPUT" if d.changed_unexpectedly else "as expected"
+        state = "CHANGED BY REFUSED INPUT" if d.changed_unexpectedly else "nothing unacknowledged"
+        if not d.equal_to_replay:
+            state += " (differs from our replay order: conflicting fuzzed ids taken)"
         lines.append(
             f"  {d.name}: {state}; {d.accepted_updates} acknowledged updates; "
             f"chars {d.before_chars} -> {d.after_chars} (expected {d.expected_chars})"
