@@ -400,7 +400,7 @@ async def run_campaign(options: Options) -> Report:
         raise
     out_dir = options.out_dir or (server.data_dir or Path(".")) / "fuzz-report"
     out_dir.mkdir(parents=True, exist_ok=True)
-    report.out_dir = str(out_dir)
+    report.out_dir = str(out_dir) if options.out_dir else "(none kept: pass --out DIR)"
     stop = asyncio.Event()
     watcher = None
     try:
