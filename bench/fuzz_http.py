@@ -117,6 +117,7 @@ async def run_schemathesis(
         *args,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
+        cwd=out_dir,  # its cache (.schemathesis/) stays out of the repository
     )
     try:
         out, _ = await asyncio.wait_for(proc.communicate(), max_time + 120)
