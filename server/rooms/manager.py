@@ -244,10 +244,13 @@ class RoomManager:
         await room.flush()
         if room.peers:  # someone came back while we were storing
             return
-        del self._rooms[room.name]
         if self._bus is not None:
             await self._bus.detach(room.name)
+        # The room stays registered until its final store (flush + compaction) is
+        # done: `loaded(name) is None` then means the stored state is final. Joins
+        # meanwhile wait on `_unloading`, and load the room afresh afterwards.
         await room.close()
+        del self._rooms[room.name]
         self._log.info("room %s unloaded", room.name)
 
 

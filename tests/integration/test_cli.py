@@ -26,6 +26,9 @@ from server.settings import Settings
 from tests.support.servers import REPO, ServerProcess, process_env
 
 SECRET = "cli-test-secret"
+# Each step is a fresh CLI subprocess: allow for a busy machine (a hang guard only).
+pytestmark = pytest.mark.timeout(300)
+
 LINK = re.compile(r"^(chair|secretariat|member|observer|captioner)\s+(\S+/invite/(\S+))", re.M)
 
 

@@ -27,9 +27,9 @@ from tests.support.docs import text_of as text
 from tests.support.node import NodeDriver
 from tests.support.servers import RunningServer
 
-pytestmark = [pytest.mark.node, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.node, pytest.mark.timeout(300)]
 
-STEP_TIMEOUT_MS = 20_000
+STEP_TIMEOUT_MS = 60_000  # a hang guard: a busy machine needed more than 20 s
 MARKER = re.compile(r"<[^<>]*>")
 
 
@@ -151,7 +151,7 @@ async def test_mixed_clients_converge(server: RunningServer) -> None:
             replicas = (await node.expect("converged"))["clients"]
 
             final = replicas[0]["text"]
-            await py.wait_for(lambda d: text(d) == final, timeout=20)
+            await py.wait_for(lambda d: text(d) == final, timeout=60)
             server_doc = room(server, doc).doc
             server_text = text(server_doc)
             server_map = ymap(server_doc)
@@ -228,7 +228,7 @@ async def test_node_followers_are_read_only(server: RunningServer) -> None:
             server_clocks = decode_clocks(the_room.doc.get_state())
             stats = the_room.stats
             dropped_by_name = {p.principal.name: p.dropped_writes for p in the_room.peers.values()}
-            await py.wait_for(lambda d: text(d) == server_text, timeout=20)
+            await py.wait_for(lambda d: text(d) == server_text, timeout=60)
             py_clocks = decode_clocks(py.doc.get_state())
             await node.send("bye")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pycrdt
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from client import DocumentClient
 from server.settings import Settings
 from tests.support.docs import text_of
-from tests.support.servers import RunningServer
+from tests.support.servers import RunningServer, serve_in_process
 
 
 @pytest.fixture
@@ -19,8 +20,12 @@ def settings(settings: Settings) -> Settings:
     return settings.with_(compact_after_updates=20, compact_idle_seconds=0.2)
 
 
-async def until(predicate, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    """Poll server-side state that has no event of its own (bounded)."""
+async def until(predicate, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    """Poll server-side state that has no event of its own.
+
+    The bound only catches a hang (under pytest-timeout's 120 s): on a busy machine
+    the final store can take seconds, and nothing here is a speed assertion.
+    """
     for _ in range(int(timeout / 0.02)):
         if await predicate():
             return
@@ -69,3 +74,41 @@ async def test_room_unloads_after_the_last_client_and_reloads_intact(
     assert info is not None and info.pending_updates == 0, "the final store compacted the log"
     async with DocumentClient(server.url, "brief", server.token("follower")) as again:
         assert text_of(again.doc) == "kept"
+
+
+async def test_a_room_counts_as_loaded_until_its_final_store_is_done(tmp_path: Path) -> None:
+    """The unload's final compaction is held back: meanwhile the room must still be
+    loaded, so that "unloaded" means "stored for good" (it used to leave the registry
+    first, and a reader could see the log not yet compacted: a flaky test under load)."""
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        secret="s",
+        room_linger_seconds=0.05,
+        compact_idle_seconds=3600,  # only the final store compacts
+    )
+    async with serve_in_process(settings) as server:
+        store = server.store
+        compact = store.compact
+        started, release = asyncio.Event(), asyncio.Event()
+
+        async def held_back_compact(name: str) -> int:
+            started.set()
+            await release.wait()
+            return await compact(name)
+
+        store.compact = held_back_compact  # type: ignore[method-assign]
+        async with DocumentClient(server.url, "brief", server.token()) as client:
+            client.doc.get("t", type=pycrdt.Text).insert(0, "kept")
+            await client.flush()
+        try:
+            await asyncio.wait_for(started.wait(), 60)
+            assert server.rooms.loaded("brief") is not None, "unloaded before its final store"
+        finally:
+            release.set()
+
+        async def unloaded() -> bool:
+            return server.rooms.loaded("brief") is None
+
+        await until(unloaded)
+        info = await store.info("brief")
+        assert info is not None and info.pending_updates == 0

@@ -12,7 +12,7 @@ from client import FollowRefused, SessionClient
 from server.settings import Settings
 from tests.support.servers import ServerProcess, free_port, run_cli
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = pytest.mark.timeout(300)  # one CLI subprocess per step: slow when busy
 
 
 async def ok(settings: Settings, *args: str) -> Any:

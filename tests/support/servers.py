@@ -144,7 +144,9 @@ class ServerProcess:
     def token(self, role: str = "member", name: str = "tester", ttl: int = 3600) -> str:
         return TokenSigner(self.settings.secret_resolved()).issue(name, Role(role), ttl)
 
-    async def start(self, timeout: float = 20.0) -> None:
+    async def start(self, timeout: float = 90.0) -> None:
+        # The bound only catches a server that never comes up: on a busy machine a
+        # fresh interpreter plus migrations took over 20 s.
         env = {**process_env(self.settings), **self._env}
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
