@@ -130,6 +130,13 @@ class _DirectWebSocket(EngineIOWebSocket):  # type: ignore[misc]
         _DirectWebSocket.live.add(self)
         try:
             await self.handler(self)
+        except (ValueError, IndexError, KeyError, TypeError) as exc:
+            # Engine.IO's own parsing of a client's garbage (``int("¶")`` of a packet
+            # type during the upgrade): a client error, one line, no traceback.
+            self.server.logger.info("refused a malformed Engine.IO frame: %.200s", exc)
+            await self._sock.close(
+                code=BadInput.ws_close_code, message=b"malformed Engine.IO frame"
+            )
         finally:
             _DirectWebSocket.live.discard(self)
         return self._sock
