@@ -307,12 +307,17 @@ class Campaign:
                 outcome = (
                     "no answer" if packet is None else ("open" if packet.type == 0 else "refused")
                 )
+                code = conn.close_code()
+                if packet is None and code not in (None, 1006):
+                    # Refused at the WebSocket level with a close code (1007: a text frame
+                    # that is not UTF-8, before Socket.IO could even read the namespace).
+                    outcome = f"refused by close {code}"
                 if packet is not None and packet.type == 4:
                     has_code = isinstance(packet.data, dict) and "code" in json.dumps(packet.data)
                     outcome += " with code" if has_code else " WITHOUT error payload"
                 tally.handshakes[f"{outcome}: {_ns_kind(ns)}"] += 1
                 if packet is None or packet.type != 0:
-                    if packet is None or "WITHOUT" in outcome:
+                    if outcome == "no answer" or "WITHOUT" in outcome:
                         tally.silent.append(f"sio connect {ns[:80]!r} ({ident.role}): {outcome}")
                     conn.close()
                     conn = None

@@ -154,6 +154,11 @@ class SioConn:
         self._pending: SioPacket | None = None
         self._reader: asyncio.Task[None] | None = None
 
+    def close_code(self) -> int | None:
+        """The WebSocket close code the server sent (1006: none), once closed."""
+        ws = self.conn.ws
+        return ws.closed.result() if ws is not None and ws.closed.done() else None
+
     async def open(self, port: int, token: str | None, timeout: float) -> SioPacket | None:
         """Connect the namespace: the CONNECT (40) or CONNECT_ERROR (44) packet, or None."""
         if not await self.conn.open(port, "/socket.io/?EIO=4&transport=websocket", timeout):
