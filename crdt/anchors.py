@@ -28,10 +28,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from pycrdt import Assoc, Doc, Map, Text
+from pycrdt import Assoc, Doc, Text
 
 from crdt.encoding import write_var_uint
-from crdt.schema import SchemaError, find_paragraph, paragraphs
+from crdt.schema import has_paragraph, paragraph_records, text_root
 
 CONTEXT = 32  # characters of prefix / suffix kept with the quote
 MAX_RANGE = 10_000  # characters an anchor may span
@@ -140,12 +140,7 @@ def _item(text: Text, byte_offset: int) -> tuple[int, int]:
 
 
 def _paragraph_text(doc: Doc[Any], paragraph_id: str) -> Text | None:
-    try:
-        _, para = find_paragraph(doc, paragraph_id)
-    except SchemaError:
-        return None
-    text = para.get("text") if isinstance(para, Map) else None
-    return text if isinstance(text, Text) else None
+    return text_root(doc, paragraph_id) if has_paragraph(doc, paragraph_id) else None
 
 
 def create(
@@ -255,11 +250,9 @@ def _find_quote(doc: Doc[Any], anchor: Anchor) -> dict[str, Any] | None:
         return None
 
     best: tuple[int, dict[str, Any]] | None = None
-    for para in paragraphs(doc):
-        text = para.get("text") if isinstance(para, Map) else None
-        if not isinstance(text, Text):
-            continue
-        value, pid = str(text), para.get("id")
+    for para in paragraph_records(doc):
+        pid = para.id
+        value = str(text_root(doc, pid))
         at = value.find(anchor.exact)
         while at >= 0:
             score = (pid == anchor.paragraph_id) * 4

@@ -36,6 +36,17 @@ class Action(StrEnum):
     MODERATE_COMMENTS = "moderate_comments"
     # Anyone may delete their own comment; the chair may delete anyone's.
     DELETE_ANY_COMMENT = "delete_any_comment"
+    # Rolling text v2 (crdt/schema.py): the paragraph structure and its governance.
+    # Add, move and delete paragraphs, bracket language (not in locked paragraphs).
+    EDIT_STRUCTURE = "edit_structure"
+    # Status, labels/sections/kinds/sequence, proposers/supporters, document metadata,
+    # restore, opinions, options, and deciding status proposals.
+    GOVERN_PARAGRAPHS = "govern_paragraphs"
+    # Ask the chair for a status change (the proposal queue).
+    PROPOSE_STATUS = "propose_status"
+    VIEW_PROPOSALS = "view_proposals"
+    # Change the text of an agreed (locked) paragraph without reopening it.
+    EDIT_LOCKED_TEXT = "edit_locked_text"
 
 
 _EVERYONE = {Action.READ_TEXT, Action.VIEW_GROUP}
@@ -49,6 +60,7 @@ MATRIX: dict[Role, frozenset[Action]] = {
         _EVERYONE
         | _DISCUSSANTS
         | {Action.EDIT_TEXT, Action.VIEW_PEOPLE, Action.READ_PRIVATE_DOCUMENTS}
+        | {Action.EDIT_STRUCTURE, Action.PROPOSE_STATUS, Action.VIEW_PROPOSALS}
     ),
     # Observers comment (held for moderation) but see public documents only.
     Role.OBSERVER: frozenset(_EVERYONE | {Action.VIEW_PEOPLE, Action.POST_COMMENT}),
