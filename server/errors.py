@@ -100,6 +100,18 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
 
 
+class ParagraphLocked(Conflict):
+    """The paragraph is agreed (or agreed ad ref): reopen it before changing it."""
+
+    code = "paragraph_locked"
+
+
+class GovernedState(Forbidden):
+    """A raw CRDT write tried to change governed state (it was put back)."""
+
+    code = "governed_state"
+
+
 class Gone(RollingTextError):
     """The thing existed and was used up: asking again cannot succeed."""
 
