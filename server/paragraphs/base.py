@@ -195,7 +195,7 @@ class GovernanceBase:
                 audit.record(
                     db, actor, f"paragraph.{outcome.action}", f"document:{name}",
                     group_id=d.group_id, paragraph=outcome.paragraph, before=outcome.before,
-                    after=outcome.after, session=session, proposal=proposal, **outcome.audit,
+                    after=outcome.after, session_id=session, proposal=proposal, **outcome.audit,
                 )  # fmt: skip
             decision = records.decision(row)
             events = [self._event(name, outcome, decision)]
@@ -207,6 +207,7 @@ class GovernanceBase:
         made = decision.model_dump(mode="json")
         state = None if outcome.state is None else outcome.state.model_dump(mode="json")
         key = decision_key(decision.id)
+        data: dict[str, Any]
         if outcome.action == "document":
             data = {"document": name, "meta": state, "decision": made}
             return GovernanceEvent("document-changed", data, key)

@@ -47,7 +47,7 @@ def brackets(paragraphs: list[schemas.Paragraph]) -> schemas.DocumentBrackets:
     sections: dict[str, int] = {}
     count = unbalanced = 0
     for p in paragraphs:
-        if p.status == schema.Status.DELETED:
+        if p.status == "deleted":
             continue
         count += p.brackets.count
         unbalanced += p.brackets.unbalanced

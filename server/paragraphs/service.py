@@ -49,12 +49,11 @@ class ParagraphService(GovernanceBase):
 
         def change(doc: pycrdt.Doc[Any]) -> Outcome:
             before = schema.document_meta(doc)
-            after = {
-                "title": body.title if "title" in given and body.title else before["title"],
-                "kind": body.kind if "kind" in given and body.kind else before["kind"],
-                "session": body.session if "session" in given else before["session"],
-            }
-            schema.init_document(doc, **after)
+            title: str = body.title or before["title"]
+            kind: str = body.kind or before["kind"]
+            session: int | None = body.session if "session" in given else before["session"]
+            after = {"title": title, "kind": kind, "session": session}
+            schema.init_document(doc, title=title, kind=kind, session=session)
             meta = records.meta(doc)
             return Outcome("", "document", before, after, state=meta, result=meta)
 
