@@ -177,15 +177,18 @@ class ParagraphService(GovernanceBase):
             if para.deleted:
                 raise InvalidTransition(f"{para.label} is deleted", paragraph=para.id)
             text = schema.text_root(doc, para.id)
-            length = len(str(text))
+            words = str(text)
+            length = len(words)
             if not body.start < body.end <= length:
                 raise BadInput(
                     f"the range must satisfy 0 <= start < end <= {length}",
                     start=body.start, end=body.end, length=length,
                 )  # fmt: skip
+            # pycrdt indexes text in UTF-8 bytes; the API's offsets are code points.
+            start, end = (len(words[:i].encode()) for i in (body.start, body.end))
             with doc.transaction():
-                text.insert(body.end, "]")
-                text.insert(body.start, "[")
+                text.insert(end, "]")
+                text.insert(start, "[")
             span = {"start": body.start, "end": body.end + 2}
             return self._outcome(doc, para, "metadata", None, {"brackets": span})
 
