@@ -113,7 +113,9 @@ async def test_metadata_options_opinions_brackets(api: Api, group: Group) -> Non
     )  # fmt: skip
     option = with_option["options"][0]
     assert option["label"] == "Alt 1" and option["proposers"] == ["Kenya"]
-    bracketed = await api.ok("POST", p2 + "/brackets", group.token("member"), {"start": 0, "end": 13})
+    bracketed = await api.ok(
+        "POST", p2 + "/brackets", group.token("member"), {"start": 0, "end": 13}
+    )
     assert bracketed["text"].startswith("[Member States]")
     assert bracketed["brackets"] == {"count": 2, "unbalanced": False}
     # Offsets count characters (code points), not bytes.

@@ -3,6 +3,8 @@ chair does, read the document, call commands over HTTP or Socket.IO."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from tests.support.groups import Api, Group
@@ -50,3 +52,54 @@ async def decisions(api: Api, group: Group, document: str | None = None) -> list
 
 def by_label(content: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {p["label"]: p for p in content["paragraphs"]}
+
+
+GOVERNANCE_EVENTS = (
+    "paragraphs-state",
+    "paragraph-changed",
+    "document-changed",
+    "opinion-changed",
+    "proposal-changed",
+)
+
+
+class Recorder:
+    """Records the governance events a Socket.IO client gets on one namespace."""
+
+    def __init__(self, sio: Any, namespace: str) -> None:
+        self.events: list[tuple[str, dict[str, Any]]] = []
+        self._arrived = asyncio.Event()
+        for event in GOVERNANCE_EVENTS:
+            sio.on(event, self._recorder(event), namespace=namespace)
+
+    def _recorder(self, event: str) -> Any:
+        def record(data: dict[str, Any]) -> None:
+            self.events.append((event, data))
+            self._arrived.set()
+
+        return record
+
+    def of(self, event: str) -> list[dict[str, Any]]:
+        return [data for name, data in self.events if name == event]
+
+    def decision_ids(self) -> list[int]:
+        """Decisions of the live events received, in arrival order."""
+        return [
+            data["decision"]["id"]
+            for name, data in self.events
+            if name != "proposal-changed" and data.get("decision")
+        ]
+
+    def history_ids(self) -> list[int]:
+        return [d["id"] for state in self.of("paragraphs-state") for d in state["decisions"]]
+
+    async def wait_for(self, predicate: Callable[[Recorder], bool], timeout: float = 10.0) -> None:
+        async def wait() -> None:
+            while not predicate(self):
+                self._arrived.clear()
+                await self._arrived.wait()
+
+        await asyncio.wait_for(wait(), timeout)
+
+    async def wait_decision(self, decision_id: int, timeout: float = 10.0) -> None:
+        await self.wait_for(lambda r: decision_id in r.decision_ids(), timeout)
