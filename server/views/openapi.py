@@ -54,7 +54,9 @@ DESCRIPTION = (
     + ", ".join(error_codes())
     + ". Bodies are JSON sent as application/json (415 otherwise), bounded per route "
     "(413). A request carrying the rt_session cookie from a page of another origin is "
-    "refused (403 cross_origin); bearer tokens are unaffected." + SESSIONS_LIVE + COMMENTS_LIVE
+    "refused (403 cross_origin); bearer tokens are unaffected."
+    + SESSIONS_LIVE
+    + COMMENTS_LIVE
     + PARAGRAPHS_LIVE
 )
 

@@ -87,7 +87,9 @@ async def test_reconnect_has_no_gap_and_no_duplicate(
         await asyncio.gather(again.connect(), burst())
         concurrent = await last_decision(api, group)
         try:
-            await back.wait_for(lambda r: concurrent in r.history_ids() + r.decision_ids())
+            await back.wait_for(
+                lambda r, last=concurrent: last in r.history_ids() + r.decision_ids()
+            )
             await status(api, group, ids["OP5"], "agreed")
             after = await last_decision(api, group)
             await back.wait_decision(after)
