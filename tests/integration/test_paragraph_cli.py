@@ -26,7 +26,7 @@ def seed_text() -> None:
 async def test_paragraph_commands_from_the_terminal(
     server: RunningServer, settings: Settings, api: Api, group: Group
 ) -> None:
-    ids = await seed(api, group)
+    await seed(api, group)
     session = await live_session(api, group, "plenary", document=group.document)
     where = ("--url", server.url, "--document", group.document)
 
@@ -43,7 +43,7 @@ async def test_paragraph_commands_from_the_terminal(
         status, _, err = await run_cli(settings, "paragraph", action, *where, *extra, *args)
         assert status == 2 and f"error: {code}:" in err, (action, status, err)
 
-    member, observer = group.token("member"), group.token("observer")
+    member = group.token("member")
     # status: the operator (secretariat) or a chair's token; a member is refused.
     await refused("status", "--paragraph", "OP3", "--status", "agreed", role="member",
                   code="forbidden")  # fmt: skip
