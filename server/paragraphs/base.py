@@ -151,7 +151,7 @@ class GovernanceBase:
         check: Callable[[AsyncSession, DocumentRef], Awaitable[None]] | None = None,
         extra: Extra | None = None,
         more: Callable[[], list[GovernanceEvent]] | None = None,
-    ) -> tuple[Outcome, schemas.Decision]:
+    ) -> tuple[Outcome, schemas.ParagraphDecision]:
         """Check, write, record, announce (see the module docstring). ``permission``
         None: ``check`` decides who may."""
         async with self._lock(name):
@@ -203,7 +203,7 @@ class GovernanceBase:
         return outcome, decision
 
     @staticmethod
-    def _event(name: str, outcome: Outcome, decision: schemas.Decision) -> GovernanceEvent:
+    def _event(name: str, outcome: Outcome, decision: schemas.ParagraphDecision) -> GovernanceEvent:
         made = decision.model_dump(mode="json")
         state = None if outcome.state is None else outcome.state.model_dump(mode="json")
         key = decision_key(decision.id)

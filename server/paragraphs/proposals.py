@@ -45,13 +45,13 @@ class GovernanceService(ParagraphService):
 
     async def proposals(
         self, actor: Principal, name: str, state: str = "pending"
-    ) -> schemas.ProposalList:
+    ) -> schemas.StatusProposalList:
         """The queue (pending, oldest first) or every proposal (``state="all"``)."""
         async with self._sessions() as db:
             d = await self._document(db, actor, name)
             require(actor, Action.VIEW_PROPOSALS, d.group_id)
             rows = await db.scalars(self._query(d, pending=state == "pending"))
-            return schemas.ProposalList(proposals=[records.proposal(r) for r in rows])
+            return schemas.StatusProposalList(proposals=[records.proposal(r) for r in rows])
 
     @staticmethod
     def _query(d: DocumentRef, *, pending: bool):  # type: ignore[no-untyped-def]
@@ -62,7 +62,7 @@ class GovernanceService(ParagraphService):
 
     async def propose(
         self, actor: Principal, name: str, ref: str, body: schemas.ProposalCreate
-    ) -> schemas.Proposal:
+    ) -> schemas.StatusProposal:
         async with self._lock(name):
             doc = await self._ydoc(name)
             async with self._sessions.begin() as db:
@@ -100,7 +100,7 @@ class GovernanceService(ParagraphService):
 
     async def accept(
         self, actor: Principal, name: str, proposal_id: int, body: schemas.ProposalAccept
-    ) -> schemas.Proposal:
+    ) -> schemas.StatusProposal:
         """Set the proposed status (a decision naming the proposal and the session)."""
         async with self._sessions() as db:
             d = await self._document(db, actor, name)
@@ -135,7 +135,7 @@ class GovernanceService(ParagraphService):
 
     async def decline(
         self, actor: Principal, name: str, proposal_id: int, body: schemas.ProposalDecline
-    ) -> schemas.Proposal:
+    ) -> schemas.StatusProposal:
         """Leave the status as it is; the proposer sees the proposal declined."""
         async with self._lock(name):
             async with self._sessions.begin() as db:

@@ -55,12 +55,12 @@ def brackets(paragraphs: list[schemas.Paragraph]) -> schemas.DocumentBrackets:
     return schemas.DocumentBrackets(count=count, unbalanced=unbalanced, sections=sections)
 
 
-def person(person_id: int | None, name: str | None, delegation: str | None) -> schemas.Person:
-    return schemas.Person(person_id=person_id, name=name or "", delegation=delegation)
+def person(person_id: int | None, name: str | None, delegation: str | None) -> schemas.PersonRef:
+    return schemas.PersonRef(person_id=person_id, name=name or "", delegation=delegation)
 
 
-def decision(row: ParagraphDecision) -> schemas.Decision:
-    return schemas.Decision(
+def decision(row: ParagraphDecision) -> schemas.ParagraphDecision:
+    return schemas.ParagraphDecision(
         id=row.id,
         paragraph=row.paragraph_id,
         action=row.action,  # type: ignore[arg-type]
@@ -73,9 +73,9 @@ def decision(row: ParagraphDecision) -> schemas.Decision:
     )
 
 
-def proposal(row: StatusProposal) -> schemas.Proposal:
+def proposal(row: StatusProposal) -> schemas.StatusProposal:
     decided = row.decided_by_name is not None
-    return schemas.Proposal(
+    return schemas.StatusProposal(
         id=row.id,
         paragraph=row.paragraph_id,
         status=row.status,

@@ -206,41 +206,41 @@ class DocumentBrackets(Model):
     sections: dict[str, int] = Field(description="bracketed spans per section")
 
 
-class Person(Model):
+class PersonRef(Model):
     person_id: int | None
     name: str
     delegation: str | None
 
 
-class Decision(Model):
+class ParagraphDecision(Model):
     id: int
     paragraph: str
     action: DecisionAction
     before: Any
     after: Any
-    by: Person
+    by: PersonRef
     session: int | None
     proposal: int | None = Field(description="the proposal this decision accepted")
     at: datetime
 
 
-class DecisionList(Model):
-    decisions: list[Decision]
+class ParagraphDecisionList(Model):
+    decisions: list[ParagraphDecision]
 
 
-class Proposal(Model):
+class StatusProposal(Model):
     id: int
     paragraph: str
     status: str
     reason: str
-    proposer: Person
+    proposer: PersonRef
     state: ProposalState
     created_at: datetime
-    decided_by: Person | None
+    decided_by: PersonRef | None
     decided_at: datetime | None
     session: int | None
     note: str | None
 
 
-class ProposalList(Model):
-    proposals: list[Proposal]
+class StatusProposalList(Model):
+    proposals: list[StatusProposal]

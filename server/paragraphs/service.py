@@ -306,7 +306,7 @@ class ParagraphService(GovernanceBase):
 
     async def decisions(
         self, actor: Principal, name: str, paragraph: str | None = None
-    ) -> schemas.DecisionList:
+    ) -> schemas.ParagraphDecisionList:
         """The decision history (readers), oldest first; of one paragraph if named."""
         async with self._sessions() as db:
             d = await self._document(db, actor, name)
@@ -315,4 +315,4 @@ class ParagraphService(GovernanceBase):
                 pid = self.resolve(await self._ydoc(name), paragraph).id
                 query = query.where(ParagraphDecision.paragraph_id == pid)
             rows = await db.scalars(query.order_by(ParagraphDecision.id))
-            return schemas.DecisionList(decisions=[records.decision(r) for r in rows])
+            return schemas.ParagraphDecisionList(decisions=[records.decision(r) for r in rows])

@@ -122,7 +122,7 @@ async def set_status(
 @api.get(D + "/proposals", errors=READ, params=PARAMS)
 async def list_proposals(
     call: Call, document: DocumentName, query: s.ProposalsQuery
-) -> s.ProposalList:
+) -> s.StatusProposalList:
     """Status proposals: the pending queue, or all (members, chair, secretariat)"""
     actor = await _caller(call, document)
     return await call.app[PARAGRAPHS].proposals(actor, document, query.state)
@@ -131,7 +131,7 @@ async def list_proposals(
 @api.post(P + "/proposals", status=201, errors=WRITE, params=PARAMS)
 async def propose_status(
     call: Call, document: DocumentName, paragraph: ParagraphRef, body: s.ProposalCreate
-) -> s.Proposal:
+) -> s.StatusProposal:
     """Propose a status change (members): it goes to the chair's queue"""
     actor = await _caller(call, document)
     return await call.app[PARAGRAPHS].propose(actor, document, paragraph, body)
@@ -140,7 +140,7 @@ async def propose_status(
 @api.post(D + "/proposals/{pid}/accept", errors=WRITE, params=PARAMS)
 async def accept_proposal(
     call: Call, document: DocumentName, pid: Id, body: s.ProposalAccept
-) -> s.Proposal:
+) -> s.StatusProposal:
     """Accept a pending proposal: the status is set, the decision names the proposal"""
     actor = await _caller(call, document)
     return await call.app[PARAGRAPHS].accept(actor, document, pid, body)
@@ -149,7 +149,7 @@ async def accept_proposal(
 @api.post(D + "/proposals/{pid}/decline", errors=WRITE, params=PARAMS)
 async def decline_proposal(
     call: Call, document: DocumentName, pid: Id, body: s.ProposalDecline
-) -> s.Proposal:
+) -> s.StatusProposal:
     """Decline a pending proposal: the status stays"""
     actor = await _caller(call, document)
     return await call.app[PARAGRAPHS].decline(actor, document, pid, body)
@@ -158,7 +158,7 @@ async def decline_proposal(
 @api.get(D + "/decisions", auth="optional", errors=READ, params=PARAMS)
 async def list_decisions(
     call: Call, document: DocumentName, query: s.DecisionsQuery
-) -> s.DecisionList:
+) -> s.ParagraphDecisionList:
     """The decision history: who changed what, when, in which session (readers)"""
     actor = await _caller(call, document)
     return await call.app[PARAGRAPHS].decisions(actor, document, query.paragraph)

@@ -1437,41 +1437,7 @@ export interface components {
          * @description pending -> approved | rejected; approved -> revoked
          * @enum {string}
          */
-        "Decision-Input": "approved" | "rejected" | "revoked";
-        /** Decision */
-        "Decision-Output": {
-            /** Id */
-            id: number;
-            /** Paragraph */
-            paragraph: string;
-            /**
-             * Action
-             * @enum {string}
-             */
-            action: "create" | "move" | "delete" | "restore" | "status" | "metadata" | "option" | "opinion" | "document" | "proposal";
-            /** Before */
-            before: unknown;
-            /** After */
-            after: unknown;
-            by: components["schemas"]["server__paragraphs__schemas__Person"];
-            /** Session */
-            session: number | null;
-            /**
-             * Proposal
-             * @description the proposal this decision accepted
-             */
-            proposal: number | null;
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-        };
-        /** DecisionList */
-        DecisionList: {
-            /** Decisions */
-            decisions: components["schemas"]["Decision-Output"][];
-        };
+        Decision: "approved" | "rejected" | "revoked";
         /** DecisionRecord */
         DecisionRecord: {
             /** By */
@@ -2211,7 +2177,7 @@ export interface components {
         };
         /** ObserverDecision */
         ObserverDecision: {
-            decision: components["schemas"]["Decision-Input"];
+            decision: components["schemas"]["Decision"];
             /**
              * Meeting
              * @description the meeting at which the group agreed
@@ -2399,6 +2365,40 @@ export interface components {
              */
             after: string | null;
         };
+        /** ParagraphDecision */
+        ParagraphDecision: {
+            /** Id */
+            id: number;
+            /** Paragraph */
+            paragraph: string;
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "create" | "move" | "delete" | "restore" | "status" | "metadata" | "option" | "opinion" | "document" | "proposal";
+            /** Before */
+            before: unknown;
+            /** After */
+            after: unknown;
+            by: components["schemas"]["PersonRef"];
+            /** Session */
+            session: number | null;
+            /**
+             * Proposal
+             * @description the proposal this decision accepted
+             */
+            proposal: number | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /** ParagraphDecisionList */
+        ParagraphDecisionList: {
+            /** Decisions */
+            decisions: components["schemas"]["ParagraphDecision"][];
+        };
         /** ParagraphMove */
         ParagraphMove: {
             /**
@@ -2443,6 +2443,22 @@ export interface components {
              */
             supporters: string[] | null;
         };
+        /** Person */
+        Person: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            role: components["schemas"]["Role"];
+            /** Delegation Id */
+            delegation_id: number | null;
+            /** Organization */
+            organization: string | null;
+            /** Email */
+            email: string | null;
+            /** Active */
+            active: boolean;
+        };
         /** PersonCreate */
         PersonCreate: {
             /** Name */
@@ -2463,7 +2479,16 @@ export interface components {
         /** PersonList */
         PersonList: {
             /** People */
-            people: components["schemas"]["server__groups__schemas__Person"][];
+            people: components["schemas"]["Person"][];
+        };
+        /** PersonRef */
+        PersonRef: {
+            /** Person Id */
+            person_id: number | null;
+            /** Name */
+            name: string;
+            /** Delegation */
+            delegation: string | null;
         };
         /** PersonUpdate */
         PersonUpdate: {
@@ -2475,35 +2500,6 @@ export interface components {
              * @default null
              */
             active: boolean | null;
-        };
-        /** Proposal */
-        Proposal: {
-            /** Id */
-            id: number;
-            /** Paragraph */
-            paragraph: string;
-            /** Status */
-            status: string;
-            /** Reason */
-            reason: string;
-            proposer: components["schemas"]["server__paragraphs__schemas__Person"];
-            /**
-             * State
-             * @enum {string}
-             */
-            state: "pending" | "accepted" | "declined";
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            decided_by: components["schemas"]["server__paragraphs__schemas__Person"] | null;
-            /** Decided At */
-            decided_at: string | null;
-            /** Session */
-            session: number | null;
-            /** Note */
-            note: string | null;
         };
         /** ProposalAccept */
         ProposalAccept: {
@@ -2538,11 +2534,6 @@ export interface components {
              * @default null
              */
             note: string | null;
-        };
-        /** ProposalList */
-        ProposalList: {
-            /** Proposals */
-            proposals: components["schemas"]["Proposal"][];
         };
         /**
          * Role
@@ -2644,6 +2635,40 @@ export interface components {
              * @default null
              */
             note: string | null;
+        };
+        /** StatusProposal */
+        StatusProposal: {
+            /** Id */
+            id: number;
+            /** Paragraph */
+            paragraph: string;
+            /** Status */
+            status: string;
+            /** Reason */
+            reason: string;
+            proposer: components["schemas"]["PersonRef"];
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "pending" | "accepted" | "declined";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            decided_by: components["schemas"]["PersonRef"] | null;
+            /** Decided At */
+            decided_at: string | null;
+            /** Session */
+            session: number | null;
+            /** Note */
+            note: string | null;
+        };
+        /** StatusProposalList */
+        StatusProposalList: {
+            /** Proposals */
+            proposals: components["schemas"]["StatusProposal"][];
         };
         /** StreamLink */
         StreamLink: {
@@ -2892,31 +2917,6 @@ export interface components {
             /** Message */
             message: string;
             details: components["schemas"]["FieldErrors"];
-        };
-        /** Person */
-        server__groups__schemas__Person: {
-            /** Id */
-            id: number;
-            /** Name */
-            name: string;
-            role: components["schemas"]["Role"];
-            /** Delegation Id */
-            delegation_id: number | null;
-            /** Organization */
-            organization: string | null;
-            /** Email */
-            email: string | null;
-            /** Active */
-            active: boolean;
-        };
-        /** Person */
-        server__paragraphs__schemas__Person: {
-            /** Person Id */
-            person_id: number | null;
-            /** Name */
-            name: string;
-            /** Delegation */
-            delegation: string | null;
         };
     };
     responses: never;
@@ -3415,7 +3415,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["server__groups__schemas__Person"];
+                    "application/json": components["schemas"]["Person"];
                 };
             };
             /** @description `bad_input` */
@@ -3507,7 +3507,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["server__groups__schemas__Person"];
+                    "application/json": components["schemas"]["Person"];
                 };
             };
             /** @description `bad_input` */
@@ -7349,7 +7349,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProposalList"];
+                    "application/json": components["schemas"]["StatusProposalList"];
                 };
             };
             /** @description `unauthenticated` */
@@ -7414,7 +7414,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Proposal"];
+                    "application/json": components["schemas"]["StatusProposal"];
                 };
             };
             /** @description `bad_input` */
@@ -7515,7 +7515,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Proposal"];
+                    "application/json": components["schemas"]["StatusProposal"];
                 };
             };
             /** @description `bad_input` */
@@ -7616,7 +7616,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Proposal"];
+                    "application/json": components["schemas"]["StatusProposal"];
                 };
             };
             /** @description `bad_input` */
@@ -7713,7 +7713,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DecisionList"];
+                    "application/json": components["schemas"]["ParagraphDecisionList"];
                 };
             };
             /** @description `unauthenticated` */
