@@ -3,6 +3,8 @@ the decision history, with real people of a built group."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tests.support.groups import Api, Group
@@ -137,3 +139,30 @@ async def test_metadata_options_opinions_brackets(api: Api, group: Group) -> Non
     assert dropped["options"] == []
     meta = await api.ok("PATCH", doc_path(group.document), chair, {"title": "Rolling text"})
     assert meta["title"] == "Rolling text" and meta["model"] == 2
+
+
+async def test_concurrent_commands_on_one_paragraph(api: Api, group: Group) -> None:
+    """Checks and writes are one step: of ten chairs' clicks on "agreed" one takes and
+    nine are refused; concurrent moves leave one copy of the paragraph."""
+    ids = await seed(api, group)
+    path = doc_path(group.document, f"/paragraphs/{ids['OP4']}")
+    replies = await asyncio.gather(
+        *(
+            api.call("POST", path + "/status", group.token(role), {"status": "agreed"})
+            for role in ("chair", "secretariat") * 5
+        )
+    )
+    assert sorted(r.status for r in replies) == [200] + [409] * 9
+    assert [d["after"] for d in await decisions(api, group) if d["action"] == "status"] == [
+        "agreed"
+    ]
+    targets = [None, ids["OP1"], ids["OP2"], ids["OP5"], ids["OP6"]] * 2
+    moves = await asyncio.gather(
+        *(
+            api.call("POST", path + "/move", group.token("member"), {"after": after})
+            for after in targets
+        )
+    )
+    assert all(m.status == 200 for m in moves)
+    labels = [p["label"] for p in (await content(api, group))["paragraphs"]]
+    assert sorted(labels) == ["OP1", "OP2", "OP3", "OP4", "OP5", "OP6"]
