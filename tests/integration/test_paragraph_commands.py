@@ -35,6 +35,9 @@ async def test_status_decision_records_who_when_and_the_session(api: Api, group:
     assert decision["session"] == session["id"]
     assert decision["before"] == "draft" and decision["after"] == "agreed_ad_ref"
     assert decision["at"]
+    audited = [e for e in await api.audit(group.id, group.token("chair"))
+               if e["action"] == "paragraph.status"]  # fmt: skip
+    assert len(audited) == 1 and audited[0]["actor"].startswith(f"person:{chair.id} ")
 
     # The label names a paragraph too (the CLI's --paragraph OP3).
     again = await api.call(
