@@ -34,6 +34,9 @@ from server.groups.service import AccessChange, GroupService
 from server.live.events import LiveEvents
 from server.live.hub import LiveHub
 from server.logs import client_error_logger
+from server.paragraphs import views as paragraph_views
+from server.paragraphs.live import GovernancePublisher
+from server.paragraphs.proposals import GovernanceService
 from server.ratelimit import RateLimiter
 from server.rooms.manager import RoomManager
 from server.scaleout.redis_bus import RedisDocumentBus, RedisLockedStore
@@ -155,6 +158,13 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
         ),
         history_kept=settings.comment_history_kept,
     )
+    app[keys.PARAGRAPHS] = GovernanceService(
+        sessions,
+        rooms=rooms,
+        hub=GovernancePublisher(hub),
+        logger=log,
+        affiliation=groups.affiliation,
+    )
 
     async def services(app: web.Application) -> AsyncIterator[None]:
         try:
@@ -180,8 +190,13 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app.on_shutdown.append(disconnect_everyone)
     # What document connections serve beyond Yjs, registered by the domains.
     events = LiveEvents(hub)
-    events.extend(SessionFollow(access, app[keys.SESSIONS], app[keys.TRANSCRIPTS], hub))
+    events.extend(
+        SessionFollow(
+            access, app[keys.SESSIONS], app[keys.TRANSCRIPTS], hub, app[keys.PARAGRAPHS].history
+        )
+    )
     comment_views.register(events, app[keys.COMMENTS])
+    paragraph_views.register(events, app[keys.PARAGRAPHS])
     sio = SocketIOTransport(rooms, access, settings, log, events, client_manager)
     sio.attach(app)
     app.router.add_routes(WebSocketTransport(rooms, access, settings, log).routes())

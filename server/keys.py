@@ -12,6 +12,7 @@ from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
 from server.groups.service import GroupService
+from server.paragraphs.proposals import GovernanceService
 from server.rooms.manager import RoomManager
 from server.sessions.service import SessionService
 from server.sessions.transcript import TranscriptService
@@ -32,4 +33,5 @@ DOCUMENTS = web.AppKey("documents", GroupDocuments)
 SESSIONS = web.AppKey("sessions", SessionService)
 TRANSCRIPTS = web.AppKey("transcripts", TranscriptService)
 COMMENTS = web.AppKey("comments", CommentService)
+PARAGRAPHS = web.AppKey("paragraphs", GovernanceService)
 LIMITS = web.AppKey("limits", EdgeLimits)

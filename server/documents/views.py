@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from crdt import schema
 from server.auth.credentials import request_token
 from server.contract import Api, Call
 from server.contract.types import DocumentName
@@ -43,11 +42,12 @@ async def list_documents(call: Call) -> DocumentList:
     params={"document": "the document's name"},
 )
 async def document_content(call: Call, document: DocumentName) -> DocumentContent:
-    """A document's content as plain JSON
+    """A document's content: metadata, paragraphs, opinions, bracket counts
 
-    Anonymous callers may read public documents of groups with public follow on."""
+    Model v2: paragraphs in order, deleted ones too (status `deleted`). Anonymous
+    callers may read public documents of groups with public follow on."""
     await call.app[ACCESS].open_document(request_token(call.request), document)
     doc = await call.app[ROOMS].document(document)
     if doc is None:
         raise NotFound(f"no document named {document!r}")
-    return DocumentContent.of(schema.to_plain(doc))
+    return DocumentContent.of(doc)

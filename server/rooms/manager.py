@@ -231,6 +231,23 @@ class RoomManager:
         self._log.info("room %s loaded (%s log rows)", name, room._log_rows)
         return room
 
+    async def apply(self, name: str, change: Callable[[pycrdt.Doc[Any]], None]) -> None:
+        """Make a server-side change to document ``name`` (a governance command): the
+        room is loaded for it if idle (and unloads again later), every connected peer
+        gets the change, and it is durable on return. ``change`` raising changes nothing
+        it did not write; ``NotFound`` if there is no such document."""
+        if self._closing:
+            raise Unavailable("the server is shutting down; try again in a moment")
+        room = await self._get(name, create=False)
+        try:
+            task = room.apply_local(change)
+        finally:
+            if not room.peers and name not in self._timers:
+                self._timers[name] = asyncio.get_running_loop().call_later(
+                    self._settings.room_linger_seconds, self._start_unload, name
+                )
+        await task
+
     def _start_unload(self, name: str) -> None:
         self._timers.pop(name, None)
         room = self._rooms.get(name)
