@@ -27,7 +27,7 @@ def typed(client_id: int, text: str, base: bytes | None = None) -> tuple[pycrdt.
 
 
 def test_an_update_names_exactly_the_clients_that_created_its_structs() -> None:
-    brazil, first = typed(111, "We recommend ")
+    _, first = typed(111, "We recommend ")
     _, second = typed(2**32 - 5, "[enhanced] cooperation", base=first)
     assert struct_clients(first) == [111]
     assert struct_clients(second) == [2**32 - 5]
@@ -39,7 +39,7 @@ def test_an_update_names_exactly_the_clients_that_created_its_structs() -> None:
 
 
 def test_a_deletion_is_not_a_struct_of_the_deleted_characters_owner() -> None:
-    brazil, first = typed(111, "We recommend cooperation")
+    _, first = typed(111, "We recommend cooperation")
     sweden: pycrdt.Doc[Any] = pycrdt.Doc(client_id=222)
     sweden.apply_update(first)
     before = sweden.get_state()
