@@ -22,11 +22,19 @@ from client import DocumentClient
 from crdt import updates
 from crdt.anchors import char_ids
 from crdt.awareness import AwarenessEntry, decode_update, encode_update
-from server.groups.colours import NEUTRAL
+from server.groups.colours import NEUTRAL, PALETTE
 from server.keys import ENGINE
 from server.storage import Document, DocumentUpdate
 from tests.support.docs import TEXT_ROOT
-from tests.support.groups import SEED_TEXT, Api, Group, Person, add_person
+from tests.support.groups import (
+    DELEGATIONS,
+    SEED_TEXT,
+    Api,
+    Group,
+    Person,
+    add_person,
+    build_group,
+)
 from tests.support.node import NodeDriver
 from tests.support.servers import RunningServer
 
@@ -163,7 +171,11 @@ async def test_every_character_is_attributed_to_its_delegation_after_compaction(
     assert owners[py_id]["colour"] == palette["Brazil"]
     assert owners[node_id]["colour"] == palette["Sweden"]
     assert palette["Brazil"] != palette["Sweden"]
-    assert len(set(palette.values())) == len(palette)
+    # In the order they joined the group: the seats, the admitted observer's
+    # organisation, then Sweden; no two alike.
+    joined = [name for name, _ in DELEGATIONS] + ["Access Now", "Sweden"]
+    assert [d["delegation"] for d in after["delegations"]] == joined
+    assert [d["colour"] for d in after["delegations"]] == list(PALETTE[: len(joined)])
     chair_ids = [c for c, a in owners.items() if a["person_id"] == chair.id]
     assert chair_ids and all(owners[c]["colour"] == NEUTRAL for c in chair_ids)
 
@@ -255,3 +267,28 @@ async def test_brazil_and_sweden_wear_different_colours_for_a_third_client(
         await node.send("type", after=SEED_TEXT, text="")
         await node.expect("typed")
         await node.send("bye")
+
+
+async def test_the_authors_of_a_document_are_shown_to_its_readers_only(
+    server: RunningServer, api: Api, group: Group
+) -> None:
+    other = await build_group(api, server.token("chair", "op"), seed_text=None)
+
+    async def status(document: str, token: str | None) -> int:
+        return (await api.call("GET", f"/api/documents/{document}/authors", token)).status
+
+    public, private = group.document, group.private_document
+    for role in ("chair", "member", "observer", "follower"):
+        assert await status(public, group.token(role)) == 200, role
+    assert await status(public, None) == 200  # the group follows publicly
+    for role in ("chair", "secretariat", "member"):
+        assert await status(private, group.token(role)) == 200, role
+    assert await status(private, group.token("follower")) == 403
+    assert await status(private, None) == 401
+    assert await status(public, other.token("chair")) == 403
+    assert await status("no-such-document", server.token("chair", "op")) == 404
+    # What a reader is shown: the seed's author, the chair, of no delegation.
+    seeded = (await api.ok("GET", f"/api/documents/{public}/authors", None))["authors"]
+    assert [(a["person_id"], a["delegation"], a["colour"]) for a in seeded] == [
+        (group.people["chair"].id, None, NEUTRAL)
+    ]
