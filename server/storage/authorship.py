@@ -93,7 +93,12 @@ class ClientOwners:
         if not unknown:
             return {}
         learnt = await _existing(connection, unknown)
-        new = [(key, author) for key, author in unknown.items() if key not in learnt]
+        # Sorted: two processes inserting the same ids lock them in the same order,
+        # so they cannot deadlock on PostgreSQL's unique index.
+        new = sorted(
+            ((key, author) for key, author in unknown.items() if key not in learnt),
+            key=lambda item: item[0],
+        )
         if new:
             now = utcnow()
             statement = upsert_insert(connection, DocumentClient).on_conflict_do_nothing(
