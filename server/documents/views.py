@@ -15,7 +15,7 @@ from server.documents.schemas import (
     DocumentInfo,
     DocumentList,
 )
-from server.errors import BadInput, Forbidden, NotFound
+from server.errors import BadInput, Forbidden, NotFound, Unauthenticated
 from server.groups.colours import NEUTRAL
 from server.keys import ACCESS, COLOURS, ROOMS, STORE
 
@@ -65,7 +65,7 @@ async def document_content(call: Call, document: DocumentName) -> DocumentConten
 @api.get(
     "/api/documents/{document}/authors",
     auth="optional",
-    errors=(BadInput, Forbidden, NotFound),
+    errors=(BadInput, Unauthenticated, Forbidden),
     params={"document": "the document's name"},
 )
 async def document_authors(call: Call, document: DocumentName) -> DocumentAuthors:
