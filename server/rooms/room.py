@@ -21,7 +21,6 @@ from crdt import updates
 from crdt.awareness import AwarenessEntry
 from crdt.awareness import encode_update as encode_awareness
 from crdt.encoding import DecodeError
-from crdt.update_v1 import struct_clients
 from server.errors import MalformedUpdate, ReadOnly
 from server.rooms.peer import Channel, Peer
 from server.rooms.presence import Presence
@@ -225,11 +224,6 @@ class Room:
         self, update: bytes, author: Author = SERVER, clients: Sequence[int] | None = None
     ) -> asyncio.Task[None]:
         """Store ``update``, sent by ``author`` (default: the server's own change)."""
-        if clients is None:
-            try:
-                clients = struct_clients(update)
-            except DecodeError:  # never for an update the room's own doc encoded
-                clients = ()
         task = asyncio.create_task(
             self._store.append(self.name, update, author=author, clients=clients)
         )

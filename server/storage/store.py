@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import Select, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from crdt.encoding import DecodeError
+from crdt.update_v1 import struct_clients
 from server.storage.authorship import SERVER, Author, ClientRecord, list_clients
 from server.storage.models import Document, DocumentSnapshot, DocumentUpdate, utcnow
 from server.storage.sql import (
@@ -152,18 +154,25 @@ class DocumentStore:
         update: bytes,
         *,
         author: Author = SERVER,
-        clients: Sequence[int] = (),
+        clients: Sequence[int] | None = None,
     ) -> None:
         """Store one update; returns only once its row is committed (durable).
 
         ``author`` sent it (default: the server itself); ``clients`` are the Yjs
-        client ids of its structs (``crdt.update_v1.struct_clients``), recorded as
-        the author's unless someone wrote with them first.
+        client ids of its structs (``crdt.update_v1.struct_clients``; found here
+        when not given), recorded as the author's unless someone wrote with them
+        first.
 
         Raises ``BadInput`` for an invalid name and ``Unavailable`` if the store is
         closed or shut down before the update could be written.
         """
         check_name(name)
+        if clients is None:
+            try:
+                clients = struct_clients(update)
+            except DecodeError as exc:  # stored all the same: storage judges no content
+                self._log.warning("update for %s names no readable client ids: %s", name, exc)
+                clients = ()
         await self._writer.submit(name, bytes(update), author, tuple(clients))
 
     async def clients(self, name: str) -> list[ClientRecord] | None:

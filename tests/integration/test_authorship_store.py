@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from crdt import updates
 from crdt.update_v1 import struct_clients
-from server.storage import SERVER, Author, DocumentStore, DocumentUpdate, create_engine
+from server.storage import Author, DocumentStore, DocumentUpdate, create_engine
 from tests.integration.test_storage import db_url, open_store, signalling_logger
 
 __all__ = ["db_url"]  # the fixture, shared with test_storage
@@ -59,7 +59,8 @@ async def test_each_row_names_its_sender_and_the_client_map_survives_compaction(
     async with open_store(db_url) as store:
         await append(store, brazil, BRAZIL)
         await append(store, sweden, SWEDEN)
-        await append(store, typed(77, "."), SERVER)  # the server's own write
+        # The server's own write; the store finds its client ids itself.
+        await store.append("doc", typed(77, "."))
         assert await authors_of_rows(db_url) == [11, 12, None]
         expected = {
             1001: (11, "Delegate of Brazil", "Brazil"),
