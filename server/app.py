@@ -27,6 +27,7 @@ from server.comments.service import CommentService
 from server.edge.middleware import body_limit_guard, origin_guard, security_headers
 from server.edge.origins import OriginPolicy
 from server.errors import RollingTextError
+from server.groups.colours import GroupColours
 from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
@@ -131,7 +132,8 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
 
     groups.on_access_changed(access_changed)
     rooms.revalidate_with(access.refresh, settings.revalidate_seconds)
-    rooms.describe_with(groups.affiliation)
+    colours = GroupColours(sessions)
+    rooms.describe_with(colours.identity)
     app[keys.SETTINGS] = settings
     app[keys.SIGNER] = signer
     app[keys.ENGINE] = engine
@@ -139,6 +141,7 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app[keys.ROOMS] = rooms
     app[keys.ACCESS] = access
     app[keys.GROUPS] = groups
+    app[keys.COLOURS] = colours
     app[keys.OBSERVERS] = ObserverService(groups, max_pending=settings.observer_pending_per_group)
     app[keys.INVITATIONS] = InvitationService(groups, single_use=settings.invitation_single_use)
     app[keys.DOCUMENTS] = GroupDocuments(groups)

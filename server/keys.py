@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from server.auth.access import AccessPolicy
 from server.auth.tokens import TokenSigner
 from server.comments.service import CommentService
+from server.groups.colours import GroupColours
 from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
@@ -27,6 +28,7 @@ STORE = web.AppKey("store", DocumentStore)
 ROOMS = web.AppKey("rooms", RoomManager)
 ACCESS = web.AppKey("access", AccessPolicy)
 GROUPS = web.AppKey("groups", GroupService)
+COLOURS = web.AppKey("colours", GroupColours)
 OBSERVERS = web.AppKey("observers", ObserverService)
 INVITATIONS = web.AppKey("invitations", InvitationService)
 DOCUMENTS = web.AppKey("documents", GroupDocuments)

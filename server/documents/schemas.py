@@ -44,3 +44,26 @@ class DocumentContent(Model):
             opinions=[records.opinion(o) for o in schema.opinion_records(doc)],
             brackets=records.brackets(paragraphs),
         )
+
+
+class Author(Model):
+    """Who wrote with one Yjs client id: every character it created is theirs."""
+
+    client_id: int = Field(description="the Yjs client id (every character carries it)")
+    person_id: int | None = Field(description="null: the server, or an operator token")
+    name: str = Field(description='the person\'s name when first seen; "server" for the server')
+    delegation: str | None = Field(description="the delegation or organisation they spoke for")
+    colour: str = Field(description="the delegation's colour (#RRGGBB); grey for none")
+
+
+class DelegationColour(Model):
+    delegation: str
+    colour: str = Field(description="#RRGGBB, distinct within the group until the palette wraps")
+
+
+class DocumentAuthors(Model):
+    """The map from Yjs client ids to people, kept across compactions, and the colours
+    of the group's delegations (colour the text by delegation with it)."""
+
+    authors: list[Author]
+    delegations: list[DelegationColour]

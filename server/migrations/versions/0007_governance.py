@@ -1,7 +1,7 @@
 """Governance of the rolling text: paragraph decisions and status proposals
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-29 19:50:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 revision: str = "0007"
 # The integrator re-chains this after 0006_authorship.
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
