@@ -1,4 +1,5 @@
-// The document page: live connection, presence, connection state, the editable text.
+// The document page: live connection, presence, connection state, the editable text with
+// its governance (status, locks, proposals, options, opinions, colour by delegation).
 import { type Me, may } from "../api/types";
 import { CommentStore } from "../comments/store";
 import { commentsUi } from "../comments/ui";
@@ -9,7 +10,13 @@ import { t } from "../lib/i18n";
 import { moderationPanel } from "../comments/moderation";
 import { link } from "../lib/nav";
 import { connectionLine, localUser, presenceList } from "../doc/presence";
-import { meta, metaField } from "../doc/schema";
+import { meta, metaField, statusLabel } from "../doc/schema";
+import type { ParagraphChanged } from "../paragraphs/api";
+import { colourToggle } from "../paragraphs/authors";
+import { govContext } from "../paragraphs/context";
+import { proposalQueue } from "../paragraphs/proposals";
+import { liveSession } from "../paragraphs/sessions";
+import { toasts } from "../paragraphs/toast";
 
 declare global {
   interface Window {
@@ -29,25 +36,44 @@ export function documentPage(me: Me, name: string): HTMLElement {
   };
   meta(conn.doc).observe(updateTitle);
   updateTitle();
+  const status = h("p", { class: "rt-visually-hidden", role: "status", "aria-live": "polite" });
+  const messages = toasts();
+  const gov = govContext(me, conn.doc, name, liveSession(me, name), messages, (m) => (status.textContent = m));
   const store = new CommentStore(conn.provider.socket);
   const comments = commentsUi(me, conn.doc, store);
-  const view = documentView(conn.doc, awareness, readOnly, comments.decorate);
+  const view = documentView(conn.doc, awareness, readOnly, comments.decorate, gov);
   const officer = may(me, "moderate_comments");
   const back = me.group_id ? link({ group: String(me.group_id) }, t("back")) : null;
+  // Decisions taken by others, as they happen (the badges change through the index).
+  conn.provider.socket.on("paragraph-changed", (data: ParagraphChanged) => {
+    const d = data?.decision;
+    if (!d || d.by.person_id === me.person_id || d.action !== "status") return;
+    messages.show(t("decisionToast", { label: data.paragraph.label, status: statusLabel(data.paragraph.status), name: d.by.name }));
+  });
   // Test and debugging hook: the live Y.Doc and the connection.
-  window.rt = { doc: conn.doc, conn, comments: store };
+  window.rt = { doc: conn.doc, conn, comments: store, view };
   return h(
     "div",
     { class: "rt-docpage", "data-readonly": String(readOnly) },
-    h("div", { class: "rt-docbar" }, back, connectionLine(conn)),
+    h("div", { class: "rt-docbar" }, back, connectionLine(conn), colourToggle(gov.api, conn.doc, view)),
     title,
+    status,
     readOnly ? h("p", { class: "rt-note" }, t("readOnly")) : h("p", { class: "rt-hint" }, t("bracketsHint")),
+    !readOnly && !gov.rights.editLocked ? h("p", { class: "rt-hint" }, t("lockedHint")) : null,
     readOnly && may(me, "post_comment") ? h("p", { class: "rt-hint" }, t("observerCommentHint")) : null,
     h(
       "div",
       { class: "rt-docgrid" },
       view.el,
-      h("div", { class: "rt-side" }, officer ? moderationPanel(store, me.group_id) : null, presenceList(awareness), comments.sidebar),
+      h(
+        "div",
+        { class: "rt-side" },
+        gov.rights.viewProposals ? proposalQueue(gov, conn.provider.socket) : null,
+        officer ? moderationPanel(store, me.group_id) : null,
+        presenceList(awareness),
+        comments.sidebar,
+      ),
     ),
+    messages.el,
   );
 }
