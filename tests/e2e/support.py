@@ -20,7 +20,7 @@ SEED = (
         "recommendation",
         "Enhanced cooperation should [enable governments] to act.",
         "what",
-        "Brazil",
+        ("Brazil",),
         id="op1",
     ),
     ParagraphSpec("OP2", "B", "recommendation", "Capacity building matters.", id="op2"),
@@ -121,12 +121,72 @@ async def page_text(page: Any, pid: str) -> str:
 
 
 async def ydoc_text(page: Any, pid: str) -> str:
-    """The paragraph's Y.Text in the page's own Y.Doc."""
+    """The paragraph's text in the page's own Y.Doc (model v2: the root Y.Text
+    ``p:<id>``), or "" while the page's index does not list the paragraph."""
     text: str = await page.evaluate(
-        """pid => {
-            const p = window.rt.doc.getArray('paragraphs').toArray().find(m => m.get('id') === pid);
-            return p ? p.get('text').toString() : null;
-        }""",
+        """pid => window.rt.doc.getMap('index').has(pid)
+            ? window.rt.doc.getText('p:' + pid).toString() : ''""",
         pid,
     )
     return text
+
+
+async def shown_ids(page: Any, section: str | None = None) -> list[str]:
+    """Paragraph ids in the order the page shows them (in one section, or all)."""
+    ids: list[str] = await page.evaluate(
+        """section => Array.from(
+            document.querySelectorAll(section
+                ? `.rt-paragraphs[data-section="${section}"] .rt-paragraph`
+                : '.rt-paragraphs .rt-paragraph'),
+            li => li.dataset.id)""",
+        section,
+    )
+    return ids
+
+
+async def server_content(api: Api, group: Group, document: str) -> dict[str, Any]:
+    content: dict[str, Any] = await api.ok(
+        "GET", f"/api/documents/{document}", group.token("chair")
+    )
+    return content
+
+
+async def server_record(api: Api, group: Group, document: str, pid: str) -> dict[str, Any]:
+    """A paragraph as ``GET /api/documents/D`` gives it (status, order, text...)."""
+    for para in (await server_content(api, group, document))["paragraphs"]:
+        if para["id"] == pid:
+            record: dict[str, Any] = para
+            return record
+    raise AssertionError(f"no paragraph {pid} on the server")
+
+
+async def live_session(api: Api, group: Group) -> int:
+    """A live plenary session on the group's rolling text; its id."""
+    chair = group.token("chair")
+    meeting = await api.ok(
+        "POST",
+        group.path("/meetings"),
+        chair,
+        {
+            "number": 5,
+            "title": "WGEC 5th meeting",
+            "venue": "Geneva",
+            "starts_on": "2017-05-09",
+            "ends_on": "2017-05-10",
+        },
+    )
+    session = await api.ok(
+        "POST",
+        f"/api/meetings/{meeting['id']}/sessions",
+        chair,
+        {
+            "kind": "plenary",
+            "title": "Plenary, afternoon",
+            "document": group.document,
+            "scheduled_start": "2017-05-09T15:00:00+02:00",
+            "scheduled_end": "2017-05-09T18:00:00+02:00",
+        },
+    )
+    await api.ok("POST", f"/api/sessions/{session['id']}/status", chair, {"status": "live"})
+    sid: int = session["id"]
+    return sid

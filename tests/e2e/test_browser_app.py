@@ -138,13 +138,23 @@ async def test_member_adds_and_deletes_paragraphs(
         )
 
     await eventually(added)
+    # Deleting asks first; the paragraph leaves the text, its words are kept.
     await member.get_by_role("button", name="Delete paragraph OP2").click()
+    await (
+        member.locator("dialog.rt-confirm")
+        .get_by_role("button", name="Delete paragraph", exact=True)
+        .click()
+    )
 
     async def deleted() -> bool:
         content = await api.ok("GET", f"/api/documents/{group.document}", group.token("chair"))
-        return all(p["id"] != "op2" for p in content["paragraphs"])
+        return any(
+            p["id"] == "op2" and p["status"] == "deleted" and p["text"]
+            for p in content["paragraphs"]
+        )
 
     await eventually(deleted)
+    assert await member.locator('.rt-paragraph[data-id="op2"]').count() == 0
     await ctx.close()
 
 

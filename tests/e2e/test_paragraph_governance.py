@@ -1,0 +1,298 @@
+"""Rolling text v2 in real browsers: moves that keep offline words, status set live by the
+chair and locks, delete with confirmation and Undo, restore, and the proposal queue.
+
+Needs the server side of the issue: the commands (server/paragraphs, branch v2-gov) and
+the guard that reverts a member's edit of a locked paragraph (server/rooms/guard.py,
+branch v2-guard).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from crdt.schema import ParagraphSpec
+from tests.e2e.support import (
+    add_second_member,
+    editor,
+    eventually,
+    live_session,
+    open_document,
+    page_text,
+    seed_document,
+    server_content,
+    server_paragraph,
+    server_record,
+    shown_ids,
+    signed_in_page,
+    ydoc_text,
+)
+from tests.support.groups import Api, Group
+from tests.support.servers import RunningServer
+
+OP1 = "Enhanced cooperation should [enable governments] to act."
+OP5 = "Capacity building matters for developing countries."
+SPECS = (
+    ParagraphSpec("PP1", "intro", text="The Working Group was established.", id="pp1"),
+    ParagraphSpec("OP1", "A", "recommendation", OP1, "what", ("Brazil",), id="op1"),
+    ParagraphSpec("OP2", "A", "recommendation", "Funding [should] follow.", id="op2"),
+    ParagraphSpec("OP4", "A", "recommendation", "Standards are set openly.", id="op4"),
+    ParagraphSpec("OP5", "A", "recommendation", OP5, id="op5"),
+    ParagraphSpec("C1", "conclusion", text="The Group concludes its work.", id="c1"),
+)
+
+
+def badge(page: Any, pid: str) -> Any:
+    return page.locator(f'.rt-paragraph[data-id="{pid}"] .rt-para-status')
+
+
+async def badge_is(page: Any, pid: str, label: str) -> bool:
+    loc = badge(page, pid)
+    return await loc.count() == 1 and (await loc.inner_text()).strip() == label
+
+
+async def test_offline_words_survive_a_move_of_their_paragraph(
+    server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
+) -> None:
+    """B (offline) types in OP5 while A moves OP5 up: B's words are on both pages and on
+    the server once B is back, OP5 is shown once, where A moved it."""
+    await seed_document(server.url, group.document, group.token("chair"), SPECS)
+    await add_second_member(api, group)
+    ctx_a, a = await signed_in_page(browser, api, group, "member")
+    ctx_b, b = await signed_in_page(browser, api, group, "member2")
+    for page in (a, b):
+        await open_document(page, server.url, group.document)
+
+    await ctx_b.set_offline(True)
+    await b.wait_for_selector(".rt-conn[data-state=offline]")
+    await editor(b, "op5").click()
+    await b.keyboard.press("Control+End")
+    await b.keyboard.type(" Kenya insists.")
+    assert "unsent" in await b.locator(".rt-conn").inner_text()
+
+    await a.get_by_role("button", name="Move paragraph OP5 up").click()
+    moved = ["op1", "op2", "op5", "op4"]
+
+    async def a_moved() -> bool:
+        return await shown_ids(a, "A") == moved
+
+    await eventually(a_moved)
+
+    async def server_moved() -> bool:
+        content = await server_content(api, group, group.document)
+        shown = [p["id"] for p in content["paragraphs"] if p["status"] != "deleted"]
+        return shown == ["pp1", *moved, "c1"]
+
+    await eventually(server_moved)
+    # Offline, B still has the old order and its own words.
+    assert await shown_ids(b, "A") == ["op1", "op2", "op4", "op5"]
+
+    await ctx_b.set_offline(False)
+    await b.wait_for_selector(".rt-conn[data-state=connected]")
+    expected = OP5 + " Kenya insists."
+
+    async def converged() -> bool:
+        return (
+            await ydoc_text(a, "op5") == expected
+            and await page_text(a, "op5") == expected
+            and await page_text(b, "op5") == expected
+            and await shown_ids(b, "A") == moved
+        )
+
+    await eventually(converged, timeout=10)
+    assert await server_paragraph(api, group, group.document, "op5") == expected
+    for page in (a, b):
+        assert await page.locator('.rt-paragraph[data-id="op5"]').count() == 1
+    content = await server_content(api, group, group.document)
+    assert [p["id"] for p in content["paragraphs"]].count("op5") == 1
+    await a.locator(".rt-doc").screenshot(path=str(artifacts / "v2-offline-move.png"))
+    for page in (a, b):
+        assert page.errors == []
+    for ctx in (ctx_a, ctx_b):
+        await ctx.close()
+
+
+async def test_chair_sets_agreed_live_and_the_member_cannot_change_it(
+    server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
+) -> None:
+    await seed_document(server.url, group.document, group.token("chair"), SPECS)
+    sid = await live_session(api, group)
+    ctx_c, chair = await signed_in_page(browser, api, group, "chair")
+    ctx_m, member = await signed_in_page(browser, api, group, "member")
+    ctx_f, follower = await signed_in_page(browser, api, group, "follower")
+    await open_document(chair, server.url, group.document)
+    await open_document(member, server.url, group.document)
+    await follower.goto(f"{server.url}/?session={sid}")
+    await follower.wait_for_selector('.rt-paragraph[data-id="op1"] .cm-content')
+
+    # Only chair and secretariat set a status; a member proposes instead.
+    assert await member.get_by_role("combobox", name="Status of paragraph OP1").count() == 0
+    assert await member.get_by_role("button", name="Propose a status for paragraph OP1").count()
+    assert await follower.locator(".rt-status-select, .rt-propose").count() == 0
+    for page in (chair, member, follower):
+        assert await badge_is(page, "op1", "draft")
+
+    await chair.get_by_role("combobox", name="Status of paragraph OP1").select_option("agreed")
+    for page in (member, follower, chair):
+        await eventually(lambda page=page: badge_is(page, "op1", "agreed"))
+    lock = member.get_by_role("img", name="Locked: paragraph OP1 is agreed and cannot be edited")
+    await lock.wait_for()
+    assert await editor(member, "op1").get_attribute("contenteditable") == "false"
+    assert await editor(member, "op1").get_attribute("aria-readonly") == "true"
+    # Agreed text cannot be deleted either (the chair reopens it first).
+    assert not await member.get_by_role("button", name="Delete paragraph OP1").is_visible()
+    # The chair may still edit it (an officer's edit is kept).
+    assert await editor(chair, "op1").get_attribute("contenteditable") == "true"
+
+    # A keystroke forced through (straight into the member's Y.Doc) does not take.
+    await member.evaluate("() => window.rt.doc.getText('p:op1').insert(0, 'FORCED ')")
+
+    async def reverted() -> bool:
+        return (
+            await ydoc_text(member, "op1") == OP1
+            and await page_text(member, "op1") == OP1
+            and await ydoc_text(chair, "op1") == OP1
+        )
+
+    await eventually(reverted)
+    assert await server_paragraph(api, group, group.document, "op1") == OP1
+
+    # The decision names who and the session row.
+    decisions = await api.ok(
+        "GET",
+        f"/api/documents/{group.document}/decisions?paragraph=op1",
+        group.token("member"),
+    )
+    (decision,) = [d for d in decisions["decisions"] if d["action"] == "status"]
+    assert decision["session"] == sid
+    assert decision["by"]["name"] == group.people["chair"].name
+
+    # Reopened: the member's editor takes keystrokes again.
+    await chair.get_by_role("combobox", name="Status of paragraph OP1").select_option(
+        "to_be_revisited"
+    )
+    await eventually(lambda: badge_is(member, "op1", "to be revisited"))
+
+    async def editable() -> bool:
+        return await editor(member, "op1").get_attribute("contenteditable") == "true"
+
+    await eventually(editable)
+    await editor(member, "op1").click()
+    await member.keyboard.press("Control+End")
+    await member.keyboard.type(" Reopened.")
+
+    async def stored() -> bool:
+        return await server_paragraph(api, group, group.document, "op1") == OP1 + " Reopened."
+
+    await eventually(stored)
+    await member.screenshot(path=str(artifacts / "v2-status-lock.png"))
+    for page in (chair, member, follower):
+        assert page.errors == []
+    for ctx in (ctx_c, ctx_m, ctx_f):
+        await ctx.close()
+
+
+async def test_delete_asks_first_undo_restores_and_the_chair_restores(
+    server: RunningServer, api: Api, group: Group, browser: Any
+) -> None:
+    await seed_document(server.url, group.document, group.token("chair"), SPECS)
+    ctx_m, member = await signed_in_page(browser, api, group, "member")
+    ctx_c, chair = await signed_in_page(browser, api, group, "chair")
+    await open_document(member, server.url, group.document)
+    await open_document(chair, server.url, group.document)
+    text = "Funding [should] follow."
+    dialog = member.locator("dialog.rt-confirm")
+
+    async def shown(page: Any, pid: str) -> bool:
+        return pid in await shown_ids(page)
+
+    async def gone(page: Any, pid: str) -> bool:
+        return pid not in await shown_ids(page)
+
+    async def status_is(value: str) -> bool:
+        return (await server_record(api, group, group.document, "op2"))["status"] == value
+
+    # Cancel keeps the paragraph.
+    await member.get_by_role("button", name="Delete paragraph OP2").click()
+    await dialog.wait_for()
+    assert "Delete paragraph OP2?" in await dialog.inner_text()
+    await dialog.get_by_role("button", name="Cancel").click()
+    assert await shown(member, "op2") and await status_is("draft")
+
+    # Confirmed: gone from the text; Undo brings it back with its words.
+    await member.get_by_role("button", name="Delete paragraph OP2").click()
+    await dialog.get_by_role("button", name="Delete paragraph", exact=True).click()
+    await eventually(lambda: gone(member, "op2"))
+    await eventually(lambda: gone(chair, "op2"))
+    await eventually(lambda: status_is("deleted"))
+    assert await server_paragraph(api, group, group.document, "op2") == text
+    await member.get_by_role("button", name="Undo").click()
+    await eventually(lambda: shown(member, "op2"))
+    await eventually(lambda: status_is("draft"))
+    assert await page_text(member, "op2") == text
+
+    # Ctrl+Z right after a delete restores too.
+    await member.get_by_role("button", name="Delete paragraph OP2").click()
+    await dialog.get_by_role("button", name="Delete paragraph", exact=True).click()
+    await eventually(lambda: status_is("deleted"))
+    await member.keyboard.press("Control+z")
+    await eventually(lambda: status_is("draft"))
+    await eventually(lambda: shown(member, "op2"))
+
+    # The chair sees deleted paragraphs (struck through) and restores one; members do not.
+    await member.get_by_role("button", name="Delete paragraph OP2").click()
+    await dialog.get_by_role("button", name="Delete paragraph", exact=True).click()
+    await eventually(lambda: status_is("deleted"))
+    assert await member.locator(".rt-deleted").count() == 0
+    deleted = chair.locator("details.rt-deleted")
+    await deleted.locator("summary", has_text="Deleted paragraphs (1)").click()
+    assert text in await deleted.locator("s").inner_text()
+    await chair.get_by_role("button", name="Restore paragraph OP2").click()
+    await eventually(lambda: shown(member, "op2"))
+    await eventually(lambda: status_is("draft"))
+    assert await page_text(member, "op2") == text
+    assert await shown_ids(member, "A") == ["op1", "op2", "op4", "op5"]
+    for page in (member, chair):
+        assert page.errors == []
+    for ctx in (ctx_m, ctx_c):
+        await ctx.close()
+
+
+async def test_member_proposes_a_status_and_the_chair_accepts_it_live(
+    server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
+) -> None:
+    await seed_document(server.url, group.document, group.token("chair"), SPECS)
+    ctx_m, member = await signed_in_page(browser, api, group, "member")
+    ctx_c, chair = await signed_in_page(browser, api, group, "chair")
+    await open_document(member, server.url, group.document)
+    await open_document(chair, server.url, group.document)
+    queue = chair.locator(".rt-proposals")
+    await queue.locator(".rt-proposals-empty").wait_for()
+
+    await member.get_by_role("button", name="Propose a status for paragraph OP2").click()
+    form = member.locator('.rt-propose-form[aria-label="Propose a status for paragraph OP2"]')
+    await form.get_by_label("Proposed status").select_option("agreed_ad_ref")
+    await form.get_by_label("Reason (optional)").fill("Agreed in the informals.")
+    await form.get_by_role("button", name="Send").click()
+    await member.locator(".rt-toast", has_text="went to the chair").wait_for()
+
+    item = queue.locator('.rt-proposal[data-paragraph="op2"]')
+    await item.wait_for(timeout=5000)
+    assert "agreed ad ref" in await item.inner_text()
+    assert "Agreed in the informals." in await item.inner_text()
+    assert await badge_is(member, "op2", "draft")
+
+    await chair.get_by_role("button", name="Accept the proposal OP2: agreed ad ref").click()
+    await eventually(lambda: badge_is(member, "op2", "agreed ad ref"))
+    await eventually(lambda: badge_is(chair, "op2", "agreed ad ref"))
+    await item.wait_for(state="detached")
+    proposals = await api.ok(
+        "GET", f"/api/documents/{group.document}/proposals?state=all", group.token("chair")
+    )
+    (decided,) = proposals["proposals"]
+    assert decided["state"] == "accepted" and decided["paragraph"] == "op2"
+    await chair.screenshot(path=str(artifacts / "v2-proposals.png"))
+    for page in (member, chair):
+        assert page.errors == []
+    for ctx in (ctx_m, ctx_c):
+        await ctx.close()
