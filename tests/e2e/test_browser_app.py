@@ -128,6 +128,10 @@ async def test_member_adds_and_deletes_paragraphs(
     form = member.locator('.rt-add[data-section="C"]')
     await form.locator("input").fill("OP7bis")
     await form.locator("button").click()
+    # Added by the server (the add command); its editor takes the caret once it arrives.
+    await member.locator(
+        '.rt-paragraphs[data-section="C"] .rt-paragraph .cm-content:focus'
+    ).wait_for()
     await member.keyboard.type("A new [proposal].")
 
     async def added() -> bool:

@@ -235,6 +235,8 @@ async def test_delete_asks_first_undo_restores_and_the_chair_restores(
     await member.get_by_role("button", name="Delete paragraph OP2").click()
     await dialog.get_by_role("button", name="Delete paragraph", exact=True).click()
     await eventually(lambda: status_is("deleted"))
+    # The toast offering Undo has the focus (not an editor): Ctrl+Z takes it.
+    await member.locator(".rt-toast .rt-undo:focus").wait_for()
     await member.keyboard.press("Control+z")
     await eventually(lambda: status_is("draft"))
     await eventually(lambda: shown(member, "op2"))
