@@ -156,6 +156,8 @@ async def test_chair_sets_agreed_live_and_the_member_cannot_change_it(
 
     await eventually(reverted)
     assert await server_paragraph(api, group, group.document, "op1") == OP1
+    # The server said so (its `error` event, code paragraph_locked): the member is told.
+    await member.locator(".rt-toast-error", has_text="your edit was not kept").wait_for()
 
     # The decision names who and the session row.
     decisions = await api.ok(
@@ -298,3 +300,87 @@ async def test_member_proposes_a_status_and_the_chair_accepts_it_live(
         assert page.errors == []
     for ctx in (ctx_m, ctx_c):
         await ctx.close()
+
+
+async def test_brackets_options_and_opinions(
+    server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
+) -> None:
+    """A member brackets a passage; counts per paragraph, section and document follow;
+    the chair records options (Alt 1) and opinions; the member sees them live."""
+    await seed_document(server.url, group.document, group.token("chair"), SPECS)
+    ctx_m, member = await signed_in_page(browser, api, group, "member")
+    ctx_c, chair = await signed_in_page(browser, api, group, "chair")
+    await open_document(member, server.url, group.document)
+    await open_document(chair, server.url, group.document)
+
+    async def counts(page: Any) -> tuple[str | None, str | None, str | None]:
+        para = page.locator('.rt-paragraph[data-id="op4"] .rt-bracket-count')
+        section = page.locator('.rt-section[data-section="A"] .rt-section-brackets')
+        return (
+            await para.get_attribute("data-count"),
+            await section.get_attribute("data-count"),
+            await page.locator(".rt-doc-brackets").get_attribute("data-count"),
+        )
+
+    # OP1 and OP2 hold one bracketed passage each.
+    assert await counts(member) == ("0", "2", "2")
+    assert not await member.locator('.rt-paragraph[data-id="op4"] .rt-bracket-count').is_visible()
+
+    # The member selects "set openly" in OP4 and brackets it.
+    await editor(member, "op4").click()
+    await member.keyboard.press("Control+End")
+    await member.keyboard.press("ArrowLeft")  # before the full stop
+    for _ in range(len("set openly")):
+        await member.keyboard.press("Shift+ArrowLeft")
+    await member.get_by_role("button", name="Bracket the selected words of paragraph OP4").click()
+    bracketed = "Standards are [set openly]."
+
+    async def stored() -> bool:
+        return await server_paragraph(api, group, group.document, "op4") == bracketed
+
+    await eventually(stored)
+    for page in (member, chair):
+        await eventually(lambda page=page: _is(counts(page), ("1", "3", "3")))
+    badge_text = await member.locator('.rt-paragraph[data-id="op4"] .rt-bracket-count').inner_text()
+    assert badge_text == "bracketed (1)"
+    content = await server_content(api, group, group.document)
+    assert content["brackets"]["count"] == 3
+
+    # Members have no option or opinion controls.
+    assert await member.locator(".rt-add-option, .rt-add-opinion").count() == 0
+
+    # The chair adds an option to OP4: "Alt 1", proposed by Brazil and Kenya.
+    await chair.get_by_role("button", name="Add an option to paragraph OP4").click()
+    form = chair.locator('.rt-option-form[aria-label="New option (alternative) of paragraph OP4"]')
+    assert await form.get_by_label("Option label").input_value() == "Alt 1"
+    await form.get_by_label("Text of the option").fill("Standards are set by consensus.")
+    await form.get_by_label("Proposing delegations (comma-separated)").fill("Brazil, Kenya")
+    await form.get_by_role("button", name="Add").click()
+    option = member.locator('.rt-paragraph[data-id="op4"] .rt-option')
+    await option.wait_for()
+    assert await option.inner_text() == "Alt 1 (Brazil, Kenya): Standards are set by consensus."
+
+    # And an opinion on OP4, held by Kenya; the member sees it under OP4.
+    await chair.get_by_role("button", name="Add an opinion on paragraph OP4").click()
+    form = chair.locator('.rt-opinion-form[aria-label="New opinion on paragraph OP4"]')
+    await form.get_by_label("Text of the opinion").fill("Standards are for states alone.")
+    await form.get_by_label("Delegations holding it (comma-separated)").fill("Kenya")
+    await form.get_by_role("button", name="Add").click()
+    opinion = member.locator('.rt-paragraph[data-id="op4"] .rt-opinion')
+    await opinion.wait_for()
+    assert await opinion.inner_text() == "Opinion of Kenya: Standards are for states alone."
+    await member.screenshot(path=str(artifacts / "v2-options-opinions.png"))
+
+    # The chair removes both; they leave the member's page.
+    await chair.get_by_role("button", name="Remove option Alt 1 of paragraph OP4").click()
+    await chair.get_by_role("button", name="Remove the opinion of Kenya on OP4").click()
+    await option.wait_for(state="detached")
+    await opinion.wait_for(state="detached")
+    for page in (member, chair):
+        assert page.errors == []
+    for ctx in (ctx_m, ctx_c):
+        await ctx.close()
+
+
+async def _is(value: Any, expected: Any) -> bool:
+    return bool(await value == expected)

@@ -207,6 +207,7 @@ const en = {
   colourByDelegation: "Colour by delegation",
   colourLegend: "Colours of the delegations",
   decisionToast: "{label}: {status} (decided by {name})",
+  editNotKept: "Paragraph {label} is agreed and locked: your edit was not kept.",
 } as const;
 
 export type Key = keyof typeof en;
@@ -420,6 +421,7 @@ const fr: Catalogue = {
   colourByDelegation: "Couleurs par délégation",
   colourLegend: "Couleurs des délégations",
   decisionToast: "{label} : {status} (décision de {name})",
+  editNotKept: "Le paragraphe {label} est agréé et verrouillé : votre modification n’a pas été conservée.",
 };
 
 const catalogues: Record<string, Catalogue> = { en, fr };

@@ -10,7 +10,7 @@ import { t } from "../lib/i18n";
 import { moderationPanel } from "../comments/moderation";
 import { link } from "../lib/nav";
 import { connectionLine, localUser, presenceList } from "../doc/presence";
-import { meta, metaField, statusLabel } from "../doc/schema";
+import { meta, metaField, record, statusLabel } from "../doc/schema";
 import type { ParagraphChanged } from "../paragraphs/api";
 import { colourToggle } from "../paragraphs/authors";
 import { govContext } from "../paragraphs/context";
@@ -49,6 +49,12 @@ export function documentPage(me: Me, name: string): HTMLElement {
     const d = data?.decision;
     if (!d || d.by.person_id === me.person_id || d.action !== "status") return;
     messages.show(t("decisionToast", { label: data.paragraph.label, status: statusLabel(data.paragraph.status), name: d.by.name }));
+  });
+  // The server put back our edit of an agreed paragraph (the text converges back by itself).
+  conn.provider.socket.on("error", (err: { code?: string; details?: { paragraph?: string } }) => {
+    if (err?.code !== "paragraph_locked") return;
+    const label = record(conn.doc, err.details?.paragraph ?? "")?.label ?? "";
+    messages.error(t("editNotKept", { label }));
   });
   // Test and debugging hook: the live Y.Doc and the connection.
   window.rt = { doc: conn.doc, conn, comments: store, view };
