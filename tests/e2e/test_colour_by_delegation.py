@@ -89,8 +89,11 @@ async def test_text_is_coloured_by_the_delegation_that_typed_it(
         )
         return colour
 
-    await eventually(lambda: caret_colour(brazil))
-    await eventually(lambda: caret_colour(kenya))
+    async def has_caret(page: Any) -> bool:
+        return bool(await caret_colour(page))
+
+    await eventually(lambda: has_caret(brazil))
+    await eventually(lambda: has_caret(kenya))
     assert await caret_colour(brazil) != await caret_colour(kenya)
 
     await brazil.get_by_label("Colour by delegation").uncheck()

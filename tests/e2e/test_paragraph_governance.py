@@ -8,6 +8,7 @@ branch v2-guard).
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ def badge(page: Any, pid: str) -> Any:
 
 async def badge_is(page: Any, pid: str, label: str) -> bool:
     loc = badge(page, pid)
-    return await loc.count() == 1 and (await loc.inner_text()).strip() == label
+    return bool(await loc.count() == 1 and (await loc.inner_text()).strip() == label)
 
 
 async def test_offline_words_survive_a_move_of_their_paragraph(
@@ -134,7 +135,7 @@ async def test_chair_sets_agreed_live_and_the_member_cannot_change_it(
 
     await chair.get_by_role("combobox", name="Status of paragraph OP1").select_option("agreed")
     for page in (member, follower, chair):
-        await eventually(lambda page=page: badge_is(page, "op1", "agreed"))
+        await eventually(partial(badge_is, page, "op1", "agreed"))
     lock = member.get_by_role("img", name="Locked: paragraph OP1 is agreed and cannot be edited")
     await lock.wait_for()
     assert await editor(member, "op1").get_attribute("contenteditable") == "false"
@@ -176,7 +177,7 @@ async def test_chair_sets_agreed_live_and_the_member_cannot_change_it(
     await eventually(lambda: badge_is(member, "op1", "to be revisited"))
 
     async def editable() -> bool:
-        return await editor(member, "op1").get_attribute("contenteditable") == "true"
+        return bool(await editor(member, "op1").get_attribute("contenteditable") == "true")
 
     await eventually(editable)
     await editor(member, "op1").click()
@@ -212,7 +213,7 @@ async def test_delete_asks_first_undo_restores_and_the_chair_restores(
         return pid not in await shown_ids(page)
 
     async def status_is(value: str) -> bool:
-        return (await server_record(api, group, group.document, "op2"))["status"] == value
+        return bool((await server_record(api, group, group.document, "op2"))["status"] == value)
 
     # Cancel keeps the paragraph.
     await member.get_by_role("button", name="Delete paragraph OP2").click()
@@ -313,6 +314,9 @@ async def test_brackets_options_and_opinions(
     await open_document(member, server.url, group.document)
     await open_document(chair, server.url, group.document)
 
+    async def _counts_are(page: Any, expected: tuple[str, str, str]) -> bool:
+        return await counts(page) == expected
+
     async def counts(page: Any) -> tuple[str | None, str | None, str | None]:
         para = page.locator('.rt-paragraph[data-id="op4"] .rt-bracket-count')
         section = page.locator('.rt-section[data-section="A"] .rt-section-brackets')
@@ -340,7 +344,7 @@ async def test_brackets_options_and_opinions(
 
     await eventually(stored)
     for page in (member, chair):
-        await eventually(lambda page=page: _is(counts(page), ("1", "3", "3")))
+        await eventually(partial(_counts_are, page, ("1", "3", "3")))
     badge_text = await member.locator('.rt-paragraph[data-id="op4"] .rt-bracket-count').inner_text()
     assert badge_text == "bracketed (1)"
     content = await server_content(api, group, group.document)
@@ -376,6 +380,20 @@ async def test_brackets_options_and_opinions(
     await chair.get_by_role("button", name="Remove the opinion of Kenya on OP4").click()
     await option.wait_for(state="detached")
     await opinion.wait_for(state="detached")
+
+    # The chair changes OP4's details; the member sees the new label and supporters.
+    await chair.get_by_role("button", name="Edit the details of paragraph OP4").click()
+    form = chair.locator('.rt-details-form[aria-label="Details of paragraph OP4"]')
+    await form.get_by_label("Label").fill("OP4bis")
+    await form.get_by_label("Supporting delegations (comma-separated)").fill("Kenya, Brazil")
+    await form.get_by_role("button", name="Save").click()
+    label = member.locator('.rt-paragraph[data-id="op4"] .rt-label')
+    await eventually(lambda: _is(label.inner_text(), "OP4bis"))
+    tags = await member.locator('.rt-paragraph[data-id="op4"] .rt-tags').text_content()
+    assert "supported by Kenya, Brazil" in tags
+    record = await server_record(api, group, group.document, "op4")
+    assert record["label"] == "OP4bis" and record["supporters"] == ["Kenya", "Brazil"]
+    assert record["text"] == bracketed
     for page in (member, chair):
         assert page.errors == []
     for ctx in (ctx_m, ctx_c):

@@ -207,6 +207,15 @@ const en = {
   colourByDelegation: "Colour by delegation",
   colourLegend: "Colours of the delegations",
   decisionToast: "{label}: {status} (decided by {name})",
+  details: "Details",
+  detailsLabel: "Edit the details of paragraph {label}",
+  detailsTitle: "Details of paragraph {label}",
+  labelField: "Label",
+  sectionField: "Section",
+  kindField: "Kind",
+  sequenceField: "Sequence",
+  supportersCsv: "Supporting delegations (comma-separated)",
+  save: "Save",
   editNotKept: "Paragraph {label} is agreed and locked: your edit was not kept.",
 } as const;
 
@@ -421,6 +430,15 @@ const fr: Catalogue = {
   colourByDelegation: "Couleurs par délégation",
   colourLegend: "Couleurs des délégations",
   decisionToast: "{label} : {status} (décision de {name})",
+  details: "Détails",
+  detailsLabel: "Modifier les détails du paragraphe {label}",
+  detailsTitle: "Détails du paragraphe {label}",
+  labelField: "Numéro",
+  sectionField: "Section",
+  kindField: "Nature",
+  sequenceField: "Séquence",
+  supportersCsv: "Délégations qui le soutiennent (séparées par des virgules)",
+  save: "Enregistrer",
   editNotKept: "Le paragraphe {label} est agréé et verrouillé : votre modification n’a pas été conservée.",
 };
 

@@ -2,11 +2,13 @@
 // move up / down and delete with confirmation and Undo (EDIT_STRUCTURE), "Bracket this"
 // (a local edit of the paragraph's text), the status (GOVERN_PARAGRAPHS: chair and
 // secretariat, recorded with the live session) or "Propose status" (PROPOSE_STATUS),
-// and adding options and opinions (GOVERN_PARAGRAPHS).
+// adding options and opinions, and the paragraph's details (label, section, kind,
+// sequence, proposing and supporting delegations) (GOVERN_PARAGRAPHS).
 import type { Mounted } from "../doc/paragraph";
-import { type Paragraph, STATUSES, type Status, index, moveTarget, records, statusLabel, textOf } from "../doc/schema";
+import { LABEL_MAX, PARAGRAPH_KINDS, SEQUENCES } from "../doc/schema.gen";
+import { type Paragraph, SECTIONS, STATUSES, type Status, index, moveTarget, records, statusLabel, textOf } from "../doc/schema";
 import { h } from "../lib/dom";
-import { t } from "../lib/i18n";
+import { t, tDyn } from "../lib/i18n";
 import type { GovContext } from "./context";
 import { confirmDialog } from "./dialog";
 
@@ -60,8 +62,8 @@ function inlineForm(cls: string, title: string, fields: HTMLElement[], submitLab
     void submit()
       .then((ok) => {
         if (ok) {
-          form.reset();
           form.hidden = true;
+          form.reset();
         }
       })
       .finally(() => (send.disabled = false));
@@ -78,6 +80,62 @@ function inlineForm(cls: string, title: string, fields: HTMLElement[], submitLab
 function field(id: string, label: string, input: HTMLElement): HTMLElement {
   input.id = id;
   return h("div", { class: "rt-field" }, h("label", { for: id }, label), input);
+}
+
+function choices(values: readonly string[], shown: (v: string) => string): HTMLSelectElement {
+  const select = h("select", {});
+  for (const v of values) select.appendChild(h("option", { value: v }, shown(v)));
+  return select;
+}
+
+/** The governed metadata of a paragraph (officers): only what changed is sent. */
+function detailsForm(ctx: GovContext, m: Mounted): { form: HTMLFormElement; open(): void } {
+  const pid = m.id;
+  const label = h("input", { type: "text", maxlength: LABEL_MAX, required: true });
+  const section = choices(SECTIONS, (v) => tDyn("section", v));
+  const kind = choices(PARAGRAPH_KINDS, (v) => v);
+  const sequence = choices(["", ...SEQUENCES], (v) => (v ? tDyn("seq", v) : "—"));
+  const proposers = h("input", { type: "text" });
+  const supporters = h("input", { type: "text" });
+  const inline = inlineForm(
+    "rt-details-form",
+    t("detailsTitle", { label: m.rec.label }),
+    [
+      field("det-label-" + pid, t("labelField"), label),
+      field("det-section-" + pid, t("sectionField"), section),
+      field("det-kind-" + pid, t("kindField"), kind),
+      field("det-seq-" + pid, t("sequenceField"), sequence),
+      field("det-prop-" + pid, t("proposersCsv"), proposers),
+      field("det-supp-" + pid, t("supportersCsv"), supporters),
+    ],
+    t("save"),
+    async () => {
+      const rec = m.rec;
+      const body: Parameters<typeof ctx.api.update>[1] = {};
+      if (label.value.trim() !== rec.label) body.label = label.value.trim();
+      if (section.value !== rec.section) body.section = section.value;
+      if (kind.value !== rec.kind) body.kind = kind.value;
+      if (sequence.value !== rec.sequence) body.sequence = sequence.value;
+      if (csv(proposers.value).join() !== rec.proposers.join()) body.proposers = csv(proposers.value);
+      if (csv(supporters.value).join() !== rec.supporters.join()) body.supporters = csv(supporters.value);
+      if (Object.keys(body).length === 0) return true;
+      return (await ctx.run(() => ctx.api.update(pid, body))) !== null;
+    },
+  );
+  return {
+    form: inline.form,
+    open() {
+      const rec = m.rec;
+      inline.form.setAttribute("aria-label", t("detailsTitle", { label: rec.label }));
+      label.value = rec.label;
+      section.value = rec.section;
+      kind.value = rec.kind;
+      sequence.value = rec.sequence;
+      proposers.value = rec.proposers.join(", ");
+      supporters.value = rec.supporters.join(", ");
+      inline.open();
+    },
+  };
 }
 
 export function paragraphControls(ctx: GovContext, m: Mounted): ParagraphControls {
@@ -174,6 +232,12 @@ export function paragraphControls(ctx: GovContext, m: Mounted): ParagraphControl
     opBtn.addEventListener("click", () => addOpinion.open());
     bar.append(optBtn, opBtn);
     forms.append(addOption.form, addOpinion.form);
+    const details = detailsForm(ctx, m);
+    const detBtn = h("button", { type: "button", class: "rt-edit-details", "aria-label": t("detailsLabel", { label: m.rec.label }) }, t("details"));
+    detBtn.addEventListener("click", () => details.open());
+    bar.appendChild(detBtn);
+    forms.appendChild(details.form);
+    refreshers.push((rec) => detBtn.setAttribute("aria-label", t("detailsLabel", { label: rec.label })));
   }
 
   // -- move and delete --
