@@ -402,3 +402,31 @@ async def test_brackets_options_and_opinions(
 
 async def _is(value: Any, expected: Any) -> bool:
     return bool(await value == expected)
+
+
+async def test_chair_changes_the_document_details_and_members_see_them(
+    server: RunningServer, api: Api, group: Group, browser: Any
+) -> None:
+    await seed_document(server.url, group.document, group.token("chair"), SPECS)
+    sid = await live_session(api, group)
+    ctx_m, member = await signed_in_page(browser, api, group, "member")
+    ctx_c, chair = await signed_in_page(browser, api, group, "chair")
+    await open_document(member, server.url, group.document)
+    await open_document(chair, server.url, group.document)
+    assert await member.get_by_role("button", name="Document details").count() == 0
+
+    await chair.get_by_role("button", name="Document details").click()
+    form = chair.locator('form[aria-label="Document details"]')
+    await form.get_by_label("Title").fill("Rolling text, Rev.2")
+    session = form.get_by_label("Session it belongs to")
+    await session.locator(f'option[value="{sid}"]').wait_for(state="attached")
+    await session.select_option(str(sid))
+    await form.get_by_role("button", name="Save").click()
+    await member.locator("h1.rt-title", has_text="Rolling text, Rev.2").wait_for()
+    content = await server_content(api, group, group.document)
+    assert content["meta"]["title"] == "Rolling text, Rev.2"
+    assert content["meta"]["session"] == sid
+    for page in (member, chair):
+        assert page.errors == []
+    for ctx in (ctx_m, ctx_c):
+        await ctx.close()

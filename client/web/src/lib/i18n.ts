@@ -216,6 +216,10 @@ const en = {
   sequenceField: "Sequence",
   supportersCsv: "Supporting delegations (comma-separated)",
   save: "Save",
+  documentDetails: "Document details",
+  titleField: "Title",
+  sessionField: "Session it belongs to",
+  noSession: "none",
   editNotKept: "Paragraph {label} is agreed and locked: your edit was not kept.",
 } as const;
 
@@ -439,6 +443,10 @@ const fr: Catalogue = {
   sequenceField: "Séquence",
   supportersCsv: "Délégations qui le soutiennent (séparées par des virgules)",
   save: "Enregistrer",
+  documentDetails: "Détails du document",
+  titleField: "Titre",
+  sessionField: "Séance de rattachement",
+  noSession: "aucune",
   editNotKept: "Le paragraphe {label} est agréé et verrouillé : votre modification n’a pas été conservée.",
 };
 

@@ -14,6 +14,7 @@ import { meta, metaField, record, statusLabel } from "../doc/schema";
 import type { ParagraphChanged } from "../paragraphs/api";
 import { colourToggle } from "../paragraphs/authors";
 import { govContext } from "../paragraphs/context";
+import { documentDetails } from "../paragraphs/document";
 import { proposalQueue } from "../paragraphs/proposals";
 import { liveSession } from "../paragraphs/sessions";
 import { toasts } from "../paragraphs/toast";
@@ -63,6 +64,7 @@ export function documentPage(me: Me, name: string): HTMLElement {
     { class: "rt-docpage", "data-readonly": String(readOnly) },
     h("div", { class: "rt-docbar" }, back, connectionLine(conn), colourToggle(gov.api, conn.doc, view)),
     title,
+    gov.rights.govern && !readOnly ? documentDetails(gov, name) : null,
     status,
     readOnly ? h("p", { class: "rt-note" }, t("readOnly")) : h("p", { class: "rt-hint" }, t("bracketsHint")),
     !readOnly && !gov.rights.editLocked ? h("p", { class: "rt-hint" }, t("lockedHint")) : null,
