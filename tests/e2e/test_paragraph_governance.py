@@ -169,6 +169,15 @@ async def test_chair_sets_agreed_live_and_the_member_cannot_change_it(
     (decision,) = [d for d in decisions["decisions"] if d["action"] == "status"]
     assert decision["session"] == sid
     assert decision["by"]["name"] == group.people["chair"].name
+    # The member reads it in the paragraph's history.
+    await member.get_by_role("button", name="History of paragraph OP1").click()
+    entry = member.get_by_role("list", name="Decisions on paragraph OP1").locator(
+        '[data-action="status"]'
+    )
+    await entry.wait_for()
+    shown = await entry.inner_text()
+    assert "draft → agreed" in shown and f"session #{sid}" in shown, shown
+    assert group.people["chair"].name in shown
 
     # Reopened: the member's editor takes keystrokes again.
     await chair.get_by_role("combobox", name="Status of paragraph OP1").select_option(

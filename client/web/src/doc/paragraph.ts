@@ -8,6 +8,7 @@ import { h } from "../lib/dom";
 import { t, tDyn } from "../lib/i18n";
 import type { GovContext } from "../paragraphs/context";
 import { type ParagraphControls, paragraphControls } from "../paragraphs/controls";
+import { paragraphHistory } from "../paragraphs/history";
 import { type AuthorColour, type ParagraphEditor, paragraphEditor } from "./editor";
 import { type Opinion, type Paragraph, bracketCount, statusLabel, textOf } from "./schema";
 
@@ -125,11 +126,13 @@ export function mountParagraph(env: ParagraphEnv, rec: Paragraph): Mounted {
       m.editor?.setLocked(now.locked && !canEditLocked);
       optionsList(env, m, options);
       m.controls?.refresh(now);
+      history?.changed(now.label);
     },
     showOpinions(list) {
       opinionItems(env.gov, opinionsHost, list, m.rec.label);
     },
     destroy() {
+      history?.destroy();
       ytext.unobserve(onText);
       m.editor?.view.destroy();
     },
@@ -143,6 +146,8 @@ export function mountParagraph(env: ParagraphEnv, rec: Paragraph): Mounted {
     m.controls = paragraphControls(env.gov, m);
     li.append(...m.controls.els);
   }
+  const history = env.gov ? paragraphHistory(env.gov, id, rec.label) : null;
+  if (history) li.appendChild(h("div", { class: "rt-history-box" }, ...history.els));
   m.refresh(rec);
   renderBrackets();
   env.decorate?.(id, li, () => m.rec.label);

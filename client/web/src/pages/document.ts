@@ -14,6 +14,7 @@ import { meta, metaField, record, statusLabel } from "../doc/schema";
 import type { ParagraphChanged } from "../paragraphs/api";
 import { colourToggle } from "../paragraphs/authors";
 import { govContext } from "../paragraphs/context";
+import { PARAGRAPH_CHANGED } from "../paragraphs/history";
 import { documentDetails } from "../paragraphs/document";
 import { proposalQueue } from "../paragraphs/proposals";
 import { liveSession } from "../paragraphs/sessions";
@@ -47,6 +48,7 @@ export function documentPage(me: Me, name: string): HTMLElement {
   const back = me.group_id ? link({ group: String(me.group_id) }, t("back")) : null;
   // Decisions taken by others, as they happen (the badges change through the index).
   conn.provider.socket.on("paragraph-changed", (data: ParagraphChanged) => {
+    if (data?.paragraph?.id) window.dispatchEvent(new CustomEvent(PARAGRAPH_CHANGED, { detail: data.paragraph.id }));
     const d = data?.decision;
     if (!d || d.by.person_id === me.person_id || d.action !== "status") return;
     messages.show(t("decisionToast", { label: data.paragraph.label, status: statusLabel(data.paragraph.status), name: d.by.name }));
