@@ -1,6 +1,8 @@
 // The rolling-text v2 commands (the contract in the issue: /api/documents/{document}/...),
 // typed by hand until the server's OpenAPI document has them: then switch these types to
-// `components["schemas"][...]` from ../api/schema (the names below are the server's).
+// `components["schemas"][...]` from ../api/schema. Server names (branch v2-gov/v2-authors):
+// ParagraphData = Paragraph, ProposalData = StatusProposal, DecisionData =
+// ParagraphDecision, OpinionData = Opinion, Authors = DocumentAuthors, AuthorData = Author.
 import { getJson, sendJson } from "../api/http";
 import type { Status } from "../doc/schema";
 
@@ -46,11 +48,11 @@ export interface ProposalData {
   id: number;
   paragraph: string;
   status: Status;
-  reason: string | null;
+  reason: string;
   proposer: PersonRef;
   state: ProposalState;
   created_at: string;
-  decided_by: string | null;
+  decided_by: PersonRef | null;
   decided_at: string | null;
   session: number | null;
   note: string | null;
@@ -64,6 +66,7 @@ export interface DecisionData {
   after: unknown;
   by: PersonRef;
   session: number | null;
+  proposal: number | null;
   at: string;
 }
 
