@@ -30,7 +30,8 @@ export function documentPage(me: Me, name: string): HTMLElement {
   const readOnly = !may(me, "edit_text");
   const conn = connect(name, readOnly);
   const awareness = conn.provider.awareness;
-  awareness.setLocalStateField("user", localUser(me.name ?? "Anonymous", me.delegation));
+  const user = localUser(me.name ?? "Anonymous", me.delegation);
+  awareness.setLocalStateField("user", user);
   const title = h("h1", { class: "rt-title" }, name);
   const updateTitle = (): void => {
     title.textContent = metaField(conn.doc, "title") || name;
@@ -46,6 +47,16 @@ export function documentPage(me: Me, name: string): HTMLElement {
   const view = documentView(conn.doc, awareness, readOnly, comments.decorate, gov);
   const officer = may(me, "moderate_comments");
   const back = me.group_id ? link({ group: String(me.group_id) }, t("back")) : null;
+  // Our own cursor and presence dot in our delegation's colour, as the server shows us to others.
+  if (me.delegation) {
+    void gov.api
+      .authors()
+      .then((a) => {
+        const colour = a.delegations.find((d) => d.delegation === me.delegation)?.colour;
+        if (colour && /^#[0-9a-f]{6}$/i.test(colour)) awareness.setLocalStateField("user", { ...user, color: colour, colorLight: colour + "33" });
+      })
+      .catch(() => undefined);
+  }
   // Decisions taken by others, as they happen (the badges change through the index).
   conn.provider.socket.on("paragraph-changed", (data: ParagraphChanged) => {
     if (data?.paragraph?.id) window.dispatchEvent(new CustomEvent(PARAGRAPH_CHANGED, { detail: data.paragraph.id }));
