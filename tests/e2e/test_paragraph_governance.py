@@ -126,6 +126,10 @@ async def test_chair_sets_agreed_live_and_the_member_cannot_change_it(
     await follower.goto(f"{server.url}/?session={sid}")
     await follower.wait_for_selector('.rt-paragraph[data-id="op1"] .cm-content')
 
+    # The chair is told which session decisions go into.
+    note = chair.locator(".rt-session-note")
+    await note.wait_for()
+    assert "Plenary, afternoon" in await note.inner_text()
     # Only chair and secretariat set a status; a member proposes instead.
     assert await member.get_by_role("combobox", name="Status of paragraph OP1").count() == 0
     assert await member.get_by_role("button", name="Propose a status for paragraph OP1").count()
@@ -214,6 +218,22 @@ async def test_delete_asks_first_undo_restores_and_the_chair_restores(
     await open_document(chair, server.url, group.document)
     text = "Funding [should] follow."
     dialog = member.locator("dialog.rt-confirm")
+    comments = f"/api/documents/{group.document}/comments"
+    start = text.index("[should]")
+    note = await api.ok(
+        "POST",
+        comments,
+        group.token("member"),
+        {
+            "body": "Why should?",
+            "anchor": {"paragraph_id": "op2", "start": start, "end": start + 8},
+        },
+    )
+
+    async def comment_attached() -> bool:
+        listed = (await api.ok("GET", comments, group.token("member")))["comments"]
+        (mine,) = [c for c in listed if c["id"] == note["id"]]
+        return bool(mine["anchor"]["attached"] and mine["anchor"]["paragraph_id"] == "op2")
 
     async def shown(page: Any, pid: str) -> bool:
         return pid in await shown_ids(page)
@@ -266,6 +286,11 @@ async def test_delete_asks_first_undo_restores_and_the_chair_restores(
     await eventually(lambda: status_is("draft"))
     assert await page_text(member, "op2") == text
     assert await shown_ids(member, "A") == ["op1", "op2", "op4", "op5"]
+    # The comment on its words stayed attached through every delete and restore, and is
+    # listed under its paragraph again.
+    assert await comment_attached()
+    group_title = member.locator('.rt-comment-group[data-group="p:op2"] h3')
+    await group_title.wait_for()
     for page in (member, chair):
         assert page.errors == []
     for ctx in (ctx_m, ctx_c):

@@ -236,6 +236,8 @@ const en = {
   actionopinion: "opinion",
   actiondocument: "document",
   actionproposal: "proposal",
+  decisionsInSession: "Decisions are recorded in the live session “{title}”.",
+  decisionsNoSession: "No session is live: decisions are recorded without a session.",
   editNotKept: "Paragraph {label} is agreed and locked: your edit was not kept.",
 } as const;
 
@@ -479,6 +481,8 @@ const fr: Catalogue = {
   actionopinion: "opinion",
   actiondocument: "document",
   actionproposal: "proposition",
+  decisionsInSession: "Les décisions sont consignées dans la séance en cours « {title} ».",
+  decisionsNoSession: "Aucune séance en cours : les décisions sont consignées sans séance.",
   editNotKept: "Le paragraphe {label} est agréé et verrouillé : votre modification n’a pas été conservée.",
 };
 

@@ -13,7 +13,7 @@ import { connectionLine, localUser, presenceList } from "../doc/presence";
 import { meta, metaField, record, statusLabel } from "../doc/schema";
 import type { ParagraphChanged } from "../paragraphs/api";
 import { colourToggle } from "../paragraphs/authors";
-import { govContext } from "../paragraphs/context";
+import { type GovContext, govContext } from "../paragraphs/context";
 import { PARAGRAPH_CHANGED } from "../paragraphs/history";
 import { documentDetails } from "../paragraphs/document";
 import { proposalQueue } from "../paragraphs/proposals";
@@ -24,6 +24,21 @@ declare global {
   interface Window {
     rt?: Record<string, unknown>;
   }
+}
+
+/** Officers: the live session their decisions are recorded in (or that there is none). */
+function sessionNote(gov: GovContext): HTMLElement {
+  const note = h("p", { class: "rt-hint rt-session-note" });
+  const update = (): void => {
+    void gov.session.current().then((s) => {
+      note.textContent = s ? t("decisionsInSession", { title: s.title }) : t("decisionsNoSession");
+      note.dataset["session"] = s ? String(s.id) : "";
+    });
+  };
+  update();
+  // Sessions go live and end while the page stays open (the answer is cached for 20 s).
+  setInterval(update, 30000);
+  return note;
 }
 
 export function documentPage(me: Me, name: string): HTMLElement {
@@ -78,6 +93,7 @@ export function documentPage(me: Me, name: string): HTMLElement {
     h("div", { class: "rt-docbar" }, back, connectionLine(conn), colourToggle(gov.api, conn.doc, view)),
     title,
     gov.rights.govern && !readOnly ? documentDetails(gov, name) : null,
+    gov.rights.govern && !readOnly ? sessionNote(gov) : null,
     status,
     readOnly ? h("p", { class: "rt-note" }, t("readOnly")) : h("p", { class: "rt-hint" }, t("bracketsHint")),
     !readOnly && !gov.rights.editLocked ? h("p", { class: "rt-hint" }, t("lockedHint")) : null,
