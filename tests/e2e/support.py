@@ -6,10 +6,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from client import DocumentClient
 from crdt import schema
 from crdt.schema import ParagraphSpec
+from tests.support.docs import seed_paragraphs, server_change
 from tests.support.groups import Api, Group, add_person
+from tests.support.servers import RunningServer
 
 SEED = (
     ParagraphSpec("PP1", "intro", text="The Working Group was established by the Chair."),
@@ -41,14 +42,16 @@ async def add_second_member(api: Api, group: Group) -> None:
 
 
 async def seed_document(
-    url: str, document: str, token: str, specs: tuple[ParagraphSpec, ...] = SEED
+    server: RunningServer, document: str, specs: tuple[ParagraphSpec, ...] = SEED
 ) -> None:
-    async with DocumentClient(url, document, token, reconnection=False) as client:
-        schema.init_document(client.doc, title="Rolling text of the e2e group")
-        for spec in specs:
-            schema.add_paragraph(client.doc, spec)
-        await client.flush()
-        assert not client.errors, client.errors
+    """The rolling text, written server-side as the commands do (clients may not
+    write the paragraph index)."""
+
+    def title(doc: Any) -> None:
+        schema.init_document(doc, title="Rolling text of the e2e group")
+
+    await server_change(server.rooms, document, title)
+    await seed_paragraphs(server.rooms, document, specs)
 
 
 async def server_paragraph(api: Api, group: Group, document: str, pid: str) -> str:
@@ -67,68 +70,6 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0)
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.05)
-
-
-async def signed_in_page(browser: Any, api: Api, group: Group, role: str) -> tuple[Any, Any]:
-    """A new browser context signed in as ``role`` by opening a real invitation link."""
-    person = group.people[role]
-    invitation = await api.ok(
-        "POST", group.path("/invitations"), group.token("chair"), {"person_id": person.id}
-    )
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    # Anything the Content-Security-Policy blocks is reported on the console.
-    page.on(
-        "console",
-        lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
-    )
-    # The link opens a confirmation page; its same-origin POST sets rt_session and
-    # redirects to /?group=<gid>.
-    await page.goto(invitation["url"])
-    async with page.expect_navigation(url=f"**/?group={group.id}"):
-        await page.click("button.rt-invite-accept")
-    await page.wait_for_selector("h1")
-    page.errors = errors
-    return context, page
-
-
-async def open_document(page: Any, base_url: str, document: str, query: str = "") -> None:
-    await page.goto(f"{base_url}/?doc={document}{query}")
-    await page.wait_for_selector(".rt-paragraph .cm-content")
-    await page.wait_for_selector(".rt-conn[data-state=connected]")
-
-
-def editor(page: Any, pid: str) -> Any:
-    return page.locator(f'.rt-paragraph[data-id="{pid}"] .cm-content')
-
-
-async def page_text(page: Any, pid: str) -> str:
-    """What the paragraph's editor shows (remote cursor name tags left out)."""
-    text: str = await page.evaluate(
-        """pid => {
-            const el = document.querySelector(`.rt-paragraph[data-id="${pid}"] .cm-content`);
-            if (!el) return null;
-            const copy = el.cloneNode(true);
-            copy.querySelectorAll('.cm-ySelectionInfo, .cm-ySelectionCaret')
-                .forEach(n => n.remove());
-            return Array.from(copy.querySelectorAll('.cm-line'), l => l.textContent).join('\\n');
-        }""",
-        pid,
-    )
-    return text
-
-
-async def ydoc_text(page: Any, pid: str) -> str:
-    """The paragraph's text in the page's own Y.Doc (model v2: the root Y.Text
-    ``p:<id>``), or "" while the page's index does not list the paragraph."""
-    text: str = await page.evaluate(
-        """pid => window.rt.doc.getMap('index').has(pid)
-            ? window.rt.doc.getText('p:' + pid).toString() : ''""",
-        pid,
-    )
-    return text
 
 
 async def shown_ids(page: Any, section: str | None = None) -> list[str]:
@@ -190,3 +131,66 @@ async def live_session(api: Api, group: Group) -> int:
     await api.ok("POST", f"/api/sessions/{session['id']}/status", chair, {"status": "live"})
     sid: int = session["id"]
     return sid
+
+
+async def signed_in_page(browser: Any, api: Api, group: Group, role: str) -> tuple[Any, Any]:
+    """A new browser context signed in as ``role`` by opening a real invitation link."""
+    person = group.people[role]
+    invitation = await api.ok(
+        "POST", group.path("/invitations"), group.token("chair"), {"person_id": person.id}
+    )
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Anything the Content-Security-Policy blocks is reported on the console.
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    # The link opens a confirmation page; its same-origin POST sets rt_session and
+    # redirects to /?group=<gid>.
+    await page.goto(invitation["url"])
+    async with page.expect_navigation(url=f"**/?group={group.id}"):
+        await page.click("button.rt-invite-accept")
+    await page.wait_for_selector("h1")
+    page.errors = errors
+    return context, page
+
+
+async def open_document(page: Any, base_url: str, document: str, query: str = "") -> None:
+    await page.goto(f"{base_url}/?doc={document}{query}")
+    await page.wait_for_selector(".rt-paragraph .cm-content")
+    await page.wait_for_selector(".rt-conn[data-state=connected]")
+
+
+def editor(page: Any, pid: str) -> Any:
+    return page.locator(f'.rt-paragraph[data-id="{pid}"] .cm-content')
+
+
+async def page_text(page: Any, pid: str) -> str:
+    """What the paragraph's editor shows (remote cursor name tags left out)."""
+    text: str = await page.evaluate(
+        """pid => {
+            const el = document.querySelector(`.rt-paragraph[data-id="${pid}"] .cm-content`);
+            if (!el) return null;
+            const copy = el.cloneNode(true);
+            copy.querySelectorAll('.cm-ySelectionInfo, .cm-ySelectionCaret')
+                .forEach(n => n.remove());
+            return Array.from(copy.querySelectorAll('.cm-line'), l => l.textContent).join('\\n');
+        }""",
+        pid,
+    )
+    return text
+
+
+async def ydoc_text(page: Any, pid: str) -> str:
+    """The paragraph's Y.Text in the page's own Y.Doc."""
+    text: str = await page.evaluate(
+        """pid => {
+            const doc = window.rt.doc;
+            return doc.getMap('index').has(pid) ? doc.getText('p:' + pid).toString() : null;
+        }""",
+        pid,
+    )
+    return text

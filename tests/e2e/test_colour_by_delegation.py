@@ -36,7 +36,7 @@ async def runs(page: Any, pid: str) -> list[dict[str, str]]:
 async def test_text_is_coloured_by_the_delegation_that_typed_it(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"))
+    await seed_document(server, group.document)
     await add_second_member(api, group)
     ctx_b, brazil = await signed_in_page(browser, api, group, "member")
     ctx_k, kenya = await signed_in_page(browser, api, group, "member2")

@@ -57,7 +57,7 @@ async def test_offline_words_survive_a_move_of_their_paragraph(
 ) -> None:
     """B (offline) types in OP5 while A moves OP5 up: B's words are on both pages and on
     the server once B is back, OP5 is shown once, where A moved it."""
-    await seed_document(server.url, group.document, group.token("chair"), SPECS)
+    await seed_document(server, group.document, SPECS)
     await add_second_member(api, group)
     ctx_a, a = await signed_in_page(browser, api, group, "member")
     ctx_b, b = await signed_in_page(browser, api, group, "member2")
@@ -116,7 +116,7 @@ async def test_offline_words_survive_a_move_of_their_paragraph(
 async def test_chair_sets_agreed_live_and_the_member_cannot_change_it(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"), SPECS)
+    await seed_document(server, group.document, SPECS)
     sid = await live_session(api, group)
     ctx_c, chair = await signed_in_page(browser, api, group, "chair")
     ctx_m, member = await signed_in_page(browser, api, group, "member")
@@ -211,7 +211,7 @@ async def test_chair_sets_agreed_live_and_the_member_cannot_change_it(
 async def test_delete_asks_first_undo_restores_and_the_chair_restores(
     server: RunningServer, api: Api, group: Group, browser: Any
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"), SPECS)
+    await seed_document(server, group.document, SPECS)
     ctx_m, member = await signed_in_page(browser, api, group, "member")
     ctx_c, chair = await signed_in_page(browser, api, group, "chair")
     await open_document(member, server.url, group.document)
@@ -300,7 +300,7 @@ async def test_delete_asks_first_undo_restores_and_the_chair_restores(
 async def test_member_proposes_a_status_and_the_chair_accepts_it_live(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"), SPECS)
+    await seed_document(server, group.document, SPECS)
     ctx_m, member = await signed_in_page(browser, api, group, "member")
     ctx_c, chair = await signed_in_page(browser, api, group, "chair")
     await open_document(member, server.url, group.document)
@@ -342,7 +342,7 @@ async def test_brackets_options_and_opinions(
 ) -> None:
     """A member brackets a passage; counts per paragraph, section and document follow;
     the chair records options (Alt 1) and opinions; the member sees them live."""
-    await seed_document(server.url, group.document, group.token("chair"), SPECS)
+    await seed_document(server, group.document, SPECS)
     ctx_m, member = await signed_in_page(browser, api, group, "member")
     ctx_c, chair = await signed_in_page(browser, api, group, "chair")
     await open_document(member, server.url, group.document)
@@ -441,7 +441,7 @@ async def _is(value: Any, expected: Any) -> bool:
 async def test_chair_changes_the_document_details_and_members_see_them(
     server: RunningServer, api: Api, group: Group, browser: Any
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"), SPECS)
+    await seed_document(server, group.document, SPECS)
     sid = await live_session(api, group)
     ctx_m, member = await signed_in_page(browser, api, group, "member")
     ctx_c, chair = await signed_in_page(browser, api, group, "chair")

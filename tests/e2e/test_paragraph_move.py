@@ -54,7 +54,7 @@ async def moved_down(page: Any) -> bool:
 async def test_member_moves_a_paragraph_and_others_see_it_live(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"), SPECS)
+    await seed_document(server, group.document, SPECS)
     await add_second_member(api, group)
     comments = f"/api/documents/{group.document}/comments"
     note = await api.ok(
