@@ -320,11 +320,16 @@ async def test_member_proposes_a_status_and_the_chair_accepts_it_live(
     assert "agreed ad ref" in await item.inner_text()
     assert "Agreed in the informals." in await item.inner_text()
     assert await badge_is(member, "op2", "draft")
+    # Members see what is pending, but only chair and secretariat decide.
+    mine = member.locator('.rt-proposals .rt-proposal[data-paragraph="op2"]')
+    await mine.wait_for()
+    assert await mine.get_by_role("button").count() == 0
 
     await chair.get_by_role("button", name="Accept the proposal OP2: agreed ad ref").click()
     await eventually(lambda: badge_is(member, "op2", "agreed ad ref"))
     await eventually(lambda: badge_is(chair, "op2", "agreed ad ref"))
     await item.wait_for(state="detached")
+    await mine.wait_for(state="detached")
     proposals = await api.ok(
         "GET", f"/api/documents/{group.document}/proposals?state=all", group.token("chair")
     )
