@@ -137,7 +137,10 @@ async def test_chair_sets_agreed_live_and_the_member_cannot_change_it(
     for page in (chair, member, follower):
         assert await badge_is(page, "op1", "draft")
 
+    set_status = chair.get_by_role("button", name="Set the status of paragraph OP1")
+    assert await set_status.is_disabled()  # nothing chosen yet
     await chair.get_by_role("combobox", name="Status of paragraph OP1").select_option("agreed")
+    await chair.get_by_role("button", name="Set the status of paragraph OP1").click()
     for page in (member, follower, chair):
         await eventually(partial(badge_is, page, "op1", "agreed"))
     lock = member.get_by_role("img", name="Locked: paragraph OP1 is agreed and cannot be edited")
@@ -187,6 +190,7 @@ async def test_chair_sets_agreed_live_and_the_member_cannot_change_it(
     await chair.get_by_role("combobox", name="Status of paragraph OP1").select_option(
         "to_be_revisited"
     )
+    await chair.get_by_role("button", name="Set the status of paragraph OP1").click()
     await eventually(lambda: badge_is(member, "op1", "to be revisited"))
 
     async def editable() -> bool:

@@ -238,6 +238,8 @@ const en = {
   actionproposal: "proposal",
   decisionsInSession: "Decisions are recorded in the live session “{title}”.",
   decisionsNoSession: "No session is live: decisions are recorded without a session.",
+  setStatus: "Set",
+  statusSetLabel: "Set the status of paragraph {label}",
   editNotKept: "Paragraph {label} is agreed and locked: your edit was not kept.",
 } as const;
 
@@ -483,6 +485,8 @@ const fr: Catalogue = {
   actionproposal: "proposition",
   decisionsInSession: "Les décisions sont consignées dans la séance en cours « {title} ».",
   decisionsNoSession: "Aucune séance en cours : les décisions sont consignées sans séance.",
+  setStatus: "Appliquer",
+  statusSetLabel: "Appliquer le statut du paragraphe {label}",
   editNotKept: "Le paragraphe {label} est agréé et verrouillé : votre modification n’a pas été conservée.",
 };
 

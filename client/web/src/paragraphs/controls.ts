@@ -153,19 +153,31 @@ export function paragraphControls(ctx: GovContext, m: Mounted): ParagraphControl
     const select = h("select", { id: "status-" + pid, class: "rt-status-select" });
     statusOptions(select, m.rec.status === "deleted" ? "draft" : m.rec.status);
     const lab = h("label", { for: select.id, class: "rt-visually-hidden" }, t("statusSelectLabel", { label: m.rec.label }));
-    select.addEventListener("change", () => {
+    // A button sets it: arrowing through a select fires "change" on every step in some
+    // browsers, and each would be a decision.
+    const set = h("button", { type: "button", class: "rt-status-set", "aria-label": t("statusSetLabel", { label: m.rec.label }) }, t("setStatus"));
+    const pending = (): void => {
+      set.disabled = select.value === m.rec.status;
+    };
+    select.addEventListener("change", pending);
+    set.addEventListener("click", () => {
       const wanted = select.value as Status;
+      set.disabled = true;
       void (async () => {
         const session = await ctx.session.current();
         const done = await ctx.run(() => ctx.api.setStatus(pid, wanted, session?.id ?? null));
         if (done) ctx.announce(t("statusSet", { label: label(), status: statusLabel(wanted) }));
         else select.value = m.rec.status;
+        pending();
       })();
     });
-    bar.append(lab, select);
+    bar.append(lab, select, set);
     refreshers.push((rec) => {
-      if (document.activeElement !== select || select.value === rec.status) select.value = rec.status;
+      // What someone else decided shows, unless an officer is choosing here right now.
+      if (document.activeElement !== select) select.value = rec.status;
       lab.textContent = t("statusSelectLabel", { label: rec.label });
+      set.setAttribute("aria-label", t("statusSetLabel", { label: rec.label }));
+      pending();
     });
   } else if (rights.propose) {
     const sel = h("select", {});
