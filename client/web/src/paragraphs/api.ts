@@ -47,7 +47,7 @@ export type ProposalState = "pending" | "accepted" | "declined";
 export interface ProposalData {
   id: number;
   paragraph: string;
-  status: Status;
+  status: string;
   reason: string;
   proposer: PersonRef;
   state: ProposalState;
