@@ -79,6 +79,7 @@ class Peer(abc.ABC):
         paragraph's text, governed state: see rooms/guard.py). The revert reaches the
         client like any update; a transport that carries named events also tells it
         why. The connection stays open."""
+        return None
 
     def __repr__(self) -> str:
         return f"<{self.id} {self.principal.name} {self.principal.role.value}>"

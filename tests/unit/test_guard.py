@@ -67,7 +67,7 @@ def seeded() -> Server:
     doc: pycrdt.Doc[Any] = pycrdt.Doc()
     schema.init_document(doc, title="Rolling text", session=3)
     for spec in (
-        schema.ParagraphSpec("OP1", "A", "recommendation", "Enhance 😀 cooperation 中文.", id="op1"),
+        schema.ParagraphSpec("OP1", "A", "recommendation", "Enhance 😀 co-op 中文.", id="op1"),
         schema.ParagraphSpec("OP2", "B", text="Build capacity.", id="op2", proposers=("Brazil",)),
     ):
         schema.add_paragraph(doc, spec)
@@ -159,7 +159,7 @@ def test_locked_text_is_put_back_and_untouched_characters_keep_their_ids() -> No
         at = len(value[: value.index("中")].encode())
         with doc.transaction():
             text.insert(at, "NOT ")
-            del text[0 : len("Enhance ".encode())]
+            del text[0 : len(b"Enhance ")]
 
     send(server, client, member, edit)
     assert str(schema.text_root(server.doc, "op1")) == locked
