@@ -10,7 +10,7 @@ from typing import Any
 
 import pycrdt
 
-from crdt import updates
+from crdt import schema, updates
 from server.auth.principal import Principal
 from server.errors import NotFound, Unavailable
 from server.rooms.peer import Peer
@@ -210,7 +210,12 @@ class RoomManager:
         if room is not None:
             return room.doc
         stored = await self._store.load(name)
-        return None if stored is None else await _build(stored.parts)
+        if stored is None:
+            return None
+        doc = await _build(stored.parts)
+        if schema.is_v1(doc):
+            schema.upgrade_v1(doc)  # read as v2; stored when the room next loads
+        return doc
 
     async def _load(self, name: str, *, create: bool) -> Room:
         stored = await self._store.load(name)
@@ -219,17 +224,37 @@ class RoomManager:
                 raise NotFound(f"no document named {name!r}")
             await self._store.ensure(name)
         doc = await _build(stored.parts if stored else [])
+        log_rows = len(stored.updates) if stored else 0
+        if schema.is_v1(doc):
+            log_rows += await _upgrade(self._store, self._log, name, doc)
         room = Room(
             name,
             doc,
             store=self._store,
             settings=self._settings,
             logger=self._log,
-            log_rows=len(stored.updates) if stored else 0,
+            log_rows=log_rows,
         )
         room.start()
         self._log.info("room %s loaded (%s log rows)", name, room._log_rows)
         return room
+
+    async def apply(self, name: str, change: Callable[[pycrdt.Doc[Any]], None]) -> None:
+        """Make a server-side change to document ``name`` (a governance command): the
+        room is loaded for it if idle (and unloads again later), every connected peer
+        gets the change, and it is durable on return. ``change`` raising changes nothing
+        it did not write; ``NotFound`` if there is no such document."""
+        if self._closing:
+            raise Unavailable("the server is shutting down; try again in a moment")
+        room = await self._get(name, create=False)
+        try:
+            task = room.apply_local(change)
+        finally:
+            if not room.peers and name not in self._timers:
+                self._timers[name] = asyncio.get_running_loop().call_later(
+                    self._settings.room_linger_seconds, self._start_unload, name
+                )
+        await task
 
     def _start_unload(self, name: str) -> None:
         self._timers.pop(name, None)
@@ -260,3 +285,21 @@ async def _build(parts: list[bytes]) -> pycrdt.Doc[Any]:
         # Merging a long log is CPU work: do it off the event loop.
         doc.apply_update(await asyncio.to_thread(updates.merge, parts))
     return doc
+
+
+async def _upgrade(
+    store: DocumentStore, logger: logging.Logger, name: str, doc: pycrdt.Doc[Any]
+) -> int:
+    """Move a model-v1 document to model v2 (crdt/schema.py) before anyone joins, and
+    store the change as a server update: every paragraph, label and character is
+    kept, and the next load finds v2 (no second upgrade). Returns the log rows added.
+
+    Comments anchored in v1 text keep their quote; the text's Yjs ids are new, so
+    they resolve through the quote (``found``) until re-anchored. Two processes
+    loading one v1 document at the same instant would both upgrade it (the text
+    twice): upgrade before scaling out (``rollingtext`` loads each document once)."""
+    before = doc.get_state()
+    moved = schema.upgrade_v1(doc)
+    await store.append(name, doc.get_update(before))
+    logger.info("room %s: upgraded from model v1 (%s paragraphs)", name, moved)
+    return 1
