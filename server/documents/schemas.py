@@ -51,9 +51,15 @@ class DocumentContent(Model):
 
         return cls.model_validate(
             {
-                "meta": {k: text(v) for k, v in plain["meta"].items()},
+                "meta": {k: text(plain["meta"].get(k)) for k in ("title", "kind", "session")},
+                # Model v2 (until v2-gov's full Paragraph): the v1 fields it still has.
                 "paragraphs": [
-                    {k: str(v) if k == "text" else text(v) for k, v in p.items()}
+                    {
+                        **{k: text(p.get(k)) for k in ("id", "label", "section", "kind")},
+                        "sequence": text(p.get("sequence")),
+                        "proposer": ", ".join(p.get("proposers") or []),
+                        "text": str(p.get("text", "")),
+                    }
                     for p in plain["paragraphs"]
                 ],
             }

@@ -135,6 +135,9 @@ async def test_a_stock_client_cannot_change_governed_state(
     assert len(server_doc(server, group).get(schema.V1_PARAGRAPHS, type=pycrdt.Array)) == 0
     after = await api.ok("GET", f"/api/documents/{group.document}", group.token("member"))
     assert after == before
+    assert [(p["id"], p["label"], p["text"]) for p in after["paragraphs"]] == [
+        (s.id, s.label, s.text) for s in PARAGRAPHS
+    ]
     # Durable: the stored document (snapshot and log) holds the governed values.
     await server.rooms.loaded(group.document).flush()  # type: ignore[union-attr]
     stored = await server.store.load(group.document)
