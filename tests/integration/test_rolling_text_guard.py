@@ -12,6 +12,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import pycrdt
@@ -185,7 +186,7 @@ async def test_a_members_edit_of_an_agreed_paragraph_does_not_take(
         await node.send("edit", client="sio", paragraph="op1", at=at, remove=2, insert="中!")
         await node.expect("edited")
         await node_reaches(node, ["ws", "sio"], locked)
-        await node.send("errors", client="sio")
+        await node.send("errors", client="sio", code="paragraph_locked")
         errors = (await node.expect("errors"))["errors"]
         assert {"code": "paragraph_locked", "paragraph": "op1"} in [
             {"code": e.get("code"), "paragraph": e.get("details", {}).get("paragraph")}
@@ -202,7 +203,9 @@ async def test_a_members_edit_of_an_agreed_paragraph_does_not_take(
         schema.text_root(python.doc, "op1").insert(0, "Py ")
         await python.flush()
         await python_reaches(python, opened)
-        assert any(e.get("code") == "paragraph_locked" for e in python.errors), python.errors
+        await python.wait_for(
+            lambda _: any(e.get("code") == "paragraph_locked" for e in python.errors)
+        )
         # The chair's edit is kept everywhere.
         await officer.wait_for(lambda d: state_of(d) == opened)
         text = schema.text_root(officer.doc, "op1")
@@ -215,9 +218,7 @@ async def test_a_members_edit_of_an_agreed_paragraph_does_not_take(
         assert officer.errors == []
     assert state_of(server_doc(server, group)) == chaired
     # The comment on "governments" stays attached to its words.
-    listed = await api.ok(
-        "GET", f"/api/documents/{group.document}/comments", group.token("member")
-    )
+    listed = await api.ok("GET", f"/api/documents/{group.document}/comments", group.token("member"))
     [thread] = [c for c in listed["comments"] if c["id"] == comment["id"]]
     assert thread["anchor"]["attached"], thread["anchor"]
     assert thread["anchor"]["text"] == "governments"
@@ -273,14 +274,21 @@ async def test_offline_words_survive_a_move(server: RunningServer, group: Group)
         assert str(schema.text_root(online.doc, "op5")) == "Fifth paragraph."
         await b.restore()
         want = "Fifth (26 unsent changes) paragraph."
-        for replica in (online.doc, offline.doc, server_doc(server, group)):
-            await _until(online, offline, predicate=lambda: str(schema.text_root(replica, "op5")) == want)
-            assert order_of(replica) == ["PP1", "OP5", "OP1", "OP2", "OP3", "OP4", "OP6"]
+        order = ["PP1", "OP5", "OP1", "OP2", "OP3", "OP4", "OP6"]
+        await everywhere(
+            [online, offline],
+            server_doc(server, group),
+            lambda d: str(schema.text_root(d, "op5")) == want and order_of(d) == order,
+        )
 
 
-async def _until(*clients: DocumentClient, predicate: Callable[[], bool]) -> None:
+async def everywhere(
+    clients: list[DocumentClient], server: pycrdt.Doc[Any], check: Callable[[Any], bool]
+) -> None:
+    """``check`` holds on every client's replica (awaited) and on the server's."""
     for client in clients:
-        await client.wait_for(lambda _: predicate(), timeout=15)
+        await client.wait_for(check, timeout=15)
+    assert check(server)
 
 
 @pytest.mark.node
@@ -329,7 +337,63 @@ async def test_concurrent_moves_with_one_side_offline_never_duplicate(
         await move_paragraph(server.rooms, group.document, "op3", after="op6")
         await b.restore()
         want = ["PP1", "OP1", "OP2", "OP4", "OP5", "OP6", "OP3"]
-        for replica in (online.doc, offline.doc, server_doc(server, group)):
-            await _until(online, offline, predicate=lambda: order_of(replica) == want)
-            assert str(schema.text_root(replica, "op3")).startswith("B: [Alt 1")
-            assert [p.id for p in schema.paragraph_records(replica)].count("op3") == 1
+        await everywhere(
+            [online, offline],
+            server_doc(server, group),
+            lambda d: (
+                order_of(d) == want
+                and str(schema.text_root(d, "op3")).startswith("B: [Alt 1")
+                and [p.id for p in schema.paragraph_records(d)].count("op3") == 1
+            ),
+        )
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+async def test_a_stored_v1_document_is_upgraded_once_when_loaded(server: RunningServer) -> None:
+    """tests/fixtures/v1_rolling_text.bin, written by the release before model v2, as a
+    stored document: read before and after its room loads, every paragraph, label and
+    character is there, in order; a client syncing sees model v2; a reload does not
+    upgrade it again."""
+    v1 = json.loads((FIXTURES / "v1_rolling_text.json").read_text())
+    expected = [(p["id"], p["label"], p["text"]) for p in v1["paragraphs"]]
+    name = "wgec-v1-rolling-text"
+    await server.store.ensure(name)
+    await server.store.append(name, (FIXTURES / "v1_rolling_text.bin").read_bytes())
+    operator = server.token("chair", "operator")
+
+    async def served() -> list[tuple[str, str, str]]:
+        async with Api.open(server.url) as api:
+            body = await api.ok("GET", f"/api/documents/{name}", operator)
+        assert body["meta"]["title"] == v1["meta"]["title"]
+        return [(p["id"], p["label"], p["text"]) for p in body["paragraphs"]]
+
+    assert await served() == expected  # not loaded: read from storage, as v2
+    for _ in range(2):  # load, unload, load again
+        async with DocumentClient(server.url, name, operator) as client:
+            assert labels_and_texts(client.doc) == expected
+            assert schema.document_meta(client.doc)["model"] == 2
+            assert not schema.is_v1(client.doc)
+            assert await served() == expected
+            proposers = [p.proposers for p in schema.paragraph_records(client.doc)]
+            assert proposers == [
+                (p["proposer"],) if p["proposer"] else () for p in v1["paragraphs"]
+            ]
+        await _unloaded(server, name)
+        stored = await server.store.load(name)
+        assert stored is not None
+        doc: pycrdt.Doc[Any] = pycrdt.Doc()
+        for part in stored.parts:
+            doc.apply_update(part)
+        assert labels_and_texts(doc) == expected
+        assert not schema.is_v1(doc)
+
+
+async def _unloaded(server: RunningServer, name: str) -> None:
+    """Wait (bounded) for the room to unload after its last client left."""
+    for _ in range(500):
+        if server.rooms.loaded(name) is None:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"room {name} still loaded")

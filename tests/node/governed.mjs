@@ -11,7 +11,8 @@
 //   {cmd: "offline", client} / {cmd: "online", client}  disconnect / reconnect -> offline / online
 //   {cmd: "until", clients, state}          wait until each client's state (see below)
 //                                           equals `state` -> reached {states}
-//   {cmd: "errors", client}                 the Socket.IO `error` events so far -> errors
+//   {cmd: "errors", client, code?}          the Socket.IO `error` events so far, once one
+//                                           has `code` -> errors
 //   {cmd: "bye"}
 // A client's state: {meta, index, opinions, texts: {paragraph id: text}} (the texts of
 // every paragraph in the index).
@@ -111,6 +112,10 @@ run(async (config) => {
       await client.whenSynced(step)
       emit('online')
     } else if (cmd.cmd === 'errors') {
+      const has = () => !cmd.code || errors[cmd.client].some((e) => e && e.code === cmd.code)
+      await until([[client.provider.socket, 'error']], has, step,
+        `${cmd.client} to get an error event ${cmd.code}`,
+        () => JSON.stringify(errors[cmd.client]))
       emit('errors', { errors: errors[cmd.client] })
     } else if (cmd.cmd === 'until') {
       const targets = cmd.clients.map((n) => byName[n])
