@@ -6,10 +6,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from client import DocumentClient
 from crdt import schema
 from crdt.schema import ParagraphSpec
+from tests.support.docs import seed_paragraphs, server_change
 from tests.support.groups import Api, Group, add_person
+from tests.support.servers import RunningServer
 
 SEED = (
     ParagraphSpec("PP1", "intro", text="The Working Group was established by the Chair."),
@@ -20,7 +21,7 @@ SEED = (
         "recommendation",
         "Enhanced cooperation should [enable governments] to act.",
         "what",
-        "Brazil",
+        ("Brazil",),
         id="op1",
     ),
     ParagraphSpec("OP2", "B", "recommendation", "Capacity building matters.", id="op2"),
@@ -41,14 +42,16 @@ async def add_second_member(api: Api, group: Group) -> None:
 
 
 async def seed_document(
-    url: str, document: str, token: str, specs: tuple[ParagraphSpec, ...] = SEED
+    server: RunningServer, document: str, specs: tuple[ParagraphSpec, ...] = SEED
 ) -> None:
-    async with DocumentClient(url, document, token, reconnection=False) as client:
-        schema.init_document(client.doc, title="Rolling text of the e2e group")
-        for spec in specs:
-            schema.add_paragraph(client.doc, spec)
-        await client.flush()
-        assert not client.errors, client.errors
+    """The rolling text, written server-side as the commands do (clients may not
+    write the paragraph index)."""
+
+    def title(doc: Any) -> None:
+        schema.init_document(doc, title="Rolling text of the e2e group")
+
+    await server_change(server.rooms, document, title)
+    await seed_paragraphs(server.rooms, document, specs)
 
 
 async def server_paragraph(api: Api, group: Group, document: str, pid: str) -> str:
@@ -124,8 +127,8 @@ async def ydoc_text(page: Any, pid: str) -> str:
     """The paragraph's Y.Text in the page's own Y.Doc."""
     text: str = await page.evaluate(
         """pid => {
-            const p = window.rt.doc.getArray('paragraphs').toArray().find(m => m.get('id') === pid);
-            return p ? p.get('text').toString() : null;
+            const doc = window.rt.doc;
+            return doc.getMap('index').has(pid) ? doc.getText('p:' + pid).toString() : null;
         }""",
         pid,
     )

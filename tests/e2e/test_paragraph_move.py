@@ -29,7 +29,7 @@ from tests.support.servers import RunningServer
 OP1 = "Enhanced cooperation should [enable governments] to act."
 SPECS = (
     ParagraphSpec("PP1", "intro", text="The Working Group was established.", id="pp1"),
-    ParagraphSpec("OP1", "A", "recommendation", OP1, "what", "Brazil", id="op1"),
+    ParagraphSpec("OP1", "A", "recommendation", OP1, "what", ("Brazil",), id="op1"),
     ParagraphSpec("OP2", "A", "recommendation", "Capacity building matters.", id="op2"),
     ParagraphSpec("OP3", "A", "recommendation", "Funding [should] follow.", id="op3"),
     ParagraphSpec("C1", "conclusion", text="The Group concludes its work.", id="c1"),
@@ -53,7 +53,7 @@ async def moved_down(page: Any) -> bool:
 async def test_member_moves_a_paragraph_and_others_see_it_live(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"), SPECS)
+    await seed_document(server, group.document, SPECS)
     await add_second_member(api, group)
     comments = f"/api/documents/{group.document}/comments"
     note = await api.ok(
