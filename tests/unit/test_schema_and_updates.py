@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pycrdt
 import pytest
@@ -15,8 +16,8 @@ from crdt.encoding import DecodeError
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-def rolling_text() -> pycrdt.Doc:
-    doc = pycrdt.Doc()
+def rolling_text() -> pycrdt.Doc[Any]:
+    doc: pycrdt.Doc[Any] = pycrdt.Doc()
     schema.init_document(doc, title="WGEC rolling text", kind="rolling", session=2)
     schema.add_paragraph(
         doc,
@@ -144,7 +145,7 @@ def test_bracketed_spans() -> None:
 
 
 def test_merge_and_diff_equal_incremental_history() -> None:
-    doc = pycrdt.Doc()
+    doc: pycrdt.Doc[Any] = pycrdt.Doc()
     text = doc.get("t", type=pycrdt.Text)
     log: list[bytes] = []
     doc.observe(lambda event: log.append(event.update))
