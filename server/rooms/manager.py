@@ -40,6 +40,7 @@ class RoomManager:
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._refresh: Callable[[Principal], Awaitable[Principal | None]] | None = None
         self._affiliation: Callable[[int], Awaitable[str | None]] | None = None
+        self._upgraded: Callable[[str, pycrdt.Doc[Any]], Awaitable[object]] | None = None
         self._revalidate_every = 5.0
         self._revalidator: asyncio.Task[None] | None = None
         self._closing = False
@@ -59,6 +60,11 @@ class RoomManager:
         """Look up whom a joining person speaks for: the server, not the client, puts
         it beside their name in presence."""
         self._affiliation = affiliation
+
+    def after_upgrade(self, hook: Callable[[str, pycrdt.Doc[Any]], Awaitable[object]]) -> None:
+        """Call ``hook(name, doc)`` once a model-v1 document is upgraded on load (e.g.
+        comments re-anchor on the new text); its failure is logged, the load goes on."""
+        self._upgraded = hook
 
     async def __aenter__(self) -> RoomManager:
         if self._refresh is not None:
@@ -227,6 +233,11 @@ class RoomManager:
         log_rows = len(stored.updates) if stored else 0
         if schema.is_v1(doc):
             log_rows += await _upgrade(self._store, self._log, name, doc)
+            if self._upgraded is not None:
+                try:
+                    await self._upgraded(name, doc)
+                except Exception:
+                    self._log.exception("room %s: after-upgrade hook failed", name)
         room = Room(
             name,
             doc,
@@ -295,7 +306,7 @@ async def _upgrade(
     kept, and the next load finds v2 (no second upgrade). Returns the log rows added.
 
     Comments anchored in v1 text keep their quote; the text's Yjs ids are new, so
-    they resolve through the quote (``found``) until re-anchored. Two processes
+    they are re-anchored by quote (``after_upgrade``: server/comments/reanchor.py). Two processes
     loading one v1 document at the same instant would both upgrade it (the text
     twice): upgrade before scaling out (``rollingtext`` loads each document once)."""
     before = doc.get_state()

@@ -9,6 +9,7 @@ survive server-side moves; a paragraph is never shown twice.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -17,9 +18,14 @@ from typing import Any
 
 import pycrdt
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from client import DocumentClient
-from crdt import schema
+from crdt import anchors, schema
+from server.comments.models import Comment
+from server.keys import ENGINE
+from server.storage.models import Document, utcnow
 from tests.support.docs import move_paragraph, seed_paragraphs, server_change, set_status
 from tests.support.groups import Api, Group, watch_disconnect
 from tests.support.node import NodeDriver
@@ -397,3 +403,54 @@ async def _unloaded(server: RunningServer, name: str) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"room {name} still loaded")
+
+
+async def test_comments_on_a_v1_document_stay_on_their_words_after_the_upgrade(
+    server: RunningServer,
+) -> None:
+    """A comment anchored in v1 text (its characters' Yjs ids, and its quote) is
+    anchored again on the same words of the upgraded text when the room loads."""
+    name = "wgec-v1-commented"
+    data = (FIXTURES / "v1_rolling_text.bin").read_bytes()
+    await server.store.ensure(name)
+    await server.store.append(name, data)
+    v1_doc: pycrdt.Doc[Any] = pycrdt.Doc()
+    v1_doc.apply_update(data)
+    op1 = v1_doc.get(schema.V1_PARAGRAPHS, type=pycrdt.Array)[1]
+    text, pid = op1["text"], op1["id"]
+    value = str(text)
+    start = value.index("governments")
+    end = start + len("governments")
+    ids = anchors.char_ids(text)[start:end]
+    assert all(b == (a[0], a[1] + 1) for a, b in itertools.pairwise(ids))  # one run
+    sessions = async_sessionmaker(server.app[ENGINE], expire_on_commit=False)  # type: ignore[index]
+    async with sessions.begin() as db:
+        document_id = await db.scalar(select(Document.id).where(Document.name == name))
+        comment = Comment(
+            document_id=document_id,
+            author_key="operator",
+            author_name="Operator",
+            author_role="chair",
+            body="Which governments?",
+            moderation="visible",
+            state="open",
+            created_at=utcnow(),
+            anchor_kind="range",
+            paragraph_id=pid,
+            start_sticky=b"",
+            end_sticky=b"",
+            anchor_chars=json.dumps([[ids[0][0], ids[0][1], len(ids)]]),
+            quote_exact=value[start:end],
+            quote_prefix=value[max(0, start - 32) : start],
+            quote_suffix=value[end : end + 32],
+        )
+        db.add(comment)
+    operator = server.token("chair", "operator")
+    async with DocumentClient(server.url, name, operator):
+        pass
+    async with Api.open(server.url) as api:
+        listed = await api.ok("GET", f"/api/documents/{name}/comments", operator)
+    [seen] = listed["comments"]
+    assert seen["anchor"]["attached"], seen["anchor"]
+    assert (seen["anchor"]["start"], seen["anchor"]["end"]) == (start, end)
+    assert seen["anchor"]["text"] == "governments"
