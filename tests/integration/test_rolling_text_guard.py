@@ -187,6 +187,9 @@ async def test_a_members_edit_of_an_agreed_paragraph_does_not_take(
         await node.send("edit", client="ws", paragraph="op1", at=start + 2, remove=5, insert="")
         await node.expect("edited")
         await node_reaches(node, ["ws", "sio"], locked)
+        # The other replica got each edit and its revert in one frame: it never showed them.
+        await node.send("shown", client="sio", paragraph="op1")
+        assert (await node.expect("shown"))["texts"] == [OP1]
         # y-socket.io: replacing the emoji (UTF-16 offsets there) and CJK.
         at = len(OP1[: OP1.index("😀")].encode("utf-16-le")) // 2
         await node.send("edit", client="sio", paragraph="op1", at=at, remove=2, insert="中!")

@@ -13,6 +13,7 @@
 //                                           equals `state` -> reached {states}
 //   {cmd: "errors", client, code?}          the Socket.IO `error` events so far, once one
 //                                           has `code` -> errors
+//   {cmd: "shown", client, paragraph}      every text the replica ever showed for it -> shown
 //   {cmd: "bye"}
 // A client's state: {meta, index, opinions, texts: {paragraph id: text}} (the texts of
 // every paragraph in the index).
@@ -88,8 +89,18 @@ run(async (config) => {
   const clients = connectAll(config.clients, { port: config.port, doc: config.doc })
   const byName = Object.fromEntries(clients.map((c) => [c.name, c]))
   const errors = Object.fromEntries(clients.map((c) => [c.name, []]))
+  // Every text each replica ever showed, per paragraph (a revert must arrive in the
+  // same frame as what it reverts: other replicas never show the refused text).
+  const shown = Object.fromEntries(clients.map((c) => [c.name, {}]))
   for (const c of clients) {
     if (c.kind === 'sio') c.provider.socket.on('error', (e) => errors[c.name].push(e))
+    c.doc.on('afterTransaction', () => {
+      for (const pid of c.doc.getMap('index').keys()) {
+        const seen = (shown[c.name][pid] ??= [])
+        const text = c.doc.getText(`p:${pid}`).toString()
+        if (!seen.includes(text)) seen.push(text)
+      }
+    })
   }
   await Promise.all(clients.map((c) => c.whenSynced(step)))
   emit('ready', { states: Object.fromEntries(clients.map((c) => [c.name, stateOf(c)])) })
@@ -111,6 +122,8 @@ run(async (config) => {
       client.provider.connect()
       await client.whenSynced(step)
       emit('online')
+    } else if (cmd.cmd === 'shown') {
+      emit('shown', { texts: shown[cmd.client][cmd.paragraph] ?? [] })
     } else if (cmd.cmd === 'errors') {
       const has = () => !cmd.code || errors[cmd.client].some((e) => e && e.code === cmd.code)
       await until([[client.provider.socket, 'error']], has, step,
