@@ -229,3 +229,36 @@ def test_any_edit_of_a_locked_text_is_put_back(edits: list[tuple[str, int, int, 
     send(server, client, FakePeer(Role.MEMBER), edit)
     assert str(schema.text_root(server.doc, "op1")) == locked
     assert str(schema.text_root(client, "op1")) == locked
+
+
+def test_another_process_applies_the_change_and_its_revert_without_guarding_again() -> None:
+    """Scale-out: process B receives A's client update and A's revert (origin remote):
+    it reverts nothing itself, and its governed copy and locks follow A's."""
+    a = seeded()
+    with a.as_server() as doc:
+        schema.update_paragraph(doc, "op1", status=schema.Status.AGREED.value)
+    b = Server(client_of(a))
+    remote = object()
+    client = client_of(a)
+    member = FakePeer(Role.MEMBER)
+
+    def tamper(doc: pycrdt.Doc[Any]) -> None:
+        with doc.transaction():
+            schema.meta(doc)["title"] = "Hijacked"
+            schema.text_root(doc, "op1").insert(0, "NOT ")
+
+    before = client.get_state()
+    tamper(client)
+    update = client.get_update(before)
+    revert = a.receive(member, update)
+    assert revert is not None
+    for change in (update, revert):
+        b.applying = remote
+        b.doc.apply_update(change)
+        b.applying = None
+        assert b.guard.after_update(None) is None
+    assert schema.to_plain(b.doc) == schema.to_plain(a.doc)
+    assert b.guard.locked == a.guard.locked
+    # B's own clients are still held to the governed values.
+    send(b, client, FakePeer(Role.MEMBER), lambda d: schema.meta(d).__setitem__("title", "X"))
+    assert schema.document_meta(b.doc)["title"] == "Rolling text"
