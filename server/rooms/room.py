@@ -186,7 +186,11 @@ class Room:
             self._applying = None
         self.stats.updates_applied += 1
         written = self._persist(update)
-        revert = self.guard.after_update(peer)
+        try:
+            revert = self.guard.after_update(peer)
+        except Exception:  # a bug in the guard must not take the room down: say it loudly
+            self._log.exception("room %s: the guard failed on %s's update", self.name, peer)
+            revert = None
         if revert is None:
             return written
         return asyncio.create_task(_all(written, self._persist(revert)))
