@@ -232,8 +232,16 @@ class RoomManager:
         doc = await _build(stored.parts if stored else [])
         log_rows = len(stored.updates) if stored else 0
         if schema.is_v1(doc):
-            log_rows += await _upgrade(self._store, self._log, name, doc)
-            if self._upgraded is not None:
+            # One process upgrades: under the document's store lock (Redis when scaled
+            # out), read it again: another process may have upgraded it meanwhile.
+            async with self._store.compaction_lock(name):
+                stored = await self._store.load(name)
+                doc = await _build(stored.parts if stored else [])
+                log_rows = len(stored.updates) if stored else 0
+                upgraded = schema.is_v1(doc)
+                if upgraded:
+                    log_rows += await _upgrade(self._store, self._log, name, doc)
+            if upgraded and self._upgraded is not None:
                 try:
                     await self._upgraded(name, doc)
                 except Exception:
@@ -306,9 +314,10 @@ async def _upgrade(
     kept, and the next load finds v2 (no second upgrade). Returns the log rows added.
 
     Comments anchored in v1 text keep their quote; the text's Yjs ids are new, so
-    they are re-anchored by quote (``after_upgrade``: server/comments/reanchor.py). Two processes
-    loading one v1 document at the same instant would both upgrade it (the text
-    twice): upgrade before scaling out (``rollingtext`` loads each document once)."""
+    they are re-anchored by quote (``after_upgrade``: server/comments/reanchor.py).
+    The caller holds the document's store lock, so two processes loading it at once
+    do not both upgrade it (which would copy its text twice); without Redis while
+    scaled out, that lock is per process."""
     before = doc.get_state()
     moved = schema.upgrade_v1(doc)
     await store.append(name, doc.get_update(before))
