@@ -1,7 +1,7 @@
 """Random interleavings on three replicas and a guarded server converge (hypothesis).
 
-Members type and delete in paragraphs on three replicas that go offline and come
-back at random; meanwhile the server moves, deletes, restores paragraphs and sets
+Two members and the chair type and delete in paragraphs on three replicas that go
+offline and come back at random; meanwhile the server moves, deletes, restores paragraphs and sets
 their status (locking and reopening them). Afterwards every replica equals the
 server, no paragraph appears twice, and every character the server accepted is
 there exactly once: only a locked paragraph's guard refuses words.
@@ -57,10 +57,11 @@ class World:
             schema.add_paragraph(doc, schema.ParagraphSpec(f"OP{i}", "A", text="ab", id=pid))
         self.server = Server(doc)
         self.replicas = []
-        for name in "ABC":
+        # Two members and the chair (whose edits of locked text are kept).
+        for name, role in (("A", Role.MEMBER), ("B", Role.MEMBER), ("C", Role.CHAIR)):
             replica_doc: pycrdt.Doc[Any] = pycrdt.Doc()
             replica_doc.apply_update(doc.get_update())
-            self.replicas.append(Replica(name, replica_doc, FakePeer(Role.MEMBER)))
+            self.replicas.append(Replica(name, replica_doc, FakePeer(role)))
         self.accepted: set[str] = set()
         self.typed = 0
 
