@@ -145,6 +145,9 @@ class DocumentGuard:
         # Index keys the server (or another process) changed: their lock to re-check.
         self._lock_pending: set[str] = set(self._governed[schema.INDEX])
         self._settle_locks()
+        # Told the paragraphs whose deleted words were typed back (new characters):
+        # comment anchors on them are re-found there (server/comments/reanchor.py).
+        self.on_restored: Callable[[list[str]], None] | None = None
 
     # -- observers (inside a transaction: record only) ---------------------------
 
@@ -248,6 +251,13 @@ class DocumentGuard:
         revert = self._doc.get_update(before) if refusals else None
         for refusal in refusals:
             peer.refused(refusal)
+        retyped = [
+            pid
+            for pid, pid_deltas in deltas.items()
+            if not officer and any("delete" in op for delta in pid_deltas for op in delta)
+        ]
+        if retyped and refusals and self.on_restored is not None:
+            self.on_restored(retyped)
         return revert
 
     def _restore_governed(self, touched: dict[str, set[str]]) -> list[str]:

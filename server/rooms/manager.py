@@ -18,6 +18,7 @@ from server.rooms.room import Room
 from server.scaleout.bus import DocumentBus
 from server.settings import Settings
 from server.storage import DocumentStore
+from server.tasks import spawn
 
 
 class RoomManager:
@@ -41,6 +42,7 @@ class RoomManager:
         self._refresh: Callable[[Principal], Awaitable[Principal | None]] | None = None
         self._affiliation: Callable[[int], Awaitable[str | None]] | None = None
         self._upgraded: Callable[[str, pycrdt.Doc[Any]], Awaitable[object]] | None = None
+        self._restored: Callable[[str, pycrdt.Doc[Any], list[str]], Awaitable[object]] | None = None
         self._revalidate_every = 5.0
         self._revalidator: asyncio.Task[None] | None = None
         self._closing = False
@@ -65,6 +67,26 @@ class RoomManager:
         """Call ``hook(name, doc)`` once a model-v1 document is upgraded on load (e.g.
         comments re-anchor on the new text); its failure is logged, the load goes on."""
         self._upgraded = hook
+
+    def after_restore(
+        self, hook: Callable[[str, pycrdt.Doc[Any], list[str]], Awaitable[object]]
+    ) -> None:
+        """Call ``hook(name, doc, paragraph_ids)`` (in the background) when the guard
+        typed back words a client deleted from locked paragraphs (rooms/guard.py)."""
+        self._restored = hook
+
+    def _on_restored(self, room: Room, paragraphs: list[str]) -> None:
+        hook = self._restored
+        if hook is None:
+            return
+
+        async def run() -> None:
+            try:
+                await hook(room.name, room.doc, paragraphs)
+            except Exception:
+                self._log.exception("room %s: after-restore hook failed", room.name)
+
+        spawn(run())
 
     async def __aenter__(self) -> RoomManager:
         if self._refresh is not None:
@@ -254,6 +276,7 @@ class RoomManager:
             logger=self._log,
             log_rows=log_rows,
         )
+        room.guard.on_restored = lambda paragraphs: self._on_restored(room, paragraphs)
         room.start()
         self._log.info("room %s loaded (%s log rows)", name, room._log_rows)
         return room
