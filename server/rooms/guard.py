@@ -198,6 +198,8 @@ class DocumentGuard:
         revert: bytes | None = None
         if peer is not None and self.pending:
             revert = self._revert(peer)
+        elif self.pending:  # a client update that failed half-way: blame no one later
+            self._touched, self._text_deltas, self._v1_touched = {}, {}, False
         if self._lock_pending:
             self._settle_locks()
         return revert

@@ -181,6 +181,8 @@ class Room:
             updates.apply(self.doc, update)
         except DecodeError as exc:
             self.stats.malformed += 1
+            self._applying = None
+            self.guard.after_update(None)
             raise MalformedUpdate(str(exc)) from exc
         finally:
             self._applying = None
