@@ -13,12 +13,21 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from server.auth.permissions import Action, allowed, can
+from server.auth.permissions import Action, allowed, can, require
 from server.auth.principal import Principal
 from server.auth.tokens import Role, TokenSigner
 from server.errors import Forbidden, NotFound, Unauthenticated
 from server.groups.models import GroupDocument, Invitation, Person, WorkingGroup
 from server.storage.models import Document, utcnow
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """A document a command works on: its row id, name and working group (None: ad hoc)."""
+
+    id: int
+    name: str
+    group_id: int | None
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,32 @@ class AccessPolicy:
         if not grant.public and not can(principal, Action.READ_PRIVATE_DOCUMENTS):
             raise Forbidden("this document is not public")
         return DocumentGrant(principal, create=False, group_id=grant.group_id)
+
+
+async def readable_document(db: AsyncSession, actor: Principal, name: str) -> DocumentRef:
+    """The document if ``actor`` may read it, in the caller's transaction.
+
+    The rules of ``AccessPolicy.open_document`` for a known principal; the comment and
+    governance commands share it so the two domains cannot drift apart on who reads what.
+    """
+    row = (
+        await db.execute(
+            select(Document.id, GroupDocument.group_id, GroupDocument.public)
+            .outerjoin(GroupDocument, GroupDocument.document_id == Document.id)
+            .where(Document.name == name)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"no document named {name!r}")
+    doc_id, group_id, public = row
+    if group_id is None:
+        if not actor.is_operator or actor.group_id is not None:
+            raise NotFound(f"no document named {name!r} in your working group")
+    else:
+        require(actor, Action.READ_TEXT, group_id)
+        if not public and not can(actor, Action.READ_PRIVATE_DOCUMENTS):
+            raise Forbidden("this document is not public")
+    return DocumentRef(int(doc_id), name, group_id)
 
 
 def is_live(invitation: Invitation, now: datetime | None = None) -> bool:

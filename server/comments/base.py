@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pycrdt
@@ -12,26 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crdt import anchors, updates
-from server.auth.permissions import Action, can, require
+from server.auth.access import DocumentRef, readable_document
 from server.auth.principal import Principal
 from server.comments import schemas
 from server.comments.format import anchor_of, comment_model, visibility
 from server.comments.live import Change, CommentPublisher, Visibility
 from server.comments.models import Comment
-from server.errors import Forbidden, NotFound
-from server.groups.models import GroupDocument
+from server.errors import NotFound
 from server.ratelimit import RateLimiter
 from server.rooms.manager import RoomManager
-from server.storage.models import Document
 
 Changes = list[tuple[Comment, Visibility | None, Visibility | None]]
-
-
-@dataclass(frozen=True)
-class DocumentRef:
-    id: int
-    name: str
-    group_id: int | None
 
 
 class CommentBase:
@@ -59,25 +49,8 @@ class CommentBase:
     # -- helpers -------------------------------------------------------------------
 
     async def _document(self, db: AsyncSession, actor: Principal, name: str) -> DocumentRef:
-        """The document if ``actor`` may read it (the rules of ``AccessPolicy.open_document``)."""
-        row = (
-            await db.execute(
-                select(Document.id, GroupDocument.group_id, GroupDocument.public)
-                .outerjoin(GroupDocument, GroupDocument.document_id == Document.id)
-                .where(Document.name == name)
-            )
-        ).first()
-        if row is None:
-            raise NotFound(f"no document named {name!r}")
-        doc_id, group_id, public = row
-        if group_id is None:
-            if not actor.is_operator or actor.group_id is not None:
-                raise NotFound(f"no document named {name!r} in your working group")
-        else:
-            require(actor, Action.READ_TEXT, group_id)
-            if not public and not can(actor, Action.READ_PRIVATE_DOCUMENTS):
-                raise Forbidden("this document is not public")
-        return DocumentRef(int(doc_id), name, group_id)
+        """The document if ``actor`` may read it (``access.readable_document``)."""
+        return await readable_document(db, actor, name)
 
     async def _visible(
         self, db: AsyncSession, actor: Principal, d: DocumentRef, comment_id: int

@@ -50,36 +50,20 @@ def reanchored(doc: pycrdt.Doc[Any], anchor: anchors.Anchor) -> anchors.Anchor |
     return None
 
 
-async def reanchor_upgraded(
+async def reanchor(
     sessions: async_sessionmaker[AsyncSession],
     logger: logging.Logger,
     document: str,
     doc: pycrdt.Doc[Any],
+    paragraphs: list[str] | None = None,
 ) -> int:
-    """Re-anchor the document's range comments after its v1 upgrade; how many."""
-    return await _reanchor(sessions, logger, document, doc, None, "after the v1 upgrade")
+    """Re-anchor the document's range comments on re-typed words; how many.
 
-
-async def reanchor_restored(
-    sessions: async_sessionmaker[AsyncSession],
-    logger: logging.Logger,
-    document: str,
-    doc: pycrdt.Doc[Any],
-    paragraphs: list[str],
-) -> int:
-    """Re-anchor range comments of locked paragraphs whose deleted words the guard
-    typed back; how many."""
-    return await _reanchor(sessions, logger, document, doc, paragraphs, "on re-typed words")
-
-
-async def _reanchor(
-    sessions: async_sessionmaker[AsyncSession],
-    logger: logging.Logger,
-    document: str,
-    doc: pycrdt.Doc[Any],
-    paragraphs: list[str] | None,
-    why: str,
-) -> int:
+    ``paragraphs`` None: all of them, after the document's v1 upgrade (the rooms'
+    ``after_upgrade`` hook); else those of the locked paragraphs whose deleted words
+    the guard typed back (``after_restore``).
+    """
+    why = "after the v1 upgrade" if paragraphs is None else "on re-typed words"
     moved = 0
     async with sessions.begin() as db:
         query = (

@@ -17,30 +17,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pycrdt
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crdt import schema, updates
 from server import audit
-from server.auth.permissions import Action, can, require
+from server.auth.access import DocumentRef, readable_document
+from server.auth.permissions import Action, require
 from server.auth.principal import Principal
-from server.errors import BadInput, Forbidden, NotFound
-from server.groups.models import GroupDocument
+from server.errors import BadInput, NotFound
 from server.paragraphs import records, schemas
 from server.paragraphs.live import GovernanceEvent, GovernancePublisher, decision_key
 from server.paragraphs.models import ParagraphDecision
 from server.rooms.manager import RoomManager
 from server.sessions.models import Session
-from server.storage.models import Document, utcnow
+from server.storage.models import utcnow
 
 Affiliation = Callable[[int], Awaitable[str | None]]
-
-
-@dataclass(frozen=True)
-class DocumentRef:
-    id: int
-    name: str
-    group_id: int | None
 
 
 @dataclass
@@ -82,25 +74,8 @@ class GovernanceBase:
     # -- reading -----------------------------------------------------------------------
 
     async def _document(self, db: AsyncSession, actor: Principal, name: str) -> DocumentRef:
-        """The document if ``actor`` may read it (``AccessPolicy.open_document``'s rules)."""
-        row = (
-            await db.execute(
-                select(Document.id, GroupDocument.group_id, GroupDocument.public)
-                .outerjoin(GroupDocument, GroupDocument.document_id == Document.id)
-                .where(Document.name == name)
-            )
-        ).first()
-        if row is None:
-            raise NotFound(f"no document named {name!r}")
-        doc_id, group_id, public = row
-        if group_id is None:
-            if not actor.is_operator or actor.group_id is not None:
-                raise NotFound(f"no document named {name!r} in your working group")
-        else:
-            require(actor, Action.READ_TEXT, group_id)
-            if not public and not can(actor, Action.READ_PRIVATE_DOCUMENTS):
-                raise Forbidden("this document is not public")
-        return DocumentRef(int(doc_id), name, group_id)
+        """The document if ``actor`` may read it (``access.readable_document``)."""
+        return await readable_document(db, actor, name)
 
     async def _ydoc(self, name: str) -> pycrdt.Doc[Any]:
         doc = await self._rooms.document(name)

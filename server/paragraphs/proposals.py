@@ -9,6 +9,7 @@ proposal and the session.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -16,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crdt import schema
 from server import audit
+from server.auth.access import DocumentRef
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.errors import InvalidTransition, NotFound
 from server.paragraphs import records, schemas
-from server.paragraphs.base import DocumentRef
 from server.paragraphs.live import (
     PROPOSAL_EVENT,
     STATE_EVENT,
@@ -35,6 +36,14 @@ from server.storage.models import utcnow
 
 # Decisions a connection's history carries (the latest; GET .../decisions has them all).
 HISTORY_DECISIONS = 200
+
+
+def _decide(
+    row: StatusProposal, actor: Principal, state: str, at: datetime, note: str | None
+) -> None:
+    """Close a pending proposal: how, when, by whom, with the officer's note."""
+    row.state, row.decided_at, row.note = state, at, note
+    row.decided_by, row.decided_by_name = actor.person_id, actor.name
 
 
 class GovernanceService(ParagraphService):
@@ -115,9 +124,8 @@ class GovernanceService(ParagraphService):
             row = await self._pending(
                 db, DocumentRef(decision.document_id, name, None), proposal_id
             )
-            row.state, row.decided_at = "accepted", decision.at
-            row.decided_by, row.decided_by_name = actor.person_id, actor.name
-            row.session_id, row.note = body.session, body.note
+            _decide(row, actor, "accepted", decision.at, body.note)
+            row.session_id = body.session
             decided.append(row)
 
         await self._govern(
@@ -142,9 +150,7 @@ class GovernanceService(ParagraphService):
                 d = await self._document(db, actor, name)
                 require(actor, Action.GOVERN_PARAGRAPHS, d.group_id)
                 row = await self._pending(db, d, proposal_id)
-                row.state, row.decided_at = "declined", utcnow()
-                row.decided_by, row.decided_by_name = actor.person_id, actor.name
-                row.note = body.note
+                _decide(row, actor, "declined", utcnow(), body.note)
                 audit.record(
                     db, actor, "paragraph.decline", f"document:{name}", group_id=d.group_id,
                     paragraph=row.paragraph_id, proposal=row.id, note=body.note,

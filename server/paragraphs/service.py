@@ -9,6 +9,7 @@ which session), audited, announced live. Status proposals are in ``proposals.py`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -17,11 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crdt import schema
+from server.auth.access import DocumentRef
 from server.auth.permissions import Action, allowed
 from server.auth.principal import Principal
 from server.errors import BadInput, Forbidden, InvalidTransition, NotFound, ParagraphLocked
 from server.paragraphs import records, schemas
-from server.paragraphs.base import DocumentRef, GovernanceBase, Outcome
+from server.paragraphs.base import GovernanceBase, Outcome
 from server.paragraphs.models import ParagraphDecision
 
 DELETED = schema.Status.DELETED.value
@@ -36,7 +38,29 @@ def _status_change(para: schema.Paragraph, status: str) -> None:
         raise InvalidTransition(f"the paragraph is already {status}", paragraph=para.id)
 
 
+def _unlocked_live(para: schema.Paragraph, *, locked: str, deleted: str) -> None:
+    """Refuse a structural change of a locked or a deleted paragraph (with these messages)."""
+    if para.locked:
+        raise ParagraphLocked(locked, paragraph=para.id)
+    if para.deleted:
+        raise InvalidTransition(deleted, paragraph=para.id)
+
+
 class ParagraphService(GovernanceBase):
+    async def _change_paragraph(
+        self,
+        actor: Principal,
+        name: str,
+        permission: Action | None,
+        change: Callable[[pycrdt.Doc[Any]], Outcome],
+        **options: Any,
+    ) -> schemas.Paragraph:
+        """A paragraph command through ``_govern`` (``options``: its keywords); the
+        paragraph as changed."""
+        outcome, _ = await self._govern(actor, name, permission, change, **options)
+        result: schemas.Paragraph = outcome.result
+        return result
+
     # -- the document ------------------------------------------------------------------
 
     async def update_document(
@@ -85,8 +109,7 @@ class ParagraphService(GovernanceBase):
             para = schema.get_paragraph(doc, pid)
             return self._outcome(doc, para, "create", None, para.to_record())
 
-        outcome, _ = await self._govern(actor, name, Action.EDIT_STRUCTURE, change)
-        return outcome.result  # type: ignore[no-any-return]
+        return await self._change_paragraph(actor, name, Action.EDIT_STRUCTURE, change)
 
     async def move(
         self, actor: Principal, name: str, ref: str, body: schemas.ParagraphMove
@@ -101,27 +124,24 @@ class ParagraphService(GovernanceBase):
                 doc, moved, "move", {"order": para.order}, {"order": moved.order, "after": after}
             )
 
-        outcome, _ = await self._govern(actor, name, Action.EDIT_STRUCTURE, change)
-        return outcome.result  # type: ignore[no-any-return]
+        return await self._change_paragraph(actor, name, Action.EDIT_STRUCTURE, change)
 
     async def delete(self, actor: Principal, name: str, ref: str) -> schemas.Paragraph:
         """Mark deleted (its text is kept; restore brings it back). Not a locked one."""
 
         def change(doc: pycrdt.Doc[Any]) -> Outcome:
             para = self.resolve(doc, ref)
-            if para.locked:
-                raise ParagraphLocked(
-                    f"{para.label} is {para.status}: reopen it first", paragraph=para.id
-                )
-            if para.deleted:
-                raise InvalidTransition(f"{para.label} is already deleted", paragraph=para.id)
+            _unlocked_live(
+                para,
+                locked=f"{para.label} is {para.status}: reopen it first",
+                deleted=f"{para.label} is already deleted",
+            )
             done = schema.update_paragraph(
                 doc, para.id, status=DELETED, previous_status=para.status
             )
             return self._outcome(doc, done, "delete", para.status, DELETED)
 
-        outcome, _ = await self._govern(actor, name, Action.EDIT_STRUCTURE, change)
-        return outcome.result  # type: ignore[no-any-return]
+        return await self._change_paragraph(actor, name, Action.EDIT_STRUCTURE, change)
 
     async def restore(self, actor: Principal, name: str, ref: str) -> schemas.Paragraph:
         """Bring a deleted paragraph back with its previous status: officers, or the
@@ -162,8 +182,7 @@ class ParagraphService(GovernanceBase):
             done = schema.update_paragraph(doc, para.id, status=status, previous_status="")
             return self._outcome(doc, done, "restore", DELETED, status)
 
-        outcome, _ = await self._govern(actor, name, None, change, check=may_restore)
-        return outcome.result  # type: ignore[no-any-return]
+        return await self._change_paragraph(actor, name, None, change, check=may_restore)
 
     async def bracket(
         self, actor: Principal, name: str, ref: str, body: schemas.BracketRange
@@ -172,10 +191,9 @@ class ParagraphService(GovernanceBase):
 
         def change(doc: pycrdt.Doc[Any]) -> Outcome:
             para = self.resolve(doc, ref)
-            if para.locked:
-                raise ParagraphLocked(f"{para.label} is {para.status}", paragraph=para.id)
-            if para.deleted:
-                raise InvalidTransition(f"{para.label} is deleted", paragraph=para.id)
+            _unlocked_live(
+                para, locked=f"{para.label} is {para.status}", deleted=f"{para.label} is deleted"
+            )
             text = schema.text_root(doc, para.id)
             words = str(text)
             length = len(words)
@@ -192,22 +210,20 @@ class ParagraphService(GovernanceBase):
             span = {"start": body.start, "end": body.end + 2}
             return self._outcome(doc, para, "metadata", None, {"brackets": span})
 
-        outcome, _ = await self._govern(actor, name, Action.EDIT_STRUCTURE, change)
-        return outcome.result  # type: ignore[no-any-return]
+        return await self._change_paragraph(actor, name, Action.EDIT_STRUCTURE, change)
 
     # -- governed fields -----------------------------------------------------------------
 
     async def set_status(
         self, actor: Principal, name: str, ref: str, body: schemas.StatusChange
     ) -> schemas.Paragraph:
-        outcome, _ = await self._govern(
+        return await self._change_paragraph(
             actor,
             name,
             Action.GOVERN_PARAGRAPHS,
             self.status_change(ref, body.status, body.note),
             session=body.session,
         )
-        return outcome.result  # type: ignore[no-any-return]
 
     def status_change(self, ref: str, status: str, note: str | None) -> Any:
         def change(doc: pycrdt.Doc[Any]) -> Outcome:
@@ -237,8 +253,7 @@ class ParagraphService(GovernanceBase):
             after = {k: done.to_record()[k] for k in values}
             return self._outcome(doc, done, "metadata", before, after)
 
-        outcome, _ = await self._govern(actor, name, Action.GOVERN_PARAGRAPHS, change)
-        return outcome.result  # type: ignore[no-any-return]
+        return await self._change_paragraph(actor, name, Action.GOVERN_PARAGRAPHS, change)
 
     async def add_option(
         self, actor: Principal, name: str, ref: str, body: schemas.OptionCreate
@@ -250,8 +265,7 @@ class ParagraphService(GovernanceBase):
             done = schema.update_paragraph(doc, para.id, options=(*para.options, option))
             return self._outcome(doc, done, "option", None, option.to_record())
 
-        outcome, _ = await self._govern(actor, name, Action.GOVERN_PARAGRAPHS, change)
-        return outcome.result  # type: ignore[no-any-return]
+        return await self._change_paragraph(actor, name, Action.GOVERN_PARAGRAPHS, change)
 
     async def remove_option(
         self, actor: Principal, name: str, ref: str, option_id: str
@@ -266,8 +280,7 @@ class ParagraphService(GovernanceBase):
             schema.put_paragraph(doc, done)
             return self._outcome(doc, done, "option", gone[0].to_record(), None)
 
-        outcome, _ = await self._govern(actor, name, Action.GOVERN_PARAGRAPHS, change)
-        return outcome.result  # type: ignore[no-any-return]
+        return await self._change_paragraph(actor, name, Action.GOVERN_PARAGRAPHS, change)
 
     # -- opinions ----------------------------------------------------------------------
 

@@ -249,16 +249,11 @@ def _handlers() -> dict[str, Handler]:
 
         return handle
 
-    async def add(g: GovernanceService, p: Principal, doc: str, data: dict[str, Any]) -> Any:
-        return await g.add(p, doc, s.parse(s.ParagraphCreate, data))
+    def on_document(command: str, model: type[Any]) -> Handler:
+        async def handle(g: GovernanceService, p: Principal, doc: str, data: dict[str, Any]) -> Any:
+            return await getattr(g, command)(p, doc, s.parse(model, data))
 
-    async def document(g: GovernanceService, p: Principal, doc: str, data: dict[str, Any]) -> Any:
-        return await g.update_document(p, doc, s.parse(s.DocumentUpdate, data))
-
-    async def opinion_add(
-        g: GovernanceService, p: Principal, doc: str, data: dict[str, Any]
-    ) -> Any:
-        return await g.add_opinion(p, doc, s.parse(s.OpinionCreate, data))
+        return handle
 
     async def opinion_remove(
         g: GovernanceService, p: Principal, doc: str, data: dict[str, Any]
@@ -279,7 +274,7 @@ def _handlers() -> dict[str, Handler]:
         return await g.proposals(p, doc, s.parse(s.ProposalsQuery, data).state)
 
     return {
-        "paragraph-add": add,
+        "paragraph-add": on_document("add", s.ParagraphCreate),
         "paragraph-update": on_paragraph("update", s.ParagraphUpdate),
         "paragraph-move": on_paragraph("move", s.ParagraphMove),
         "paragraph-delete": on_paragraph("delete", None),
@@ -288,12 +283,12 @@ def _handlers() -> dict[str, Handler]:
         "paragraph-propose": on_paragraph("propose", s.ProposalCreate),
         "proposal-accept": on_proposal("accept", s.ProposalAccept),
         "proposal-decline": on_proposal("decline", s.ProposalDecline),
-        "opinion-add": opinion_add,
+        "opinion-add": on_document("add_opinion", s.OpinionCreate),
         "opinion-remove": opinion_remove,
         "option-add": on_paragraph("add_option", s.OptionCreate),
         "option-remove": option_remove,
         "paragraph-brackets": on_paragraph("bracket", s.BracketRange),
-        "document-update": document,
+        "document-update": on_document("update_document", s.DocumentUpdate),
         "proposals-list": proposals,
     }
 

@@ -7,28 +7,18 @@ import asyncio
 import logging
 from typing import Any
 
-import pycrdt
 from sqlalchemy import select
 
 from crdt import updates
 from crdt.update_v1 import struct_clients
 from server.storage import Author, DocumentStore, DocumentUpdate, create_engine
 from tests.integration.test_storage import db_url, open_store, signalling_logger
+from tests.support.docs import typed
 
 __all__ = ["db_url"]  # the fixture, shared with test_storage
 
 BRAZIL = Author(11, "Delegate of Brazil", "Brazil")
 SWEDEN = Author(12, "Delegate of Sweden", "Sweden")
-
-
-def typed(client_id: int, words: str, base: bytes | None = None) -> bytes:
-    doc: pycrdt.Doc[Any] = pycrdt.Doc(client_id=client_id)
-    if base is not None:
-        doc.apply_update(base)
-    before = doc.get_state()
-    text = doc.get("t", type=pycrdt.Text)
-    text.insert(len(text), words)
-    return doc.get_update(before)
 
 
 async def append(store: DocumentStore, update: bytes, author: Author) -> None:

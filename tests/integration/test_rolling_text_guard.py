@@ -258,25 +258,27 @@ class Offline:
 
 
 @asynccontextmanager
-async def offline_client(server: RunningServer, group: Group, role: str) -> AsyncIterator[Offline]:
+async def online_and_cut_off(
+    server: RunningServer, group: Group
+) -> AsyncIterator[tuple[DocumentClient, Offline]]:
+    """Two members on the document: one online, one synced and then cut off."""
+    member = group.token("member")
     async with (
+        DocumentClient(server.url, group.document, member) as online,
         TcpProxy("127.0.0.1", server.port) as proxy,
-        DocumentClient(f"http://127.0.0.1:{proxy.port}", group.document, group.token(role)) as c,
+        DocumentClient(f"http://127.0.0.1:{proxy.port}", group.document, member) as client,
     ):
-        yield Offline(proxy, c)
+        b = Offline(proxy, client)
+        await b.cut()
+        yield online, b
 
 
 async def test_offline_words_survive_a_move(server: RunningServer, group: Group) -> None:
     """B types in OP5 offline; meanwhile OP5 is moved up; B comes back: its words are
     in OP5, once, on every replica, and OP5 is where it was moved."""
     await seed(server, group)
-    member = group.token("member")
-    async with (
-        DocumentClient(server.url, group.document, member) as online,
-        offline_client(server, group, "member") as b,
-    ):
+    async with online_and_cut_off(server, group) as (online, b):
         offline = b.client
-        await b.cut()
         text = schema.text_root(offline.doc, "op5")
         text.insert(len(b"Fifth"), " (26 unsent changes)")
         await move_paragraph(server.rooms, group.document, "op5", after="pp1")
@@ -332,13 +334,8 @@ async def test_concurrent_moves_with_one_side_offline_never_duplicate(
     stock client could, writes its own order key for it: one OP3 everywhere, where the
     server put it last, with B's words."""
     await seed(server, group)
-    member = group.token("member")
-    async with (
-        DocumentClient(server.url, group.document, member) as online,
-        offline_client(server, group, "member") as b,
-    ):
+    async with online_and_cut_off(server, group) as (online, b):
         offline = b.client
-        await b.cut()
         index = schema.index(offline.doc)
         with offline.doc.transaction():
             index["op3"] = {**index["op3"], "order": "0V"}  # B's own "move" to the top

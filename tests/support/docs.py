@@ -18,6 +18,18 @@ T = TypeVar("T")
 TEXT_ROOT = "t"
 
 
+def typed(client_id: int, words: str, base: bytes | None = None) -> bytes:
+    """The update of a replica with ``client_id`` that (after ``base``) types ``words``
+    at the end of the shared text."""
+    doc: pycrdt.Doc[Any] = pycrdt.Doc(client_id=client_id)
+    if base is not None:
+        doc.apply_update(base)
+    before = doc.get_state()
+    text = doc.get(TEXT_ROOT, type=pycrdt.Text)
+    text.insert(len(text), words)
+    return doc.get_update(before)
+
+
 def text_of(doc: pycrdt.Doc[Any]) -> str:
     return str(doc.get(TEXT_ROOT, type=pycrdt.Text))
 

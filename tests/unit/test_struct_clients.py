@@ -12,34 +12,24 @@ import pytest
 from crdt import updates
 from crdt.encoding import DecodeError
 from crdt.update_v1 import struct_clients
+from tests.support.docs import typed
 from tests.unit.test_update_length import every_kind_of_update
 
 
-def typed(client_id: int, text: str, base: bytes | None = None) -> tuple[pycrdt.Doc[Any], bytes]:
-    """A replica with ``client_id`` that (after ``base``) types ``text``: its update."""
-    doc: pycrdt.Doc[Any] = pycrdt.Doc(client_id=client_id)
-    if base is not None:
-        doc.apply_update(base)
-    before = doc.get_state()
-    t = doc.get("t", type=pycrdt.Text)
-    t.insert(len(t), text)
-    return doc, doc.get_update(before)
-
-
 def test_an_update_names_exactly_the_clients_that_created_its_structs() -> None:
-    _, first = typed(111, "We recommend ")
-    _, second = typed(2**32 - 5, "[enhanced] cooperation", base=first)
+    first = typed(111, "We recommend ")
+    second = typed(2**32 - 5, "[enhanced] cooperation", base=first)
     assert struct_clients(first) == [111]
     assert struct_clients(second) == [2**32 - 5]
     # A merged update (a snapshot after compaction) carries both.
     assert sorted(struct_clients(updates.merge([first, second]))) == [111, 2**32 - 5]
     # The 53-bit ids pycrdt draws by default are read whole.
-    _, wide = typed(2**53 - 1, "x")
+    wide = typed(2**53 - 1, "x")
     assert struct_clients(wide) == [2**53 - 1]
 
 
 def test_a_deletion_is_not_a_struct_of_the_deleted_characters_owner() -> None:
-    _, first = typed(111, "We recommend cooperation")
+    first = typed(111, "We recommend cooperation")
     sweden: pycrdt.Doc[Any] = pycrdt.Doc(client_id=222)
     sweden.apply_update(first)
     before = sweden.get_state()
@@ -51,7 +41,7 @@ def test_a_deletion_is_not_a_struct_of_the_deleted_characters_owner() -> None:
 
 
 def test_apply_returns_the_clients_without_a_second_walk() -> None:
-    _, update = typed(4242, "text")
+    update = typed(4242, "text")
     doc = updates.new_doc()
     assert updates.apply(doc, update) == [4242]
     assert str(doc.get("t", type=pycrdt.Text)) == "text"
@@ -81,7 +71,7 @@ def test_malformed_input_is_refused_not_crashed(bad: bytes) -> None:
 
 
 def test_trailing_bytes_and_truncations_are_refused() -> None:
-    _, update = typed(7, "We recommend")
+    update = typed(7, "We recommend")
     with pytest.raises(DecodeError):
         struct_clients(update + b"\x00")
     for cut in range(1, len(update)):
@@ -95,7 +85,7 @@ def test_trailing_bytes_and_truncations_are_refused() -> None:
 
 def test_random_bytes_never_raise_anything_but_decode_error() -> None:
     rng = random.Random(int.from_bytes(os.urandom(4), "big"))
-    _, update = typed(7, "We recommend enhanced cooperation")
+    update = typed(7, "We recommend enhanced cooperation")
     for _ in range(2000):
         data = bytearray(update)
         for _ in range(rng.randint(1, 4)):

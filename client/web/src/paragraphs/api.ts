@@ -1,100 +1,27 @@
 // The rolling-text v2 commands (the contract in the issue: /api/documents/{document}/...),
-// typed by hand until the server's OpenAPI document has them: then switch these types to
-// `components["schemas"][...]` from ../api/schema. Server names (branch v2-gov/v2-authors):
-// ParagraphData = Paragraph, ProposalData = StatusProposal, DecisionData =
-// ParagraphDecision, OpinionData = Opinion, Authors = DocumentAuthors, AuthorData = Author.
+// typed by the server's OpenAPI document (../api/schema, `make web-types`); the names
+// here are the page's, each an alias of the server's model.
 import { getJson, sendJson } from "../api/http";
+import type { components } from "../api/schema";
 import type { Status } from "../doc/schema";
 
-export interface OptionData {
-  id: string;
-  label: string;
-  text: string;
-  proposers: string[];
-}
-
-export interface BracketInfo {
-  count: number;
-  unbalanced: boolean;
-}
+type Schemas = components["schemas"];
+/** A request body: the fields in ``K`` given, the others left to the server's defaults. */
+type Body<T, K extends keyof T> = Pick<T, K> & Partial<T>;
 
 /** A paragraph as the API returns it (`Paragraph`). */
-export interface ParagraphData {
-  id: string;
-  order: string;
-  label: string;
-  section: string;
-  kind: string;
-  sequence: string;
-  proposers: string[];
-  supporters: string[];
-  status: Status;
-  previous_status: string;
-  locked: boolean;
-  options: OptionData[];
-  brackets: BracketInfo;
-  text?: string;
-}
-
-export interface PersonRef {
-  person_id: number | null;
-  name: string;
-  delegation: string | null;
-}
-
-export type ProposalState = "pending" | "accepted" | "declined";
-
-export interface ProposalData {
-  id: number;
-  paragraph: string;
-  status: string;
-  reason: string;
-  proposer: PersonRef;
-  state: ProposalState;
-  created_at: string;
-  decided_by: PersonRef | null;
-  decided_at: string | null;
-  session: number | null;
-  note: string | null;
-}
-
-export interface DecisionData {
-  id: number;
-  paragraph: string;
-  action: string;
-  before: unknown;
-  after: unknown;
-  by: PersonRef;
-  session: number | null;
-  proposal: number | null;
-  at: string;
-}
-
-export interface OpinionData {
-  id: string;
-  text: string;
-  delegations: string[];
-  paragraph: string;
-  section: string;
-}
-
-export interface AuthorData {
-  client_id: number;
-  person_id: number | null;
-  name: string;
-  delegation: string | null;
-  colour: string;
-}
-
-export interface Authors {
-  authors: AuthorData[];
-  delegations: { delegation: string; colour: string }[];
-}
+export type ParagraphData = Schemas["Paragraph"];
+/** A paragraph as live events carry it: its governed record, no text (`ParagraphState`). */
+export type ParagraphState = Omit<ParagraphData, "text">;
+export type ProposalData = Schemas["StatusProposal"];
+export type DecisionData = Schemas["ParagraphDecision"];
+export type OpinionData = Schemas["Opinion"];
+export type Authors = Schemas["DocumentAuthors"];
 
 /** Live events (server -> client) on the document namespace. */
 export interface ParagraphChanged {
   document: string;
-  paragraph: ParagraphData;
+  paragraph: ParagraphState;
   decision: DecisionData | null;
 }
 export interface ProposalChanged {
@@ -117,7 +44,7 @@ export class ParagraphApi {
     return `${this.base}/paragraphs/${encodeURIComponent(pid)}${tail}`;
   }
 
-  add(body: { label: string; section: string; kind?: string; text?: string; after?: string | null }): Promise<ParagraphData> {
+  add(body: Body<Schemas["ParagraphCreate"], "label" | "section">): Promise<ParagraphData> {
     return sendJson("POST", `${this.base}/paragraphs`, body);
   }
   update(pid: string, body: Partial<Pick<ParagraphData, "label" | "section" | "kind" | "sequence" | "proposers" | "supporters">>): Promise<ParagraphData> {
@@ -138,7 +65,7 @@ export class ParagraphApi {
   propose(pid: string, status: Status, reason?: string): Promise<ProposalData> {
     return sendJson("POST", this.p(pid, "/proposals"), reason ? { status, reason } : { status });
   }
-  proposals(state: "pending" | "all" = "pending"): Promise<{ proposals: ProposalData[] }> {
+  proposals(state: "pending" | "all" = "pending"): Promise<Schemas["StatusProposalList"]> {
     return getJson(`${this.base}/proposals?state=${state}`);
   }
   accept(id: number, session: number | null): Promise<ProposalData> {
@@ -147,16 +74,16 @@ export class ParagraphApi {
   decline(id: number, note?: string): Promise<ProposalData> {
     return sendJson("POST", `${this.base}/proposals/${id}/decline`, note ? { note } : {});
   }
-  decisions(pid?: string): Promise<{ decisions: DecisionData[] }> {
+  decisions(pid?: string): Promise<Schemas["ParagraphDecisionList"]> {
     return getJson(`${this.base}/decisions${pid ? "?paragraph=" + encodeURIComponent(pid) : ""}`);
   }
-  addOpinion(body: { text: string; delegations: string[]; paragraph?: string; section?: string }): Promise<OpinionData> {
+  addOpinion(body: Body<Schemas["OpinionCreate"], "text" | "delegations">): Promise<OpinionData> {
     return sendJson("POST", `${this.base}/opinions`, body);
   }
   removeOpinion(oid: string): Promise<null> {
     return sendJson("DELETE", `${this.base}/opinions/${encodeURIComponent(oid)}`);
   }
-  addOption(pid: string, body: { label: string; text: string; proposers: string[] }): Promise<ParagraphData> {
+  addOption(pid: string, body: Schemas["OptionCreate"]): Promise<ParagraphData> {
     return sendJson("POST", this.p(pid, "/options"), body);
   }
   removeOption(pid: string, oid: string): Promise<ParagraphData> {
