@@ -5,12 +5,14 @@ Engine.IO v4 / Socket.IO v5 spoken by hand over the raw WebSocket client
 the server sends the draft's ``sync-step-1`` (binary, with an ack id: answered
 with an empty update), maybe ``awareness-update``, then the text events
 ``session-state`` and ``transcript-history``; live segments follow as
-``42/session|<id>,["transcript-segment",{...}]``.
+``42/session|<id>,["transcript-segment",{...}]``, and the rolling text's governed
+changes as ``42/session|<id>,["paragraph-changed",{...}]``.
 
-A ``SessionFollower`` keeps each live segment frame as raw bytes with the time
-it was read (``time.monotonic()``, system-wide) and decodes them after the run:
-no JSON on the clock. A ``Captioner`` also sends ``transcript-append`` with an
-ack id and resolves a future when the server's ack arrives.
+A ``SessionFollower`` keeps each live segment frame and each ``paragraph-changed``
+frame as raw bytes with the time it was read (``time.monotonic()``, system-wide)
+and decodes them after the run: no JSON on the clock. A ``Captioner`` also sends
+``transcript-append`` with an ack id and resolves a future when the server's ack
+arrives.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class SessionFollower:
         ns = self.ns.encode()
         self._event = b"42" + ns + b","  # an event packet without an ack id
         self._segment = self._event + b'["transcript-segment",'
+        self._changed = self._event + b'["paragraph-changed",'
         self._history = self._event + b'["transcript-history",'
         self._state = self._event + b'["session-state",'
         self._connected = b"40" + ns
@@ -49,6 +52,7 @@ class SessionFollower:
         self.history_upto = 0
         self.session: dict[str, Any] = {}
         self.live: list[tuple[bytes, float]] = []  # raw transcript-segment frames, read time
+        self.changes: list[tuple[bytes, float]] = []  # raw paragraph-changed frames, read time
         self.other_events: dict[str, int] = {}
         self.errors: list[str] = []
         self.pongs = 0
@@ -97,6 +101,8 @@ class SessionFollower:
             return
         if data.startswith(self._segment):
             self.live.append((data, now))  # decoded after the run
+        elif data.startswith(self._changed):
+            self.changes.append((data, now))  # decoded after the run
         elif data == b"2":  # Engine.IO ping
             assert self.ws is not None
             self.ws.send_text("3")
@@ -129,6 +135,11 @@ class SessionFollower:
         """The live segments received, decoded, with their receive times, in order."""
         start = len(self._event)
         return [(json.loads(raw[start:])[1], t) for raw, t in self.live]
+
+    def paragraph_changes(self) -> list[tuple[dict[str, Any], float]]:
+        """The ``paragraph-changed`` events received, decoded, with their receive times."""
+        start = len(self._event)
+        return [(json.loads(raw[start:])[1], t) for raw, t in self.changes]
 
 
 class Captioner(SessionFollower):
