@@ -64,10 +64,10 @@ async def call_api(
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
     async with http.request(method, base + path, json=body, headers=headers) as resp:
-        answer = await resp.json(content_type=None)
+        raw = await resp.text()
         if resp.status >= 300:
-            raise RuntimeError(f"{method} {path} -> {resp.status} {answer}")
-        return answer
+            raise RuntimeError(f"{method} {path} -> {resp.status} {raw[:500]}")
+        return json.loads(raw) if raw else None
 
 
 async def set_up(server: BenchServer, anonymous: bool) -> dict[str, Any]:
