@@ -26,6 +26,8 @@ from bench.transcriptload import connect_all
 # Every change is legal from the one before it: draft -> agreed -> to_be_revisited
 # (reopen) -> draft. A new paragraph starts as draft, so the cycle starts at agreed.
 CYCLE = ("agreed", "to_be_revisited", "draft")
+# What a follower gets on joining: the governed state and the latest decisions.
+STATE_EVENT = "paragraphs-state"
 
 
 def phase(name: str) -> None:
@@ -213,6 +215,13 @@ async def run_status(cfg: dict[str, Any]) -> dict[str, Any]:
     t0 = time.monotonic()
     failed = await connect_all(followers, cfg["batch"], 60)
     connect_s = time.monotonic() - t0
+    # The governance history comes on its own subscription, after the transcript's.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if all(f.other_events.get(STATE_EVENT) for f in followers if f.ready.done()):
+            break
+        await asyncio.sleep(0.05)
+    governed = sum(1 for f in followers if f.other_events.get(STATE_EVENT))
     phase("connected")
     await asyncio.sleep(1.0)  # settle: every greeting answered
     connector = aiohttp.TCPConnector(limit=20)
@@ -234,7 +243,12 @@ async def run_status(cfg: dict[str, Any]) -> dict[str, Any]:
         decisions = await fetch_decisions(http, cfg)
     order = match_decisions(changes, decisions)
     result = analyse(changes, order, followers, cfg["document"])
-    result.update(connect_seconds=connect_s, connect_failed=failed, waited_for_previous=waited)
+    result.update(
+        connect_seconds=connect_s,
+        connect_failed=failed,
+        waited_for_previous=waited,
+        followers_with_governed_state=governed,
+    )
     for f in followers:
         f.close()
     await asyncio.sleep(0.2)
