@@ -3,8 +3,8 @@
 ``status``: the chair changes paragraph statuses over HTTP at R/s during a live
 session while F light followers of ``/session|<id>`` receive ``paragraph-changed``:
 status -> follower latency, delivered vs expected, losses, duplicates, order.
-``lock``: a member's replica edits an agreed paragraph at R/s over y-websocket; the
-server reverts every edit; F light y-websocket followers of ``/ws/<document>``:
+``lock``: a member's replica edits an agreed paragraph at R/s over y-websocket (or
+Socket.IO); the server reverts every edit; F light followers of the document:
 edit -> reverted-on-follower latency, and every follower must end with the locked text.
 
 Three processes as for ``bench.transcript``: the server (``rollingtext serve``,
@@ -53,6 +53,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rate", type=float, default=2.0, help="changes or edits per second (2)")
     p.add_argument("--duration", type=float, help="seconds of sending (status 30, lock 20)")
     p.add_argument("--paragraphs", type=int, default=5, help="status: paragraphs cycled (5)")
+    p.add_argument(
+        "--transport", choices=("ws", "sio"), default="ws", help="lock: editor and followers"
+    )
     p.add_argument("--batch", type=int, default=50, help="followers connected at a time")
     p.add_argument("--drain", type=float, default=10.0, help="max wait for late deliveries")
     p.add_argument(
@@ -182,7 +185,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "mode": args.mode,
         "host": server.host,
         "port": server.port,
-        **{k: getattr(args, k) for k in ("followers", "rate", "duration", "batch", "drain")},
+        **{
+            k: getattr(args, k)
+            for k in ("followers", "rate", "duration", "batch", "drain", "transport")
+        },
         "timeout": args.duration + args.drain + 240,
     }
     usage = Usage(server.pid)

@@ -45,6 +45,10 @@ def failures(r: dict[str, Any]) -> list[str]:
             out.append(f"the server's text is not the locked text: {r['server_text_sample']!r}")
         if not r["editor_text_locked"]:
             out.append("the editor's replica does not end with the locked text")
+        if r["transport"] == "sio" and r["editor_refusals"] != r["edits_sent"]:
+            out.append(
+                f"{r['editor_refusals']} paragraph_locked errors for {r['edits_sent']} edits"
+            )
     if r.get("client_errors"):
         out.append(f"{r['client_errors']} client errors")
     return out
@@ -106,7 +110,7 @@ def _status(args: argparse.Namespace, r: dict[str, Any]) -> list[str]:
 
 def _lock(args: argparse.Namespace, r: dict[str, Any]) -> list[str]:
     return [
-        f"== locked paragraph edits reverted on followers: {args.followers} y-websocket "
+        f"== locked paragraph edits reverted on followers: {args.followers} {r['transport']} "
         f"followers, {args.rate:g} edits/s, {args.duration:g} s, session {r['session_id']} ==",
         f"followers connected in {r['connect_seconds']:.1f} s",
         f"edit -> reverted on follower latency ms: {_ms(r['latency_ms'])}  "
@@ -118,6 +122,14 @@ def _lock(args: argparse.Namespace, r: dict[str, Any]) -> list[str]:
         f"({r['edits_seen']} of {r['expected']} seen)",
         f"edit -> reverted on the editor's own replica ms: {_ms(r['editor_revert_ms'])} "
         f"({r['editor_unreverted']} never)",
+        *(
+            [
+                f"edit -> paragraph_locked error on the editor ms: {_ms(r['editor_refusal_ms'])}"
+                f" ({r['editor_refusals']} errors for {r['edits_sent']} edits)"
+            ]
+            if r["transport"] == "sio"
+            else []
+        ),
         f"edits {r['edits_sent']}; reverted {r['reverted']}/{r['expected']} (edit, follower) "
         f"pairs, never {r['unreverted']}; {r['follower_streams']} distinct follower stream(s)",
         f"locked text at the end: followers {r['followers_locked_at_end']}/{r['followers']}, "

@@ -1,8 +1,9 @@
 """The ``lock`` mode of the governance benchmark's load generator (``bench/governanceload.py``).
 
-A paragraph is agreed (locked). A member's pycrdt replica over y-websocket inserts a
+A paragraph is agreed (locked). A member's pycrdt replica (y-websocket, or Socket.IO
+with ``--transport sio``, where it must also get a ``paragraph_locked`` error) inserts a
 unique marker ``<e00sNNNNNN>`` into that paragraph at R/s; the server must revert each
-edit with an update of its own. F light y-websocket followers of ``/ws/<document>``
+edit with an update of its own. F light followers of the document (same transport)
 keep every update frame raw with its read time; after the run each distinct frame
 stream is replayed into a pycrdt ``Doc`` (``bench/lockreplay.py``) to find, per edit,
 the first frame after which the follower's copy holds the edit *and* its revert.
@@ -28,11 +29,11 @@ def phase(name: str) -> None:
 
 
 class LockFollower(YClient):
-    """A light y-websocket follower that also keeps each update frame's read time."""
+    """A light follower that also keeps each update frame's read time."""
 
     def __init__(self, cfg: dict[str, Any]) -> None:
         super().__init__(
-            "ws",
+            cfg["transport"],
             cfg["document"],
             cfg["follower_token"],
             replica=False,
@@ -59,7 +60,7 @@ class LockEditor(YClient):
 
     def __init__(self, cfg: dict[str, Any]) -> None:
         super().__init__(
-            "ws",
+            cfg["transport"],
             cfg["document"],
             cfg["member_token"],
             replica=True,
@@ -71,6 +72,13 @@ class LockEditor(YClient):
         self.locked: str = cfg["locked_text"]
         self.reverted = Reverted([], {})
         self.rng = random.Random(12)
+        self.refusals: list[float] = []  # Socket.IO: paragraph_locked error events, read time
+
+    def _text_event(self, data: bytes, now: float) -> None:
+        if b'"paragraph_locked"' in data[:200] and b'["error"' in data[:100]:
+            self.refusals.append(now)
+        else:
+            super()._text_event(data, now)
 
     def text(self) -> str:
         assert self.doc is not None
@@ -146,7 +154,7 @@ async def run_lock(cfg: dict[str, Any]) -> dict[str, Any]:
     phase("drained")
     # A fresh join after the run: the server's own state.
     fresh = YClient(
-        "ws",
+        cfg["transport"],
         cfg["document"],
         cfg["follower_token"],
         replica=True,
@@ -168,7 +176,11 @@ async def run_lock(cfg: dict[str, Any]) -> dict[str, Any]:
     editor_ms = [
         (editor.reverted.at[e.k] - e.at) * 1000 for e in edits if e.k in editor.reverted.at
     ]
+    refused_ms = [(t - e.at) * 1000 for e, t in zip(edits, editor.refusals, strict=False)]
     result.update(
+        transport=cfg["transport"],
+        editor_refusals=len(editor.refusals),
+        editor_refusal_ms=summary(refused_ms),
         connect_seconds=connect_s,
         edits_sent=len(edits),
         editor_revert_ms=summary(editor_ms),
