@@ -6,6 +6,10 @@ whole. ``encoded_length`` walks the update's structure (structs, then the delete
 set) without building anything, skipping strings and binary contents by their
 declared lengths, so its cost grows with the number of structs, not bytes.
 
+The same walk lists the Yjs client ids whose structs the update carries
+(``struct_clients``): authorship (who typed what) is recorded from them at no
+extra decoding cost, since the room already walks every update it applies.
+
 The layout follows Yjs' ``UpdateDecoderV1`` (``readClientsStructRefs``,
 ``readItemContent``, ``readDeleteSet``) and lib0's ``readAny``.
 """
@@ -55,18 +59,39 @@ def _uint(data: bytes, pos: int) -> tuple[int, int]:
 def encoded_length(update: bytes) -> int:
     """Bytes the v1-encoded update at the start of ``update`` occupies.
 
+    Raises ``DecodeError`` when the structure is malformed or truncated.
+    """
+    return scan(update)[0]
+
+
+def struct_clients(update: bytes) -> list[int]:
+    """The Yjs client ids that created the structs of ``update``, in encoded order.
+
+    Only the struct section counts: the delete set names the clients whose items
+    were deleted, not who deleted them. Refuses malformed input and trailing bytes
+    (``DecodeError``), like ``check_no_trailing_bytes``.
+    """
+    return check_no_trailing_bytes(update)
+
+
+def scan(update: bytes) -> tuple[int, list[int]]:
+    """One walk of the update: its encoded length and the client ids of its structs.
+
     Raises ``DecodeError`` when the structure is malformed or truncated. Reading
     past the end raises ``IndexError`` wherever it happens, so the loops need no
     bounds checks of their own; the one loop that runs per struct is written out
     inline because an update may hold hundreds of thousands of structs.
     """
     data = update
+    owners: list[int] = []
     try:
         clients, pos = _uint(data, 0)
         for _ in range(clients):
             structs, pos = _uint(data, pos)
-            _, pos = _uint(data, pos)  # client id
+            client, pos = _uint(data, pos)
             _, pos = _uint(data, pos)  # first clock
+            if structs:
+                owners.append(client)
             for _ in range(structs):
                 info = data[pos]
                 pos += 1
@@ -100,14 +125,19 @@ def encoded_length(update: bytes) -> int:
         raise DecodeError("update is truncated") from None
     if pos > len(data):
         raise DecodeError("update is truncated (a declared length exceeds the bytes left)")
-    return pos
+    return pos, owners
 
 
-def check_no_trailing_bytes(update: bytes) -> None:
-    """Refuse an update followed by anything (``DecodeError``)."""
-    end = encoded_length(update)
+def check_no_trailing_bytes(update: bytes) -> list[int]:
+    """Refuse an update followed by anything (``DecodeError``).
+
+    Returns the client ids of the update's structs (``struct_clients``), found
+    on the way.
+    """
+    end, owners = scan(update)
     if end != len(update):
         raise DecodeError(f"{len(update) - end} unexpected bytes after the update")
+    return owners
 
 
 def _skip_id(data: bytes, pos: int) -> int:

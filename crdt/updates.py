@@ -55,19 +55,23 @@ def same_state(a: pycrdt.Doc[Any], b: pycrdt.Doc[Any]) -> bool:
     return decode_state_vector(a.get_state()) == decode_state_vector(b.get_state())
 
 
-def apply(doc: pycrdt.Doc[Any], update: bytes) -> None:
+def apply(doc: pycrdt.Doc[Any], update: bytes) -> list[int]:
     """Apply ``update`` to ``doc``; ``DecodeError`` if malformed.
+
+    Returns the client ids of the update's structs (who wrote them: see
+    ``update_v1.struct_clients``), found by the validation walk at no extra cost.
 
     Yrs decodes the whole update before integrating it, so a malformed update
     leaves the document untouched. Yrs also ignores whatever follows a valid
     update, and crashes the process on values nested tens of thousands deep:
     both are refused here first, so what is applied is exactly what is stored.
     """
-    check_no_trailing_bytes(update)
+    clients = check_no_trailing_bytes(update)
     try:
         doc.apply_update(update)
     except ValueError as exc:
         raise DecodeError(f"malformed update: {exc}") from exc
+    return clients
 
 
 def doc_from_updates(

@@ -27,6 +27,7 @@ from server.comments.service import CommentService
 from server.edge.middleware import body_limit_guard, origin_guard, security_headers
 from server.edge.origins import OriginPolicy
 from server.errors import RollingTextError
+from server.groups.colours import GroupColours
 from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
@@ -34,6 +35,9 @@ from server.groups.service import AccessChange, GroupService
 from server.live.events import LiveEvents
 from server.live.hub import LiveHub
 from server.logs import client_error_logger
+from server.paragraphs import views as paragraph_views
+from server.paragraphs.live import GovernancePublisher
+from server.paragraphs.proposals import GovernanceService
 from server.ratelimit import RateLimiter
 from server.rooms.manager import RoomManager
 from server.scaleout.redis_bus import RedisDocumentBus, RedisLockedStore
@@ -128,7 +132,8 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
 
     groups.on_access_changed(access_changed)
     rooms.revalidate_with(access.refresh, settings.revalidate_seconds)
-    rooms.describe_with(groups.affiliation)
+    colours = GroupColours(sessions)
+    rooms.describe_with(colours.identity)
     app[keys.SETTINGS] = settings
     app[keys.SIGNER] = signer
     app[keys.ENGINE] = engine
@@ -136,6 +141,7 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app[keys.ROOMS] = rooms
     app[keys.ACCESS] = access
     app[keys.GROUPS] = groups
+    app[keys.COLOURS] = colours
     app[keys.OBSERVERS] = ObserverService(groups, max_pending=settings.observer_pending_per_group)
     app[keys.INVITATIONS] = InvitationService(groups, single_use=settings.invitation_single_use)
     app[keys.DOCUMENTS] = GroupDocuments(groups)
@@ -154,6 +160,13 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
             settings.comment_edits_per_minute, settings.comment_edits_burst, what="comment edits"
         ),
         history_kept=settings.comment_history_kept,
+    )
+    app[keys.PARAGRAPHS] = GovernanceService(
+        sessions,
+        rooms=rooms,
+        hub=GovernancePublisher(hub),
+        logger=log,
+        affiliation=groups.affiliation,
     )
 
     async def services(app: web.Application) -> AsyncIterator[None]:
@@ -180,8 +193,13 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     app.on_shutdown.append(disconnect_everyone)
     # What document connections serve beyond Yjs, registered by the domains.
     events = LiveEvents(hub)
-    events.extend(SessionFollow(access, app[keys.SESSIONS], app[keys.TRANSCRIPTS], hub))
+    events.extend(
+        SessionFollow(
+            access, app[keys.SESSIONS], app[keys.TRANSCRIPTS], hub, app[keys.PARAGRAPHS].history
+        )
+    )
     comment_views.register(events, app[keys.COMMENTS])
+    paragraph_views.register(events, app[keys.PARAGRAPHS])
     sio = SocketIOTransport(rooms, access, settings, log, events, client_manager)
     sio.attach(app)
     app.router.add_routes(WebSocketTransport(rooms, access, settings, log).routes())

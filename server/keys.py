@@ -8,10 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from server.auth.access import AccessPolicy
 from server.auth.tokens import TokenSigner
 from server.comments.service import CommentService
+from server.groups.colours import GroupColours
 from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
 from server.groups.service import GroupService
+from server.paragraphs.proposals import GovernanceService
 from server.rooms.manager import RoomManager
 from server.sessions.service import SessionService
 from server.sessions.transcript import TranscriptService
@@ -26,10 +28,12 @@ STORE = web.AppKey("store", DocumentStore)
 ROOMS = web.AppKey("rooms", RoomManager)
 ACCESS = web.AppKey("access", AccessPolicy)
 GROUPS = web.AppKey("groups", GroupService)
+COLOURS = web.AppKey("colours", GroupColours)
 OBSERVERS = web.AppKey("observers", ObserverService)
 INVITATIONS = web.AppKey("invitations", InvitationService)
 DOCUMENTS = web.AppKey("documents", GroupDocuments)
 SESSIONS = web.AppKey("sessions", SessionService)
 TRANSCRIPTS = web.AppKey("transcripts", TranscriptService)
 COMMENTS = web.AppKey("comments", CommentService)
+PARAGRAPHS = web.AppKey("paragraphs", GovernanceService)
 LIMITS = web.AppKey("limits", EdgeLimits)

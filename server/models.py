@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from server.comments import models as comments_models
 from server.groups import models as groups_models
+from server.paragraphs import models as paragraphs_models
 from server.sessions import models as sessions_models
 from server.storage import models as storage_models
 from server.storage.models import Base
@@ -15,6 +16,7 @@ __all__ = [
     "comments_models",
     "groups_models",
     "metadata",
+    "paragraphs_models",
     "sessions_models",
     "storage_models",
 ]

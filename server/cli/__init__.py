@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from server.cli import admission, groups, serve, sessions
+from server.cli import admission, groups, paragraphs, serve, sessions
 from server.cli.common import common_parser
 
 
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     serve.register_serve(sub)
     sessions.register(sub)
+    paragraphs.register(sub)
     serve.register_captions(sub)
     common = common_parser()
     serve.register_token(sub, common)

@@ -15,8 +15,10 @@ illustrative; people are named by function, not after real persons.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from sqlalchemy import select
 
 from crdt import schema, updates
 from crdt.schema import ParagraphSpec
@@ -24,6 +26,8 @@ from server.auth.tokens import Role
 from server.errors import NotFound
 from server.groups import schemas
 from server.groups.operator import Operator, validated
+from server.paragraphs.models import ParagraphDecision, StatusProposal
+from server.storage.models import Document, utcnow
 
 SLUG = "wgec-demo"
 NAME = "CSTD Working Group on Enhanced Cooperation (demo)"
@@ -116,8 +120,11 @@ def _p(
     text: str,
     sequence: str | None = None,
     proposer: str | None = None,
+    status: str = schema.Status.DRAFT.value,
 ) -> ParagraphSpec:
-    return ParagraphSpec(label, section, kind, text, sequence, proposer)
+    return ParagraphSpec(
+        label, section, kind, text, sequence, (proposer,) if proposer else (), status=status
+    )
 
 
 ROLLING_TEXT = (
@@ -300,13 +307,55 @@ DOCUMENTS = (
 )
 
 
+# The rolling text's negotiation so far (model v2): agreed language, a divergent view
+# and a member's pending status proposal for the chair's queue.
+AGREED = {"PP1": schema.Status.AGREED.value, "PP2": schema.Status.AGREED_AD_REF.value}
+OPINION = (
+    "OP3",
+    "Divergent views to be included in report as opinions: some delegations consider a "
+    "new intergovernmental mechanism unnecessary.",
+    ("United States", "Sweden"),
+)
+PROPOSAL = ("OP1", schema.Status.AGREED.value, "Agreed in informal consultations.")
+
+
 def build_content(spec: DocumentSpec) -> bytes:
-    """The document's Yjs update: its metadata and paragraphs (crdt.schema)."""
+    """The document's Yjs update: its metadata and paragraphs (crdt.schema, model v2),
+    written server-side; the rolling text gets its statuses and its opinion."""
     doc = updates.new_doc()
-    schema.init_document(doc, title=spec.title, kind=spec.kind, session=spec.session)
+    # The session is a link to a session row (none yet); the meeting stays in the title.
+    schema.init_document(doc, title=spec.title, kind=spec.kind, session=None)
     for paragraph in spec.paragraphs:
-        schema.add_paragraph(doc, paragraph)
+        if spec.name == ROLLING and paragraph.label in AGREED:
+            paragraph = replace(paragraph, status=AGREED[paragraph.label])
+        pid = schema.add_paragraph(doc, paragraph)
+        if spec.name == ROLLING and paragraph.label == OPINION[0]:
+            schema.put_opinion(
+                doc, schema.Opinion(schema.new_id(), OPINION[1], OPINION[2], paragraph=pid)
+            )
     return doc.get_update()
+
+
+async def _seed_governance(op: Operator, name: str, content: bytes) -> None:
+    """The decisions behind the seeded statuses, and one pending proposal."""
+    doc = updates.doc_from_updates([content])
+    by_label = {p.label: p for p in schema.paragraph_records(doc)}
+    proposer = (await op.people_by_role(await op.group_id(SLUG), Role.MEMBER))[0]
+    async with op.sessions.begin() as db:
+        doc_id = await db.scalar(select(Document.id).where(Document.name == name))
+        assert doc_id is not None
+        for label, status in AGREED.items():
+            db.add(ParagraphDecision(
+                document_id=doc_id, paragraph_id=by_label[label].id, action="status",
+                before=schema.Status.DRAFT.value, after=status, name=op.principal.name,
+                at=utcnow(),
+            ))  # fmt: skip
+        label, status, reason = PROPOSAL
+        db.add(StatusProposal(
+            document_id=doc_id, paragraph_id=by_label[label].id, status=status, reason=reason,
+            proposer_person_id=proposer.id, proposer_name=proposer.name, state="pending",
+            created_at=utcnow(),
+        ))  # fmt: skip
 
 
 async def _create_group(op: Operator) -> int:
@@ -367,7 +416,10 @@ async def _ensure_documents(op: Operator, gid: int) -> list[schemas.GroupDocumen
                 await op.documents.create_document(op.principal, gid, new)
             stored = await store.load(spec.name)
             if stored is None or (stored.snapshot is None and not stored.updates):
-                await store.append(spec.name, build_content(spec))
+                content = build_content(spec)
+                await store.append(spec.name, content)
+                if spec.name == ROLLING:
+                    await _seed_governance(op, spec.name, content)
     return await op.documents.list_documents(op.principal, gid)
 
 

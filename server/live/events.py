@@ -6,7 +6,8 @@ handlers raise (``RollingTextError``) are mapped to acks by the transport.
 
 - ``on_document``: events served on every document connection (``comment-*``),
   each ``handler(principal, document, data) -> ack``, and topics such a
-  connection follows while open (``comments:<document>``).
+  connection follows while open (``comments:<document>``), optionally with a
+  history sent first (``paragraphs:<document>``: history then live).
 - ``extend``: a read-only view on namespaces ``<prefix><key>`` of its own (a
   session's follow view), which opens, greets, answers and leaves by itself.
 """
@@ -17,11 +18,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
 from server.auth.principal import Principal
-from server.live.hub import LiveHub
+from server.live.hub import History, LiveHub
 from server.rooms.peer import EventPeer
 
 # (principal, document, the event's data) -> the ack.
 EventHandler = Callable[[Principal, str, Any], Awaitable[dict[str, Any]]]
+# (the peer, its document) -> the history to send it before the topic's live events.
+HistoryFor = Callable[[EventPeer, str], History]
 
 
 class View(Protocol):
@@ -46,17 +49,21 @@ class LiveEvents:
     def __init__(self, hub: LiveHub) -> None:
         self._hub = hub
         self._handlers: dict[str, EventHandler] = {}
-        self._topics: list[Callable[[str], str]] = []
+        self._topics: list[tuple[Callable[[str], str], HistoryFor | None]] = []
         self.views: list[View] = []
 
     def on_document(
-        self, handlers: Mapping[str, EventHandler], topic: Callable[[str], str] | None = None
+        self,
+        handlers: Mapping[str, EventHandler],
+        topic: Callable[[str], str] | None = None,
+        history: HistoryFor | None = None,
     ) -> None:
         """Serve ``handlers`` on every document connection; with ``topic``, such a
-        connection follows ``topic(document)`` while it is open."""
+        connection follows ``topic(document)`` while it is open (with ``history``:
+        history then live, no gap and no duplicate)."""
         self._handlers.update(handlers)
         if topic is not None:
-            self._topics.append(topic)
+            self._topics.append((topic, history))
 
     def extend(self, view: View) -> None:
         self.views.append(view)
@@ -69,9 +76,17 @@ class LiveEvents:
 
     async def joined(self, peer: EventPeer, document: str) -> None:
         """A document connection opened: it follows the document's topics."""
-        for topic in self._topics:
-            await self._hub.subscribe(topic(document), peer)
+        for topic, history in self._topics:
+            if history is None:
+                await self._hub.subscribe(topic(document), peer)
+
+    async def greeted(self, peer: EventPeer, document: str) -> None:
+        """The connection is open (the client hears events now): it follows the
+        document's topics that send a history, history first."""
+        for topic, history in self._topics:
+            if history is not None:
+                await self._hub.subscribe(topic(document), peer, history(peer, document))
 
     async def left(self, peer: EventPeer, document: str) -> None:
-        for topic in self._topics:
+        for topic, _ in self._topics:
             await self._hub.unsubscribe(topic(document), peer)

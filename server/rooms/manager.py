@@ -39,7 +39,7 @@ class RoomManager:
         self._unloading: dict[str, asyncio.Task[None]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._refresh: Callable[[Principal], Awaitable[Principal | None]] | None = None
-        self._affiliation: Callable[[int], Awaitable[str | None]] | None = None
+        self._affiliation: Callable[[int], Awaitable[tuple[str | None, str]]] | None = None
         self._revalidate_every = 5.0
         self._revalidator: asyncio.Task[None] | None = None
         self._closing = False
@@ -55,9 +55,11 @@ class RoomManager:
         self._refresh = refresh
         self._revalidate_every = every
 
-    def describe_with(self, affiliation: Callable[[int], Awaitable[str | None]]) -> None:
-        """Look up whom a joining person speaks for: the server, not the client, puts
-        it beside their name in presence."""
+    def describe_with(
+        self, affiliation: Callable[[int], Awaitable[tuple[str | None, str]]]
+    ) -> None:
+        """Look up whom a joining person speaks for, and that delegation's colour: the
+        server, not the client, puts both in their presence."""
         self._affiliation = affiliation
 
     async def __aenter__(self) -> RoomManager:
@@ -159,7 +161,7 @@ class RoomManager:
         person_id = peer.principal.person_id
         if self._affiliation is not None and person_id is not None:
             try:
-                peer.delegation = await self._affiliation(person_id)
+                peer.delegation, peer.colour = await self._affiliation(person_id)
             except Exception as exc:  # presence then shows the name alone
                 self._log.warning("delegation of person %s not found: %s", person_id, exc)
         room = await self._get(name, create=create)
@@ -230,6 +232,23 @@ class RoomManager:
         room.start()
         self._log.info("room %s loaded (%s log rows)", name, room._log_rows)
         return room
+
+    async def apply(self, name: str, change: Callable[[pycrdt.Doc[Any]], None]) -> None:
+        """Make a server-side change to document ``name`` (a governance command): the
+        room is loaded for it if idle (and unloads again later), every connected peer
+        gets the change, and it is durable on return. ``change`` raising changes nothing
+        it did not write; ``NotFound`` if there is no such document."""
+        if self._closing:
+            raise Unavailable("the server is shutting down; try again in a moment")
+        room = await self._get(name, create=False)
+        try:
+            task = room.apply_local(change)
+        finally:
+            if not room.peers and name not in self._timers:
+                self._timers[name] = asyncio.get_running_loop().call_later(
+                    self._settings.room_linger_seconds, self._start_unload, name
+                )
+        await task
 
     def _start_unload(self, name: str) -> None:
         self._timers.pop(name, None)

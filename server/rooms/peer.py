@@ -18,6 +18,7 @@ from typing import Any
 from server.auth.permissions import Action, can
 from server.auth.principal import Principal
 from server.ratelimit import TokenBucket
+from server.storage.authorship import Author
 
 _ids = itertools.count(1)
 
@@ -42,6 +43,8 @@ class Peer(abc.ABC):
         self.awareness_ids: set[int] = set()
         # Whom the person speaks for, looked up when joining: shown beside the name.
         self.delegation: str | None = None
+        # The delegation's colour (cursor, selection), set with it when joining.
+        self.colour: str | None = None
         # The connection's awareness budget, set by the room it joins.
         self.awareness_budget: TokenBucket | None = None
         # Presence trouble is logged once per connection, however often it recurs.
@@ -58,6 +61,11 @@ class Peer(abc.ABC):
         """The name others see on this connection's presence: "Name (Delegation)"."""
         name = self.principal.name
         return f"{name} ({self.delegation})" if self.delegation else name
+
+    @property
+    def author(self) -> Author:
+        """Who this connection's updates are stored as (server/storage/authorship.py)."""
+        return Author(self.principal.person_id, self.principal.name, self.delegation)
 
     @property
     def fanout_group(self) -> object:

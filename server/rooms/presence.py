@@ -19,7 +19,10 @@ Three rules keep one connection from flooding or impersonating:
   object whose ``name`` is a bounded string and whose ``color``/``colorLight``
   are plain hex colours. The server then writes the identity itself: ``name``
   ("Name (Delegation)"), ``person`` and ``delegation`` come from the
-  connection's principal, any other ``user`` field is dropped. Nobody can appear
+  connection's principal, and ``color``/``colorLight`` from the delegation's
+  colour (server/groups/colours.py; a neutral grey for read-only connections and
+  people of no delegation), so no two delegations' cursors look alike and nobody
+  wears another's colour; any other ``user`` field is dropped. Nobody can appear
   as someone else (an anonymous follower is "remote participant").
 
 A refused message changes nothing. Only the few states a connection owns are
@@ -45,6 +48,7 @@ from crdt.awareness import (
 from crdt.encoding import DecodeError
 from server.auth.principal import Principal
 from server.errors import BadInput, BadPresence, PresenceTooLarge
+from server.groups.colours import NEUTRAL, light
 from server.ratelimit import TokenBucket
 from server.rooms.peer import Peer
 from server.settings import Settings
@@ -204,15 +208,17 @@ class Presence:
         limit = self._settings.presence_name_max_chars
         if name is not None and (not isinstance(name, str) or len(name) > limit):
             raise BadPresence(f"`user.name` must be a string of at most {limit} characters")
-        clean: dict[str, Any] = {}
         for field in COLOUR_FIELDS:
             colour = user.get(field)
-            if colour is None:
-                continue
-            if not isinstance(colour, str) or not HEX_COLOUR.fullmatch(colour):
+            if colour is not None and (
+                not isinstance(colour, str) or not HEX_COLOUR.fullmatch(colour)
+            ):
                 raise BadPresence(f"`user.{field}` must be a hex colour such as #1f77b4")
-            clean[field] = colour
-        clean["name"] = peer.presence_name
-        clean["person"] = peer.principal.name
-        clean["delegation"] = peer.delegation or ""
-        return clean
+        colour = NEUTRAL if peer.readonly or peer.colour is None else peer.colour
+        return {
+            "color": colour,
+            "colorLight": light(colour),
+            "name": peer.presence_name,
+            "person": peer.principal.name,
+            "delegation": peer.delegation or "",
+        }

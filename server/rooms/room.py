@@ -25,7 +25,7 @@ from server.errors import MalformedUpdate, ReadOnly
 from server.rooms.peer import Channel, Peer
 from server.rooms.presence import Presence
 from server.settings import Settings
-from server.storage import DocumentStore
+from server.storage import SERVER, Author, DocumentStore
 
 T = TypeVar("T")
 
@@ -167,14 +167,14 @@ class Room:
             raise ReadOnly("this connection may read the document but not change it")
         self._applying = peer
         try:
-            updates.apply(self.doc, update)
+            clients = updates.apply(self.doc, update)
         except DecodeError as exc:
             self.stats.malformed += 1
             raise MalformedUpdate(str(exc)) from exc
         finally:
             self._applying = None
         self.stats.updates_applied += 1
-        return self._persist(update)
+        return self._persist(update, peer.author, clients)
 
     def apply_local(self, change: Callable[[pycrdt.Doc[Any]], None]) -> asyncio.Task[None]:
         """Make a server-side change (origin: the server) and persist it."""
@@ -220,8 +220,13 @@ class Room:
         self._outbox.append((origin if isinstance(origin, Peer) else None, event.update))
         self._update_ready.set()
 
-    def _persist(self, update: bytes) -> asyncio.Task[None]:
-        task = asyncio.create_task(self._store.append(self.name, update))
+    def _persist(
+        self, update: bytes, author: Author = SERVER, clients: Sequence[int] | None = None
+    ) -> asyncio.Task[None]:
+        """Store ``update``, sent by ``author`` (default: the server's own change)."""
+        task = asyncio.create_task(
+            self._store.append(self.name, update, author=author, clients=clients)
+        )
         self._writes.add(task)
         task.add_done_callback(self._written)
         return task

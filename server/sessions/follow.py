@@ -8,7 +8,7 @@ appends and corrects segments on the same connection.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Any
 
 from crdt.captions import NOTICE
@@ -17,6 +17,7 @@ from server.auth.principal import Principal
 from server.contract import validated
 from server.errors import BadInput
 from server.live.hub import LiveHub
+from server.paragraphs import live as paragraphs
 from server.rooms.peer import EventPeer
 from server.sessions.live import topic
 from server.sessions.schemas import MeetingSession, SegmentCorrection
@@ -25,6 +26,11 @@ from server.sessions.transcript import TranscriptService, parse_append
 from server.validation import parse_id
 
 SESSION_PREFIX = "/session|"
+
+# (principal, document) -> the governance history of the session's document.
+GovernanceHistory = Callable[
+    [Principal, str], Awaitable[tuple[Sequence[tuple[str, Any]], Collection[Any]]]
+]
 
 
 class SessionFollow:
@@ -38,7 +44,9 @@ class SessionFollow:
         sessions: SessionService,
         transcripts: TranscriptService,
         hub: LiveHub,
+        governance: GovernanceHistory | None = None,
     ) -> None:
+        self._governance = governance
         self._access = access
         self._sessions = sessions
         self._transcripts = transcripts
@@ -49,10 +57,12 @@ class SessionFollow:
         session = await self._sessions.load(session_id)
         # Whoever may read the session's draft may follow the session.
         grant = await self._access.open_document(token, session.document)
-        return grant.principal, session.document, session_id
+        return grant.principal, session.document, (session_id, session.document)
 
-    async def greet(self, peer: EventPeer, session_id: int) -> None:
-        """History then live: the session's state and transcript so far, then its events."""
+    async def greet(self, peer: EventPeer, context: tuple[int, str]) -> None:
+        """History then live: the session's state and transcript so far, then its events;
+        and the governance of its document (paragraph status, metadata, opinions)."""
+        session_id, document = context
 
         async def history() -> tuple[Sequence[tuple[str, Any]], Collection[int]]:
             session = await self._sessions.load(session_id)
@@ -75,13 +85,23 @@ class SessionFollow:
             )
 
         await self._hub.subscribe(topic(session_id), peer, history)
+        if self._governance is not None:
+            governance = self._governance
+            await self._hub.subscribe(
+                paragraphs.topic(document),
+                peer,
+                lambda: governance(peer.principal, document),
+            )
 
-    async def leave(self, peer: EventPeer, session_id: int) -> None:
+    async def leave(self, peer: EventPeer, context: tuple[int, str]) -> None:
+        session_id, document = context
         await self._hub.unsubscribe(topic(session_id), peer)
+        await self._hub.unsubscribe(paragraphs.topic(document), peer)
 
     async def handle(
-        self, principal: Principal, session_id: int, event: str, data: Any
+        self, principal: Principal, context: tuple[int, str], event: str, data: Any
     ) -> dict[str, Any]:
+        session_id = context[0]
         if event == "transcript-append":
             stored = await self._transcripts.append(principal, session_id, parse_append(data))
             return {"ok": True, "segments": [s.model_dump(mode="json") for s in stored]}

@@ -12,7 +12,7 @@ from typing import Literal
 
 from aiohttp import web
 
-from crdt import schema, updates
+from crdt import updates
 from crdt.captions import NOTICE
 from server.auth.credentials import request_token
 from server.auth.principal import Principal
@@ -280,11 +280,10 @@ async def follow_session(call: Call, sid: Id) -> SessionFollow:
     loaded, reader = await _session_reader(call, sid)
     info = await call.app[SESSIONS].get(reader, sid)
     doc = await call.app[ROOMS].document(loaded.document)
-    draft = schema.to_plain(doc if doc is not None else updates.new_doc())
     return SessionFollow(
         session=info,
         streams=info.streams,
-        draft=DocumentContent.of(draft),
+        draft=DocumentContent.of(doc if doc is not None else updates.new_doc()),
         transcript=await call.app[TRANSCRIPTS].history(sid),
         live=SessionFollowLive(socketio_namespace=f"/session|{sid}"),
     )

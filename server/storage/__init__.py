@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from server.storage.authorship import SERVER, Author, ClientRecord
 from server.storage.engine import create_engine, normalize_url
 from server.storage.migrate import upgrade
-from server.storage.models import Base, Document, DocumentSnapshot, DocumentUpdate
+from server.storage.models import (
+    Base,
+    Document,
+    DocumentClient,
+    DocumentSnapshot,
+    DocumentUpdate,
+)
 from server.storage.store import DocumentInfo, DocumentStore, StoredDocument
 from server.storage.writer import WriterStats
 
 __all__ = [
+    "SERVER",
+    "Author",
     "Base",
+    "ClientRecord",
     "Document",
+    "DocumentClient",
     "DocumentInfo",
     "DocumentSnapshot",
     "DocumentStore",

@@ -4,6 +4,14 @@ A document is an append-only log of Yjs updates (``document_updates``) plus at m
 one compacted snapshot (``document_snapshots``). Loading a document is "snapshot +
 every remaining log row"; compaction folds log rows into the snapshot.
 
+Authorship: each log row names the person who sent it (``author_id``), and
+``document_clients`` maps every Yjs client id seen in a document to the person
+who first wrote with it. Every character carries its client id for ever, and the
+map is its own table, so compaction (which folds the rows away) loses nothing:
+any character can be attributed to a person and delegation at any time. People
+are referred to by id without a foreign key: storage stays independent of
+groups, and the recorded name and delegation outlive a deleted person.
+
 The Alembic migrations under ``server/migrations`` create exactly these tables; a
 test compares the migrated schema with this metadata.
 """
@@ -23,6 +31,7 @@ from sqlalchemy import (
     MetaData,
     String,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -115,3 +124,28 @@ class DocumentUpdate(Base):
     )
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    # The person who sent the update; NULL for the server's own writes (reverts,
+    # commands) and for operator tokens, which stand for no person.
+    author_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class DocumentClient(Base):
+    """A Yjs client id seen in a document, and the person who first wrote with it.
+
+    First owner wins: another person later sending structs of the same client id
+    is logged, never recorded (it cannot take over someone's characters).
+    """
+
+    __tablename__ = "document_clients"
+    __table_args__ = (UniqueConstraint("document_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    document_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False
+    )
+    # Yjs ids are 32-bit, pycrdt's up to 2**53: a BIGINT holds every one.
+    client_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    person_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    delegation: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

@@ -20,6 +20,9 @@ from typing import Any
 from sqlalchemy import Select, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from crdt.encoding import DecodeError
+from crdt.update_v1 import struct_clients
+from server.storage.authorship import SERVER, Author, ClientRecord, list_clients
 from server.storage.models import Document, DocumentSnapshot, DocumentUpdate, utcnow
 from server.storage.sql import (
     check_name,
@@ -145,14 +148,41 @@ class DocumentStore:
             document_id = await ensure_document_id(connection, name)
         self._ids[name] = document_id
 
-    async def append(self, name: str, update: bytes) -> None:
+    async def append(
+        self,
+        name: str,
+        update: bytes,
+        *,
+        author: Author = SERVER,
+        clients: Sequence[int] | None = None,
+    ) -> None:
         """Store one update; returns only once its row is committed (durable).
+
+        ``author`` sent it (default: the server itself); ``clients`` are the Yjs
+        client ids of its structs (``crdt.update_v1.struct_clients``; found here
+        when not given), recorded as the author's unless someone wrote with them
+        first.
 
         Raises ``BadInput`` for an invalid name and ``Unavailable`` if the store is
         closed or shut down before the update could be written.
         """
         check_name(name)
-        await self._writer.submit(name, bytes(update))
+        if clients is None:
+            try:
+                clients = struct_clients(update)
+            except DecodeError as exc:  # stored all the same: storage judges no content
+                self._log.warning("update for %s names no readable client ids: %s", name, exc)
+                clients = ()
+        await self._writer.submit(name, bytes(update), author, tuple(clients))
+
+    async def clients(self, name: str) -> list[ClientRecord] | None:
+        """Who wrote with each Yjs client id of document ``name`` (first seen first);
+        None if there is no such document. Unaffected by compaction."""
+        document_id = await self._document_id(check_name(name))
+        if document_id is None:
+            return None
+        async with self._engine.connect() as connection:
+            return await list_clients(connection, document_id)
 
     async def load(self, name: str) -> StoredDocument | None:
         """Snapshot plus every remaining log row, or None if there is no such document.

@@ -7,6 +7,10 @@ updates pile up and form the next batch, so batches grow with load.
 
 A failed transaction (database down, locked, restarting) is retried with capped
 exponential backoff; nothing is acknowledged and nothing is dropped meanwhile.
+
+Each update carries its author and the Yjs client ids of its structs: the same
+transaction stores the author on the log row and records client ids seen for the
+first time (server/storage/authorship.py).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.errors import Unavailable
+from server.storage.authorship import SERVER, Author, ClientOwners, claims_of
 from server.storage.models import DocumentUpdate, utcnow
 from server.storage.sql import ensure_document_id
 
@@ -38,6 +43,8 @@ class _Pending:
     name: str
     data: bytes
     future: asyncio.Future[None] = field(compare=False)
+    author: Author = SERVER
+    clients: tuple[int, ...] = ()
 
 
 class GroupCommitWriter:
@@ -67,6 +74,7 @@ class GroupCommitWriter:
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
+        self._owners = ClientOwners(logger)
         self.stats = WriterStats()
 
     def start(self) -> None:
@@ -75,12 +83,19 @@ class GroupCommitWriter:
             raise RuntimeError("writer already started")
         self._task = asyncio.create_task(self._run(), name="rollingtext-group-commit")
 
-    def submit(self, name: str, data: bytes) -> asyncio.Future[None]:
-        """Queue one update; the future resolves once its row is committed."""
+    def submit(
+        self,
+        name: str,
+        data: bytes,
+        author: Author = SERVER,
+        clients: tuple[int, ...] = (),
+    ) -> asyncio.Future[None]:
+        """Queue one update sent by ``author`` whose structs belong to ``clients``;
+        the future resolves once its row (and its client ids) are committed."""
         if self._task is None or self._closing:
             raise Unavailable("document store is not accepting writes", document=name)
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append(_Pending(name, data, future))
+        self._pending.append(_Pending(name, data, future, author, clients))
         self._wakeup.set()
         return future
 
@@ -168,6 +183,7 @@ class GroupCommitWriter:
                 self.stats.failed_attempts += 1
                 for item in batch:
                     self._ids.pop(item.name, None)  # re-resolve: the row may be gone
+                self._owners.forget()
                 self._log.warning(
                     "group commit of %d updates failed (attempt %d), retrying in %.2fs: %s",
                     len(batch),
@@ -199,8 +215,20 @@ class GroupCommitWriter:
             await connection.execute(
                 insert(DocumentUpdate),
                 [
-                    {"document_id": resolved[item.name], "data": item.data, "created_at": now}
+                    {
+                        "document_id": resolved[item.name],
+                        "data": item.data,
+                        "created_at": now,
+                        "author_id": item.author.person_id,
+                    }
                     for item in batch
                 ],
             )
+            claims = [
+                claim
+                for item in batch
+                for claim in claims_of(resolved[item.name], item.author, item.clients)
+            ]
+            owners = await self._owners.record(connection, claims)
         self._ids.update(resolved)
+        self._owners.learn(owners, claims)

@@ -310,6 +310,10 @@ class SocketIOTransport:
             )
         if seat.view is not None:
             await seat.view.greet(peer, seat.context)
+        else:
+            await self._events.greeted(peer, room.name)  # e.g. the paragraphs' history
+            if self._seats.get((peer.namespace, peer.sid)) is not seat:  # left meanwhile
+                await self._events.left(peer, room.name)
 
     async def _on_disconnect(self, namespace: str, sid: str, reason: Any = None) -> None:
         seat = self._seats.pop((namespace, sid), None)

@@ -18,6 +18,8 @@ from server.contract.openapi import document
 from server.documents.views import api as documents_api
 from server.errors import RollingTextError
 from server.groups.views import api as groups_api
+from server.paragraphs.views import LIVE_DESCRIPTION as PARAGRAPHS_LIVE
+from server.paragraphs.views import api as paragraphs_api
 from server.sessions.views import LIVE_DESCRIPTION as SESSIONS_LIVE
 from server.sessions.views import api as sessions_api
 from server.views import api as document_api
@@ -28,6 +30,7 @@ APIS: tuple[Api, ...] = (
     documents_api,
     sessions_api,
     comments_api,
+    paragraphs_api,
     health.api,
     document_api.api,
 )
@@ -51,7 +54,10 @@ DESCRIPTION = (
     + ", ".join(error_codes())
     + ". Bodies are JSON sent as application/json (415 otherwise), bounded per route "
     "(413). A request carrying the rt_session cookie from a page of another origin is "
-    "refused (403 cross_origin); bearer tokens are unaffected." + SESSIONS_LIVE + COMMENTS_LIVE
+    "refused (403 cross_origin); bearer tokens are unaffected."
+    + SESSIONS_LIVE
+    + COMMENTS_LIVE
+    + PARAGRAPHS_LIVE
 )
 
 OPENAPI: dict[str, Any] = document(

@@ -301,7 +301,7 @@ async def _list_documents(world: World, role: str, reply: Reply) -> bool:
 
 
 def _content(world: World, reply: Reply) -> bool:
-    return set(reply.body) == {"meta", "paragraphs"}
+    return set(reply.body) == {"meta", "paragraphs", "opinions", "brackets"}
 
 
 HTTP_ACTIONS: dict[str, HttpAction] = {

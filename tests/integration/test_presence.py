@@ -19,6 +19,7 @@ import pytest
 from client import DocumentClient
 from crdt import protocol
 from crdt.awareness import NULL_STATE, AwarenessEntry, decode_update, encode_update
+from server.groups.colours import NEUTRAL, PALETTE, light
 from server.settings import Settings
 from tests.support.groups import Group
 from tests.support.servers import RunningServer, serve_in_process
@@ -255,14 +256,16 @@ async def test_a_follower_cannot_replace_or_remove_a_members_presence(
             "name": "Delegate",
             "person": "Delegate",
             "delegation": "",
-            "color": "#1f77b4",
+            "color": NEUTRAL,  # an operator token speaks for no delegation
+            "colorLight": light(NEUTRAL),
         }
-        # Its own state is shown under its own name, whatever it claimed.
+        # Its own state is shown under its own name and colour, whatever it claimed.
         assert user_of(seen[spy.client_id]) == {
             "name": "Remote",
             "person": "Remote",
             "delegation": "",
-            "color": "#d62728",
+            "color": NEUTRAL,
+            "colorLight": light(NEUTRAL),
         }
         assert not any(b"Chair of the Working Group" in u for u in witness.awareness_updates)
         if isinstance(spy, WsPublisher):
@@ -294,7 +297,8 @@ async def test_an_anonymous_follower_cannot_present_itself_as_an_officer(
             "name": "remote participant",
             "person": "remote participant",
             "delegation": "",
-            "color": "#1f77b4",
+            "color": NEUTRAL,
+            "colorLight": light(NEUTRAL),
         }
         # And the member appears with the delegation the server knows, not a claim.
         mine = AwarenessEntry(member.doc.client_id, 1, state("me", delegation="Bureau"))
@@ -304,5 +308,6 @@ async def test_an_anonymous_follower_cannot_present_itself_as_an_officer(
             "name": "Delegate of Brazil (Brazil)",
             "person": "Delegate of Brazil",
             "delegation": "Brazil",
-            "color": "#1f77b4",
+            "color": PALETTE[0],  # the group's first delegation
+            "colorLight": light(PALETTE[0]),
         }

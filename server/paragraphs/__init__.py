@@ -1,0 +1,1 @@
+"""Governance of the rolling text: paragraph structure, status, proposals, opinions."""
