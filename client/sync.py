@@ -182,7 +182,9 @@ class DocumentClient:
         ident = self._next_id
         self._unacked[ident] = update
         self._all_acked.clear()
-        if self.sio.connected and self.namespace in self.sio.namespaces:
+        # The namespace is connected before ``sio.connected`` turns true on a reconnect:
+        # what ``_on_connect`` re-sends must go out then, not wait for the next one.
+        if self.namespace in self.sio.namespaces:
             task = asyncio.ensure_future(self._emit(ident, update))
             self._sending.add(task)
             task.add_done_callback(self._sending.discard)

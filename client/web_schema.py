@@ -1,25 +1,27 @@
 """The web app's copy of the rolling text's shape, generated from ``crdt.schema``.
 
 ``python -m client.web_schema client/web/src/doc/schema.gen.ts`` (part of
-``make web-types``) writes the root names, the keys of ``meta`` and of a paragraph,
-and the allowed sections, kinds and sequences as TypeScript constants; the web app's
-``doc/schema.ts`` builds on them (its field names are typed by them, so ``tsc`` refuses
-a key the Python schema does not write). A test fails while the committed file and
-``crdt.schema`` disagree.
+``make web-types``) writes the root names (model v2: ``meta``, ``index``,
+``opinions`` and the per-paragraph text roots ``p:<id>``), the keys of ``meta``, of a
+paragraph's index record, of an option and of an opinion, the status values with
+their labels, the locked statuses, and the allowed sections, kinds and sequences as
+TypeScript constants; the web app's ``doc/schema.ts`` builds on them (its field names
+are typed by them, so ``tsc`` refuses a key the Python schema does not write). A test
+fails while the committed file and ``crdt.schema`` disagree.
 
-The keys are read from what ``init_document`` and ``add_paragraph`` actually write
-into a fresh document, in ``to_plain``'s order, so they cannot drift from the code.
+The keys are read from what ``init_document``, ``add_paragraph`` and ``put_opinion``
+actually write into a fresh document, so they cannot drift from the code.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pycrdt import Doc, Map
+from pycrdt import Doc
 
 from crdt import schema
 
@@ -36,34 +38,59 @@ def _ordered(keys: Iterable[str], reference: Iterable[str]) -> list[str]:
     return first + sorted(present - set(first))
 
 
-def written_keys() -> tuple[list[str], list[str]]:
-    """The keys of ``meta`` and of one paragraph, as the Python schema writes them."""
+def written_keys() -> dict[str, list[str]]:
+    """The keys of ``meta``, of a paragraph record, an option and an opinion, as the
+    Python schema writes them into a fresh document."""
     doc: Doc[Any] = Doc()
     schema.init_document(doc, title="t")
-    schema.add_paragraph(doc, schema.ParagraphSpec(label="OP1", section=schema.SECTIONS[0]))
+    pid = schema.add_paragraph(doc, schema.ParagraphSpec(label="OP1", section=schema.SECTIONS[0]))
+    record = schema.index(doc).get(pid)
+    assert isinstance(record, Mapping)
+    paragraph_keys = list(record.keys())
+    option = schema.Option(id="o1", label="Alt 1", text="x", proposers=("Brazil",))
+    schema.update_paragraph(doc, pid, options=(option,))
+    schema.put_opinion(
+        doc, schema.Opinion(id="v1", text="t", delegations=("Brazil",), paragraph=pid)
+    )
+    record = schema.index(doc).get(pid)
+    opinion = schema.opinions_root(doc).get("v1")
+    assert isinstance(record, Mapping) and isinstance(opinion, Mapping)
+    options = record.get("options")
+    assert isinstance(options, list) and isinstance(options[0], Mapping)
     plain = schema.to_plain(doc)
-    para = schema.paragraphs(doc)[0]
-    assert isinstance(para, Map)
-    meta_keys = _ordered(schema.meta(doc).keys(), plain["meta"])
-    paragraph_keys = _ordered(para.keys(), plain["paragraphs"][0])
-    return meta_keys, paragraph_keys
+    return {
+        "meta": _ordered(schema.meta(doc).keys(), plain["meta"]),
+        "paragraph": _ordered(paragraph_keys, plain["paragraphs"][0]),
+        "option": _ordered(options[0].keys(), option.to_record()),
+        "opinion": _ordered(opinion.keys(), plain["opinions"][0]),
+    }
 
 
 def _const(name: str, value: object, comment: str) -> str:
-    literal = json.dumps(value)
-    suffix = " as const" if isinstance(value, list) else ""
+    literal = json.dumps(value, ensure_ascii=False)
+    suffix = " as const" if isinstance(value, (list, dict)) else ""
     return f"/** {comment} */\nexport const {name} = {literal}{suffix};\n"
 
 
 def render() -> str:
     """The TypeScript module (``client/web/src/doc/schema.gen.ts``)."""
-    meta_keys, paragraph_keys = written_keys()
+    keys = written_keys()
+    labels = {status.value: label for status, label in schema.STATUS_LABELS.items()}
     parts = [
         HEADER,
-        _const("META", schema.META, "Root Y.Map of the document's metadata."),
-        _const("PARAGRAPHS", schema.PARAGRAPHS, "Root Y.Array of paragraphs (Y.Map each)."),
-        _const("META_KEYS", meta_keys, "Keys of the meta map."),
-        _const("PARAGRAPH_KEYS", paragraph_keys, "Keys of a paragraph's map."),
+        _const("META", schema.META, "Root Y.Map of the document's metadata (governed)."),
+        _const("INDEX", schema.INDEX, "Root Y.Map: paragraph id -> plain record (governed)."),
+        _const("OPINIONS", schema.OPINIONS, "Root Y.Map: opinion id -> plain record (governed)."),
+        _const("TEXT_PREFIX", schema.TEXT_PREFIX, "Paragraph text root: <prefix><id>."),
+        _const("GOVERNED_ROOTS", list(schema.GOVERNED_ROOTS), "Roots only the server writes."),
+        _const("MODEL_VERSION", schema.MODEL_VERSION, "meta.model of a v2 document."),
+        _const("META_KEYS", keys["meta"], "Keys of the meta map."),
+        _const("PARAGRAPH_KEYS", keys["paragraph"], "Keys of a paragraph's index record."),
+        _const("OPTION_KEYS", keys["option"], "Keys of an option (an alternative of a paragraph)."),
+        _const("OPINION_KEYS", keys["opinion"], "Keys of an opinion record."),
+        _const("STATUSES", list(schema.STATUSES), "paragraph.status values."),
+        _const("STATUS_LABELS", labels, "How each status is shown."),
+        _const("LOCKED", sorted(s.value for s in schema.LOCKED), "Statuses whose text is locked."),
         _const("DOCUMENT_KINDS", list(schema.DOCUMENT_KINDS), "meta.kind values."),
         _const("SECTIONS", list(schema.SECTIONS), "Sections, in document order."),
         _const("PARAGRAPH_KINDS", list(schema.PARAGRAPH_KINDS), "paragraph.kind values."),

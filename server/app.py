@@ -11,6 +11,7 @@ import logging
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
+from functools import partial
 from typing import Any
 
 import socketio
@@ -23,6 +24,7 @@ from server.auth.access import AccessPolicy
 from server.auth.tokens import TokenSigner
 from server.comments import views as comment_views
 from server.comments.live import CommentPublisher
+from server.comments.reanchor import reanchor_restored, reanchor_upgraded
 from server.comments.service import CommentService
 from server.edge.middleware import body_limit_guard, origin_guard, security_headers
 from server.edge.origins import OriginPolicy
@@ -168,6 +170,10 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
         logger=log,
         affiliation=groups.affiliation,
     )
+    # A v1 document upgraded on load: its comments re-anchor on the copied text.
+    rooms.after_upgrade(partial(reanchor_upgraded, sessions, log))
+    # Words a client deleted from a locked paragraph, typed back: the same.
+    rooms.after_restore(partial(reanchor_restored, sessions, log))
 
     async def services(app: web.Application) -> AsyncIterator[None]:
         try:

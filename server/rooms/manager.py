@@ -10,7 +10,7 @@ from typing import Any
 
 import pycrdt
 
-from crdt import updates
+from crdt import schema, updates
 from server.auth.principal import Principal
 from server.errors import NotFound, Unavailable
 from server.rooms.peer import Peer
@@ -18,6 +18,7 @@ from server.rooms.room import Room
 from server.scaleout.bus import DocumentBus
 from server.settings import Settings
 from server.storage import DocumentStore
+from server.tasks import spawn
 
 
 class RoomManager:
@@ -40,6 +41,8 @@ class RoomManager:
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._refresh: Callable[[Principal], Awaitable[Principal | None]] | None = None
         self._affiliation: Callable[[int], Awaitable[tuple[str | None, str]]] | None = None
+        self._upgraded: Callable[[str, pycrdt.Doc[Any]], Awaitable[object]] | None = None
+        self._restored: Callable[[str, pycrdt.Doc[Any], list[str]], Awaitable[object]] | None = None
         self._revalidate_every = 5.0
         self._revalidator: asyncio.Task[None] | None = None
         self._closing = False
@@ -61,6 +64,31 @@ class RoomManager:
         """Look up whom a joining person speaks for, and that delegation's colour: the
         server, not the client, puts both in their presence."""
         self._affiliation = affiliation
+
+    def after_upgrade(self, hook: Callable[[str, pycrdt.Doc[Any]], Awaitable[object]]) -> None:
+        """Call ``hook(name, doc)`` once a model-v1 document is upgraded on load (e.g.
+        comments re-anchor on the new text); its failure is logged, the load goes on."""
+        self._upgraded = hook
+
+    def after_restore(
+        self, hook: Callable[[str, pycrdt.Doc[Any], list[str]], Awaitable[object]]
+    ) -> None:
+        """Call ``hook(name, doc, paragraph_ids)`` (in the background) when the guard
+        typed back words a client deleted from locked paragraphs (rooms/guard.py)."""
+        self._restored = hook
+
+    def _on_restored(self, room: Room, paragraphs: list[str]) -> None:
+        hook = self._restored
+        if hook is None:
+            return
+
+        async def run() -> None:
+            try:
+                await hook(room.name, room.doc, paragraphs)
+            except Exception:
+                self._log.exception("room %s: after-restore hook failed", room.name)
+
+        spawn(run())
 
     async def __aenter__(self) -> RoomManager:
         if self._refresh is not None:
@@ -212,7 +240,12 @@ class RoomManager:
         if room is not None:
             return room.doc
         stored = await self._store.load(name)
-        return None if stored is None else await _build(stored.parts)
+        if stored is None:
+            return None
+        doc = await _build(stored.parts)
+        if schema.is_v1(doc):
+            schema.upgrade_v1(doc)  # read as v2; stored when the room next loads
+        return doc
 
     async def _load(self, name: str, *, create: bool) -> Room:
         stored = await self._store.load(name)
@@ -221,14 +254,31 @@ class RoomManager:
                 raise NotFound(f"no document named {name!r}")
             await self._store.ensure(name)
         doc = await _build(stored.parts if stored else [])
+        log_rows = len(stored.updates) if stored else 0
+        if schema.is_v1(doc):
+            # One process upgrades: under the document's store lock (Redis when scaled
+            # out), read it again: another process may have upgraded it meanwhile.
+            async with self._store.compaction_lock(name):
+                stored = await self._store.load(name)
+                doc = await _build(stored.parts if stored else [])
+                log_rows = len(stored.updates) if stored else 0
+                upgraded = schema.is_v1(doc)
+                if upgraded:
+                    log_rows += await _upgrade(self._store, self._log, name, doc)
+            if upgraded and self._upgraded is not None:
+                try:
+                    await self._upgraded(name, doc)
+                except Exception:
+                    self._log.exception("room %s: after-upgrade hook failed", name)
         room = Room(
             name,
             doc,
             store=self._store,
             settings=self._settings,
             logger=self._log,
-            log_rows=len(stored.updates) if stored else 0,
+            log_rows=log_rows,
         )
+        room.guard.on_restored = lambda paragraphs: self._on_restored(room, paragraphs)
         room.start()
         self._log.info("room %s loaded (%s log rows)", name, room._log_rows)
         return room
@@ -279,3 +329,22 @@ async def _build(parts: list[bytes]) -> pycrdt.Doc[Any]:
         # Merging a long log is CPU work: do it off the event loop.
         doc.apply_update(await asyncio.to_thread(updates.merge, parts))
     return doc
+
+
+async def _upgrade(
+    store: DocumentStore, logger: logging.Logger, name: str, doc: pycrdt.Doc[Any]
+) -> int:
+    """Move a model-v1 document to model v2 (crdt/schema.py) before anyone joins, and
+    store the change as a server update: every paragraph, label and character is
+    kept, and the next load finds v2 (no second upgrade). Returns the log rows added.
+
+    Comments anchored in v1 text keep their quote; the text's Yjs ids are new, so
+    they are re-anchored by quote (``after_upgrade``: server/comments/reanchor.py).
+    The caller holds the document's store lock, so two processes loading it at once
+    do not both upgrade it (which would copy its text twice); without Redis while
+    scaled out, that lock is per process."""
+    before = doc.get_state()
+    moved = schema.upgrade_v1(doc)
+    await store.append(name, doc.get_update(before))
+    logger.info("room %s: upgraded from model v1 (%s paragraphs)", name, moved)
+    return 1

@@ -17,6 +17,7 @@ from typing import Any
 
 from server.auth.permissions import Action, can
 from server.auth.principal import Principal
+from server.errors import RollingTextError
 from server.ratelimit import TokenBucket
 from server.storage.authorship import Author
 
@@ -80,6 +81,13 @@ class Peer(abc.ABC):
     @abc.abstractmethod
     async def close(self, code: int, reason: str) -> None:
         """Close the connection (a slow consumer, a shutdown, a revoked token)."""
+
+    def refused(self, error: RollingTextError) -> None:
+        """The server put back part of this connection's last update (a locked
+        paragraph's text, governed state: see rooms/guard.py). The revert reaches the
+        client like any update; a transport that carries named events also tells it
+        why. The connection stays open."""
+        return None
 
     def __repr__(self) -> str:
         return f"<{self.id} {self.principal.name} {self.principal.role.value}>"

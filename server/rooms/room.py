@@ -22,6 +22,7 @@ from crdt.awareness import AwarenessEntry
 from crdt.awareness import encode_update as encode_awareness
 from crdt.encoding import DecodeError
 from server.errors import MalformedUpdate, ReadOnly
+from server.rooms.guard import DocumentGuard
 from server.rooms.peer import Channel, Peer
 from server.rooms.presence import Presence
 from server.settings import Settings
@@ -64,6 +65,11 @@ def _merge_awareness(entries: list[AwarenessEntry]) -> bytes:
     return encode_awareness(latest.values())
 
 
+async def _all(*writes: asyncio.Task[None]) -> None:
+    for write in writes:
+        await write
+
+
 class Room:
     def __init__(
         self,
@@ -97,6 +103,8 @@ class Room:
         self._compaction: asyncio.Task[None] | None = None
         self._idle_timer: asyncio.TimerHandle | None = None
         self._subscription = doc.observe(self._on_transaction)
+        # Puts back what a client may not change (governed roots, locked text).
+        self.guard = DocumentGuard(doc, name=name, origin=lambda: self._applying, logger=logger)
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -124,6 +132,7 @@ class Room:
         if self._log_rows > 0:
             await self._compact()
         self.doc.unobserve(self._subscription)
+        self.guard.close()
 
     # -- membership --------------------------------------------------------------
 
@@ -157,7 +166,9 @@ class Room:
         """Apply a client's update; return a task that completes once it is durable.
 
         A read-only peer's update is dropped and counted (``ReadOnly``); a malformed
-        one is refused (``MalformedUpdate``) and changes nothing.
+        one is refused (``MalformedUpdate``) and changes nothing. What the guard puts
+        back (rooms/guard.py) is a server update applied right after it: it goes out
+        in the same broadcast, and the task completes once both are durable.
         """
         if update == updates.EMPTY_UPDATE:
             return None
@@ -170,16 +181,31 @@ class Room:
             clients = updates.apply(self.doc, update)
         except DecodeError as exc:
             self.stats.malformed += 1
+            self._applying = None
+            self.guard.after_update(None)
             raise MalformedUpdate(str(exc)) from exc
         finally:
             self._applying = None
         self.stats.updates_applied += 1
-        return self._persist(update, peer.author, clients)
+        written = self._persist(update, peer.author, clients)
+        try:
+            revert = self.guard.after_update(peer)
+        except Exception:  # a bug in the guard must not take the room down: say it loudly
+            self._log.exception("room %s: the guard failed on %s's update", self.name, peer)
+            revert = None
+        if revert is None:
+            return written
+        return asyncio.create_task(_all(written, self._persist(revert)))
 
     def apply_local(self, change: Callable[[pycrdt.Doc[Any]], None]) -> asyncio.Task[None]:
-        """Make a server-side change (origin: the server) and persist it."""
+        """Make a server-side change (origin: the server) and persist it. Governed
+        roots are written this way only; the guard follows (e.g. a status change
+        locks or unlocks a paragraph's text)."""
         before = self.doc.get_state()
-        change(self.doc)
+        try:
+            change(self.doc)
+        finally:
+            self.guard.after_update(None)
         return self._persist(self.doc.get_update(before))
 
     def receive_awareness(self, peer: Peer, update: bytes) -> None:
@@ -203,6 +229,7 @@ class Room:
             updates.apply(self.doc, update)
         finally:
             self._applying = None
+            self.guard.after_update(None)  # guarded by its process; follow its locks
 
     def receive_remote_awareness(self, update: bytes) -> None:
         changed = self.presence.receive_remote(update)

@@ -97,6 +97,15 @@ class SocketIOPeer(EventPeer):
                 for eio_pkt in eio_packets:
                     await sio.eio.send_packet(peer.eio_sid, eio_pkt)
 
+    def refused(self, error: RollingTextError) -> None:
+        """An ``error`` event (``paragraph_locked``, ``governed_state``); the update it
+        answers is still acknowledged once durable, and the connection stays."""
+        spawn(
+            self.sio.emit(
+                "error", error.to_dict(), to=self.sid, namespace=self.namespace, ignore_queue=True
+            )
+        )
+
     async def close(self, code: int, reason: str) -> None:
         await self.sio.emit(
             "error",

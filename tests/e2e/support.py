@@ -6,10 +6,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from client import DocumentClient
 from crdt import schema
 from crdt.schema import ParagraphSpec
+from tests.support.docs import seed_paragraphs, server_change
 from tests.support.groups import Api, Group, add_person
+from tests.support.servers import RunningServer
 
 SEED = (
     ParagraphSpec("PP1", "intro", text="The Working Group was established by the Chair."),
@@ -20,7 +21,7 @@ SEED = (
         "recommendation",
         "Enhanced cooperation should [enable governments] to act.",
         "what",
-        "Brazil",
+        ("Brazil",),
         id="op1",
     ),
     ParagraphSpec("OP2", "B", "recommendation", "Capacity building matters.", id="op2"),
@@ -41,14 +42,16 @@ async def add_second_member(api: Api, group: Group) -> None:
 
 
 async def seed_document(
-    url: str, document: str, token: str, specs: tuple[ParagraphSpec, ...] = SEED
+    server: RunningServer, document: str, specs: tuple[ParagraphSpec, ...] = SEED
 ) -> None:
-    async with DocumentClient(url, document, token, reconnection=False) as client:
-        schema.init_document(client.doc, title="Rolling text of the e2e group")
-        for spec in specs:
-            schema.add_paragraph(client.doc, spec)
-        await client.flush()
-        assert not client.errors, client.errors
+    """The rolling text, written server-side as the commands do (clients may not
+    write the paragraph index)."""
+
+    def title(doc: Any) -> None:
+        schema.init_document(doc, title="Rolling text of the e2e group")
+
+    await server_change(server.rooms, document, title)
+    await seed_paragraphs(server.rooms, document, specs)
 
 
 async def server_paragraph(api: Api, group: Group, document: str, pid: str) -> str:
@@ -67,6 +70,67 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0)
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.05)
+
+
+async def shown_ids(page: Any, section: str | None = None) -> list[str]:
+    """Paragraph ids in the order the page shows them (in one section, or all)."""
+    ids: list[str] = await page.evaluate(
+        """section => Array.from(
+            document.querySelectorAll(section
+                ? `.rt-paragraphs[data-section="${section}"] .rt-paragraph`
+                : '.rt-paragraphs .rt-paragraph'),
+            li => li.dataset.id)""",
+        section,
+    )
+    return ids
+
+
+async def server_content(api: Api, group: Group, document: str) -> dict[str, Any]:
+    content: dict[str, Any] = await api.ok(
+        "GET", f"/api/documents/{document}", group.token("chair")
+    )
+    return content
+
+
+async def server_record(api: Api, group: Group, document: str, pid: str) -> dict[str, Any]:
+    """A paragraph as ``GET /api/documents/D`` gives it (status, order, text...)."""
+    for para in (await server_content(api, group, document))["paragraphs"]:
+        if para["id"] == pid:
+            record: dict[str, Any] = para
+            return record
+    raise AssertionError(f"no paragraph {pid} on the server")
+
+
+async def live_session(api: Api, group: Group) -> int:
+    """A live plenary session on the group's rolling text; its id."""
+    chair = group.token("chair")
+    meeting = await api.ok(
+        "POST",
+        group.path("/meetings"),
+        chair,
+        {
+            "number": 5,
+            "title": "WGEC 5th meeting",
+            "venue": "Geneva",
+            "starts_on": "2017-05-09",
+            "ends_on": "2017-05-10",
+        },
+    )
+    session = await api.ok(
+        "POST",
+        f"/api/meetings/{meeting['id']}/sessions",
+        chair,
+        {
+            "kind": "plenary",
+            "title": "Plenary, afternoon",
+            "document": group.document,
+            "scheduled_start": "2017-05-09T15:00:00+02:00",
+            "scheduled_end": "2017-05-09T18:00:00+02:00",
+        },
+    )
+    await api.ok("POST", f"/api/sessions/{session['id']}/status", chair, {"status": "live"})
+    sid: int = session["id"]
+    return sid
 
 
 async def signed_in_page(browser: Any, api: Api, group: Group, role: str) -> tuple[Any, Any]:
@@ -124,8 +188,8 @@ async def ydoc_text(page: Any, pid: str) -> str:
     """The paragraph's Y.Text in the page's own Y.Doc."""
     text: str = await page.evaluate(
         """pid => {
-            const p = window.rt.doc.getArray('paragraphs').toArray().find(m => m.get('id') === pid);
-            return p ? p.get('text').toString() : null;
+            const doc = window.rt.doc;
+            return doc.getMap('index').has(pid) ? doc.getText('p:' + pid).toString() : null;
         }""",
         pid,
     )

@@ -26,7 +26,7 @@ ORIGINAL = "Enhanced cooperation should [enable governments] to act."
 async def test_two_members_co_edit_one_paragraph_and_converge(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"))
+    await seed_document(server, group.document)
     ctx_a, member = await signed_in_page(browser, api, group, "member")
     ctx_b, chair = await signed_in_page(browser, api, group, "chair")
     await member.screenshot(path=str(artifacts / "group-home.png"), full_page=True)
@@ -74,7 +74,7 @@ async def _has_count(page: Any, selector: str, n: int) -> bool:
 async def test_follower_sees_edits_live_and_cannot_type(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"))
+    await seed_document(server, group.document)
     ctx_m, member = await signed_in_page(browser, api, group, "member")
     ctx_f, follower = await signed_in_page(browser, api, group, "follower")
     await open_document(member, server.url, group.document)
@@ -122,12 +122,16 @@ async def test_follower_sees_edits_live_and_cannot_type(
 async def test_member_adds_and_deletes_paragraphs(
     server: RunningServer, api: Api, group: Group, browser: Any
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"))
+    await seed_document(server, group.document)
     ctx, member = await signed_in_page(browser, api, group, "member")
     await open_document(member, server.url, group.document)
     form = member.locator('.rt-add[data-section="C"]')
     await form.locator("input").fill("OP7bis")
     await form.locator("button").click()
+    # Added by the server (the add command); its editor takes the caret once it arrives.
+    await member.locator(
+        '.rt-paragraphs[data-section="C"] .rt-paragraph .cm-content:focus'
+    ).wait_for()
     await member.keyboard.type("A new [proposal].")
 
     async def added() -> bool:
@@ -138,20 +142,30 @@ async def test_member_adds_and_deletes_paragraphs(
         )
 
     await eventually(added)
+    # Deleting asks first; the paragraph leaves the text, its words are kept.
     await member.get_by_role("button", name="Delete paragraph OP2").click()
+    await (
+        member.locator("dialog.rt-confirm")
+        .get_by_role("button", name="Delete paragraph", exact=True)
+        .click()
+    )
 
     async def deleted() -> bool:
         content = await api.ok("GET", f"/api/documents/{group.document}", group.token("chair"))
-        return all(p["id"] != "op2" for p in content["paragraphs"])
+        return any(
+            p["id"] == "op2" and p["status"] == "deleted" and p["text"]
+            for p in content["paragraphs"]
+        )
 
     await eventually(deleted)
+    assert await member.locator('.rt-paragraph[data-id="op2"]').count() == 0
     await ctx.close()
 
 
 async def test_offline_edit_survives_reload_and_syncs_on_reconnect(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"))
+    await seed_document(server, group.document)
     ctx, member = await signed_in_page(browser, api, group, "member")
     await open_document(member, server.url, group.document)
     # The service worker holds the app shell, so the page loads offline.
@@ -207,7 +221,7 @@ async def _conn_text_is(page: Any, expected: str) -> bool:
 async def test_follow_view_shows_captions_live(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"))
+    await seed_document(server, group.document)
     chair = group.token("chair")
     meeting = await api.ok(
         "POST",
@@ -302,7 +316,7 @@ async def test_follow_view_shows_captions_live(
 async def test_french_interface_and_keyboard(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"))
+    await seed_document(server, group.document)
     ctx, member = await signed_in_page(browser, api, group, "member")
     await open_document(member, server.url, group.document, "&lang=fr")
     assert await member.locator("html").get_attribute("lang") == "fr"
@@ -341,7 +355,7 @@ async def test_a_200_paragraph_document_renders_every_paragraph(
         )
         for i in range(200)
     )
-    await seed_document(server.url, group.document, group.token("chair"), specs)
+    await seed_document(server, group.document, specs)
     ctx, member = await signed_in_page(browser, api, group, "member")
     await member.goto(f"{server.url}/?doc={group.document}")
     await member.wait_for_function(

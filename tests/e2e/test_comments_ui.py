@@ -81,7 +81,7 @@ async def not_reloaded(page: Any) -> bool:
 async def test_observer_comment_reaches_members_only_after_the_chair_approves_it(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"))
+    await seed_document(server, group.document)
     contexts, pages = [], {}
     for role in ("observer", "member", "chair", "follower"):
         ctx, page = await signed_in_page(browser, api, group, role)
@@ -171,7 +171,7 @@ async def test_observer_comment_reaches_members_only_after_the_chair_approves_it
 async def test_members_comment_reply_and_resolve_live(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"))
+    await seed_document(server, group.document)
     await add_second_member(api, group)
     ctx_a, brazil = await signed_in_page(browser, api, group, "member")
     ctx_b, kenya = await signed_in_page(browser, api, group, "member2")
@@ -247,7 +247,7 @@ async def test_members_comment_reply_and_resolve_live(
 async def test_bulk_moderation_rejection_reason_reaches_only_its_author(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"))
+    await seed_document(server, group.document)
     path = f"/api/documents/{group.document}/comments"
     observer_token = group.token("observer")
     made = [

@@ -1,9 +1,10 @@
 """Moving paragraphs and presence by name and delegation, in real browsers.
 
-A member moves a paragraph down (by keyboard); another member sees the new order
-live with the text intact and keeps editing the moved paragraph; the server holds
-the new order; a paragraph comment stays with its paragraph; a follower has no
-move controls. Presence lists and remote cursors read "Name (Delegation)".
+A member moves a paragraph down (by keyboard, through the move command of model v2);
+another member sees the new order live with the text intact, in the same editor, and
+keeps editing the moved paragraph; the server holds the new order; comments stay with
+the paragraph and on its words; a follower has no move controls. Presence lists and
+remote cursors read "Name (Delegation)". Needs the move command (branch v2-gov).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from tests.support.servers import RunningServer
 OP1 = "Enhanced cooperation should [enable governments] to act."
 SPECS = (
     ParagraphSpec("PP1", "intro", text="The Working Group was established.", id="pp1"),
-    ParagraphSpec("OP1", "A", "recommendation", OP1, "what", "Brazil", id="op1"),
+    ParagraphSpec("OP1", "A", "recommendation", OP1, "what", ("Brazil",), id="op1"),
     ParagraphSpec("OP2", "A", "recommendation", "Capacity building matters.", id="op2"),
     ParagraphSpec("OP3", "A", "recommendation", "Funding [should] follow.", id="op3"),
     ParagraphSpec("C1", "conclusion", text="The Group concludes its work.", id="c1"),
@@ -53,7 +54,7 @@ async def moved_down(page: Any) -> bool:
 async def test_member_moves_a_paragraph_and_others_see_it_live(
     server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
 ) -> None:
-    await seed_document(server.url, group.document, group.token("chair"), SPECS)
+    await seed_document(server, group.document, SPECS)
     await add_second_member(api, group)
     comments = f"/api/documents/{group.document}/comments"
     note = await api.ok(
@@ -62,6 +63,17 @@ async def test_member_moves_a_paragraph_and_others_see_it_live(
         group.token("member2"),
         {"body": "Kenya would keep OP1 first.", "anchor": {"paragraph_id": "op1"}},
     )
+    # On the words "enable governments" (code points, as the API counts).
+    start = OP1.index("enable governments")
+    on_words = await api.ok(
+        "POST",
+        comments,
+        group.token("member2"),
+        {
+            "body": "Which governments?",
+            "anchor": {"paragraph_id": "op1", "start": start, "end": start + 18},
+        },
+    )
     contexts, pages = [], {}
     for role in ("member", "member2", "follower"):
         ctx, page = await signed_in_page(browser, api, group, role)
@@ -69,7 +81,13 @@ async def test_member_moves_a_paragraph_and_others_see_it_live(
         contexts.append(ctx)
         pages[role] = page
     brazil, kenya, follower = pages["member"], pages["member2"], pages["follower"]
-    await kenya.evaluate("() => { window.rtNoReload = true; }")
+    await kenya.evaluate(
+        """() => {
+            window.rtNoReload = true;
+            window.rtKeptEditor =
+                document.querySelector('.rt-paragraph[data-id="op1"] .cm-content');
+        }"""
+    )
 
     # Presence by name and delegation.
     await kenya.locator(".rt-person", has_text="Delegate of Brazil (Brazil)").wait_for(timeout=5000)
@@ -86,12 +104,14 @@ async def test_member_moves_a_paragraph_and_others_see_it_live(
     down = brazil.get_by_role("button", name="Move paragraph OP1 down")
     await down.focus()
     await brazil.keyboard.press("Enter")
-    assert await shown_order(brazil, "A") == ["op2", "op1", "op3"]
+    # The move is a command (POST .../move): the server rewrites OP1's order key and
+    # every page re-places OP1's element; its editor (and Y.Text) stays the same.
+    await eventually(lambda: moved_down(brazil))
+    await brazil.locator("[role=status]", has_text="Paragraph OP1 moved down.").wait_for()
     focused = await brazil.evaluate("() => document.activeElement.getAttribute('aria-label')")
     assert focused == "Move paragraph OP1 down"
     assert await brazil.get_by_role("button", name="Move paragraph OP1 up").is_enabled()
     assert await brazil.get_by_role("button", name="Move paragraph OP2 up").is_disabled()
-    await brazil.locator("[role=status]", has_text="Paragraph OP1 moved down.").wait_for()
 
     # Kenya sees the new order live, the text intact, without reloading.
     await eventually(lambda: moved_down(kenya))
@@ -104,6 +124,9 @@ async def test_member_moves_a_paragraph_and_others_see_it_live(
     async def server_moved() -> bool:
         content = await api.ok("GET", f"/api/documents/{group.document}", group.token("member"))
         return [p["id"] for p in content["paragraphs"]] == ["pp1", "op2", "op1", "op3", "c1"]
+
+    # Kenya's editor of OP1 is the one she had (a move never recreates text).
+    assert await kenya.evaluate("() => window.rtKeptEditor.isConnected")
 
     await eventually(server_moved)
     assert await server_paragraph(api, group, group.document, "op1") == OP1
@@ -127,10 +150,13 @@ async def test_member_moves_a_paragraph_and_others_see_it_live(
     await caret.wait_for(state="attached", timeout=5000)
     assert await caret.text_content() == "Delegate of Kenya (Kenya)"
 
-    # The paragraph comment stays with OP1 (anchored by id).
+    # The paragraph comment stays with OP1 (anchored by id), and so does a comment
+    # anchored to OP1's words (the Y.Text is the same, so its anchor is too).
     listed = (await api.ok("GET", comments, group.token("member")))["comments"]
     (kept,) = [c for c in listed if c["id"] == note["id"]]
     assert kept["anchor"]["paragraph_id"] == "op1" and kept["anchor"]["attached"]
+    (on_text,) = [c for c in listed if c["id"] == on_words["id"]]
+    assert on_text["anchor"]["attached"], on_text["anchor"]
     group_title = brazil.locator('.rt-comment-group[data-group="p:op1"] h3')
     assert "Paragraph OP1" in await group_title.inner_text()
 

@@ -7,10 +7,14 @@ followers of a publicly followed group read a closed breakout's draft over HTTP,
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from client import DocumentClient, FollowRefused, SessionClient
+from client import FollowRefused, SessionClient
 from crdt import schema
+from server.rooms.manager import RoomManager
+from tests.support.docs import server_change
 from tests.support.groups import Api, Group, sio_refused, ws_refused
 from tests.support.servers import RunningServer
 from tests.support.sessions import live_session
@@ -24,12 +28,15 @@ def seed_text() -> None:
     return None
 
 
-async def write_draft(url: str, document: str, token: str) -> None:
-    async with DocumentClient(url, document, token, reconnection=False) as client:
-        schema.init_document(client.doc, title="Breakout A", kind="breakout")
-        schema.add_paragraph(client.doc, schema.ParagraphSpec("OP1", "A", text=SECRET))
-        await client.flush()
-        assert not client.errors, client.errors
+async def write_draft(rooms: RoomManager, document: str) -> None:
+    """The breakout's draft, written server-side (clients may not write the index)."""
+
+    def draft(doc: Any) -> None:
+        with doc.transaction():
+            schema.init_document(doc, title="Breakout A", kind="breakout")
+            schema.add_paragraph(doc, schema.ParagraphSpec("OP1", "A", text=SECRET))
+
+    await server_change(rooms, document, draft)
 
 
 async def follow_refused(server: RunningServer, sid: int, token: str | None) -> str | None:
@@ -46,7 +53,7 @@ async def test_a_breakout_draft_is_private_by_default(
 ) -> None:
     session = await live_session(api, group, "breakout", public_draft=None)
     sid, draft = session["id"], session["document"]
-    await write_draft(server.url, draft, group.token("member"))
+    await write_draft(server.rooms, draft)
     for role, code in (
         (None, "unauthenticated"),
         ("observer", "forbidden"),
@@ -73,7 +80,7 @@ async def test_a_breakout_created_public_is_followed_by_anyone(
 ) -> None:
     session = await live_session(api, group, "breakout", public_draft=True)
     sid, draft = session["id"], session["document"]
-    await write_draft(server.url, draft, group.token("member"))
+    await write_draft(server.rooms, draft)
     anonymous = await api.ok("GET", f"/api/sessions/{sid}/follow")
     assert SECRET in str(anonymous["draft"])
     observer = await api.ok("GET", f"/api/sessions/{sid}/follow", group.token("observer"))

@@ -54,9 +54,7 @@ async def comment_group(server: RunningServer, api: Api) -> Group:
     _, built.people["observer2"] = await admit_observer(
         api, built.id, built.token("chair"), "Association for Progressive Communications"
     )
-    built.extra["paragraphs"] = await add_paragraphs(
-        server.url, built.document, built.token("chair")
-    )
+    built.extra["paragraphs"] = await add_paragraphs(server.rooms, built.document)
     return built
 
 

@@ -15,6 +15,8 @@ import pytest
 from client import DocumentClient
 from crdt import schema
 from server.keys import COMMENTS
+from server.rooms.manager import RoomManager
+from tests.support.docs import seed_paragraphs, server_change
 from tests.support.groups import Api, Group
 from tests.support.servers import RunningServer
 
@@ -32,22 +34,25 @@ def seed_text() -> None:
 async def group(server: RunningServer, group: Group) -> Group:
     """The shared group, each of its two documents given its numbered paragraphs."""
     for document in (group.document, group.private_document):
-        group.extra[document] = await add_paragraphs(server.url, document, group.token("chair"))
+        group.extra[document] = await add_paragraphs(server.rooms, document)
     return group
 
 
-async def add_paragraphs(url: str, document: str, token: str) -> list[str]:
-    """The rolling text's first paragraphs, written live by the chair."""
-    async with DocumentClient(url, document, token, reconnection=False) as client:
-        schema.init_document(client.doc, title="Rolling text")
-        ids = [
-            schema.add_paragraph(
-                client.doc, schema.ParagraphSpec("OP1", "A", "recommendation", OP1)
-            ),
-            schema.add_paragraph(client.doc, schema.ParagraphSpec("OP2", "A", text="Second.")),
-        ]
-        await client.flush()
-    return ids
+async def add_paragraphs(rooms: RoomManager, document: str) -> list[str]:
+    """The rolling text's first paragraphs, written server-side as the commands do."""
+
+    def title(doc: Any) -> None:
+        schema.init_document(doc, title="Rolling text")
+
+    await server_change(rooms, document, title)
+    return await seed_paragraphs(
+        rooms,
+        document,
+        [
+            schema.ParagraphSpec("OP1", "A", "recommendation", OP1),
+            schema.ParagraphSpec("OP2", "A", text="Second."),
+        ],
+    )
 
 
 def comments_path(group: Group, document: str | None = None, suffix: str = "") -> str:
@@ -141,7 +146,7 @@ async def test_range_anchor_follows_live_edits_and_detaches_when_deleted(
     assert anchor["sticky"]["start"] and anchor["sticky"]["end"]
 
     async with DocumentClient(server.url, group.document, group.token("member")) as editor:
-        text = schema.paragraph_text(editor.doc, op1)
+        text = schema.text_root(editor.doc, op1)
         at = len(str(text)[: str(text).index("cooperate")].encode())
         text.insert(at, "fully ")  # just before: stays outside
         text.insert(at + len(b"fully co"), "-")  # inside: part of it

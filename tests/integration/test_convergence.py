@@ -9,7 +9,7 @@ import pycrdt
 
 from client import DocumentClient
 from crdt import schema, updates
-from tests.support.docs import text_of
+from tests.support.docs import seed_paragraphs, text_of
 from tests.support.servers import RunningServer
 
 CLIENTS = 12
@@ -60,22 +60,25 @@ async def test_many_clients_converge(server: RunningServer) -> None:
 
 
 async def test_structured_rolling_text_converges(server: RunningServer) -> None:
-    """Paragraph inserts from two delegations and text edits inside them converge."""
+    """Concurrent edits from two delegations inside server-made paragraphs converge."""
     async with (
         DocumentClient(server.url, "rolling", server.token("member", "brazil")) as brazil,
         DocumentClient(server.url, "rolling", server.token("member", "india")) as india,
     ):
-        schema.init_document(brazil.doc, title="WGEC rolling text")
-        pid = schema.add_paragraph(
-            brazil.doc, schema.ParagraphSpec(label="OP1", section="A", text="Recommend [X]")
+        pid, _ = await seed_paragraphs(
+            server.rooms,
+            "rolling",
+            [
+                schema.ParagraphSpec(label="OP1", section="A", text="Recommend [X]"),
+                schema.ParagraphSpec(label="OP2", section="B", text="Y"),
+            ],
         )
-        await india.wait_for(lambda d: len(schema.paragraphs(d)) == 1)
-        schema.add_paragraph(india.doc, schema.ParagraphSpec(label="OP2", section="B", text="Y"))
+        for client in (brazil, india):
+            await client.wait_for(lambda d: len(schema.paragraph_records(d)) == 2)
         schema.paragraph_text(india.doc, pid).insert(0, "We ")
         schema.paragraph_text(brazil.doc, pid).insert(len("Recommend [X]"), " now")
         await brazil.flush()
         await india.flush()
-        await brazil.wait_for(lambda d: len(schema.paragraphs(d)) == 2)
         await brazil.wait_for(lambda d: str(schema.paragraph_text(d, pid)).startswith("We "))
         await india.wait_for(lambda d: str(schema.paragraph_text(d, pid)).endswith("now"))
         assert schema.to_plain(brazil.doc) == schema.to_plain(india.doc)

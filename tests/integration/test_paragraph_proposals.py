@@ -70,9 +70,7 @@ async def test_declined_proposal_leaves_the_status(api: Api, group: Group) -> No
     assert same.status == 409 and same.code == "invalid_transition"
 
 
-async def test_comment_stays_attached_through_move_delete_restore(
-    api: Api, group: Group
-) -> None:
+async def test_comment_stays_attached_through_move_delete_restore(api: Api, group: Group) -> None:
     ids = await seed(api, group)
     op6 = ids["OP6"]
     text = by_label(await content(api, group))["OP6"]["text"]

@@ -7,6 +7,8 @@ network cuts (a TCP proxy in front of Redis or PostgreSQL) and ``kill -9``.
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -17,9 +19,10 @@ import pycrdt
 import pytest
 
 from client import DocumentClient
-from crdt import protocol, updates
+from crdt import protocol, schema, updates
 from crdt.awareness import AwarenessEntry, encode_update
 from server.settings import Settings
+from server.storage import DocumentStore, create_engine, upgrade
 from tests.support.docs import text_of
 from tests.support.servers import ServerProcess, free_port
 from tests.support.services import require_redis
@@ -199,3 +202,48 @@ async def test_database_outage_withholds_acks_until_durable(
                 await member.flush(timeout=30)
                 assert member.unacknowledged == 0
             assert everything_in(await stored_text(server, "d"), during)
+
+
+async def test_a_refused_edit_is_put_back_on_every_process(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    """A member on process 0 writes governed state and edits an agreed paragraph; the
+    process that received it puts both back, and a client of process 1 (which only
+    relays, never guards again) converges to the governed state."""
+    redis_url = await require_redis()
+    name = "plenary-guarded"
+    seeded = updates.new_doc()
+    schema.init_document(seeded, title="Rolling text")
+    schema.add_paragraph(
+        seeded, schema.ParagraphSpec("OP1", "A", text="Agreed words.", id="op1", status="agreed")
+    )
+    schema.add_paragraph(seeded, schema.ParagraphSpec("OP2", "A", text="Open.", id="op2"))
+    governed = schema.to_plain(seeded)
+    engine = create_engine(postgres_url)
+    try:
+        await upgrade(engine)
+        log = logging.getLogger("test")
+        async with DocumentStore(engine, logger=log, merge=updates.merge) as store:
+            await store.ensure(name)
+            await store.append(name, seeded.get_update())
+    finally:
+        await engine.dispose()
+    async with cluster(tmp_path, postgres_url, redis_url, 2) as servers:
+        a, b = servers
+        async with (
+            DocumentClient(a.url, name, a.token("member", "tamperer")) as tamperer,
+            DocumentClient(b.url, name, b.token("member", "watcher")) as watcher,
+        ):
+            with tamperer.doc.transaction():
+                schema.meta(tamperer.doc)["title"] = "Hijacked"
+                schema.index(tamperer.doc)["op2"] = {"label": "X", "status": "agreed"}
+                schema.text_root(tamperer.doc, "op1").insert(0, "Not ")
+                schema.text_root(tamperer.doc, "op2").insert(0, "Still ")
+            await tamperer.flush()
+            want = json.loads(json.dumps(governed))
+            want["paragraphs"][1]["text"] = "Still Open."
+            for client in (tamperer, watcher):
+                await client.wait_for(lambda d: schema.to_plain(d) == want, timeout=30)
+            assert {e.get("code") for e in tamperer.errors} >= {"paragraph_locked"}
+        async with DocumentClient(b.url, name, b.token("follower", "reader")) as reader:
+            assert schema.to_plain(reader.doc) == want

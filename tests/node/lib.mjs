@@ -52,6 +52,10 @@ lines.on('line', (line) => {
 })
 lines.on('close', () => fail(new Error('stdin closed before the test said goodbye')))
 
+/** The next JSON command from the test, whatever it is. */
+export const nextCommand = async () =>
+  pending.length > 0 ? pending.shift() : await new Promise((resolve) => waiters.push(resolve))
+
 /** The next JSON command from the test, which must be `{cmd: name}`. */
 export const command = async (name) => {
   const cmd = pending.length > 0 ? pending.shift() : await new Promise((resolve) => waiters.push(resolve))

@@ -1,13 +1,18 @@
-"""Reading test documents: the shared Y.Text most tests type into, and stored state."""
+"""Test documents: the shared Y.Text most tests type into, stored state, and the
+rolling text written server-side."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import pycrdt
 
-from crdt import updates
+from crdt import schema, updates
+from server.rooms.manager import RoomManager
 from server.storage import DocumentStore
+
+T = TypeVar("T")
 
 # The root Y.Text the tests' clients type into.
 TEXT_ROOT = "t"
@@ -22,3 +27,52 @@ async def stored_text(store: DocumentStore, name: str) -> str:
     stored = await store.load(name)
     assert stored is not None, f"no stored document {name!r}"
     return text_of(updates.doc_from_updates(stored.parts))
+
+
+# -- the rolling text (model v2), written server-side ------------------------------
+#
+# Clients may not write the paragraph index (rooms/guard.py puts it back), so tests
+# seed and restructure the rolling text as the server's commands do: through the
+# room manager, as a server change every connected client receives.
+
+
+async def server_change(
+    rooms: RoomManager, document: str, change: Callable[[pycrdt.Doc[Any]], T]
+) -> T:
+    """Run ``change`` on the live document as the server; its result, once durable."""
+    result: list[T] = []
+    await rooms.apply(document, lambda doc: result.append(change(doc)))
+    return result[0]
+
+
+async def seed_paragraphs(
+    rooms: RoomManager, document: str, specs: Sequence[schema.ParagraphSpec]
+) -> list[str]:
+    """Add paragraphs (in order, at the end) server-side; their ids."""
+
+    def add(doc: pycrdt.Doc[Any]) -> list[str]:
+        with doc.transaction():
+            return [schema.add_paragraph(doc, spec) for spec in specs]
+
+    return await server_change(rooms, document, add)
+
+
+async def set_status(rooms: RoomManager, document: str, paragraph: str, status: str) -> None:
+    """Set a paragraph's status server-side (as the status command does)."""
+    await server_change(
+        rooms, document, lambda doc: schema.update_paragraph(doc, paragraph, status=status)
+    )
+
+
+async def move_paragraph(
+    rooms: RoomManager, document: str, paragraph: str, *, after: str | None
+) -> None:
+    """Move a paragraph server-side (as the move command does): its text is untouched."""
+    await server_change(
+        rooms, document, lambda doc: schema.move_paragraph(doc, paragraph, after=after)
+    )
+
+
+def paragraph_texts(doc: pycrdt.Doc[Any]) -> list[tuple[str, str]]:
+    """(label, text) of every paragraph, in document order."""
+    return [(p.label, str(schema.text_root(doc, p.id))) for p in schema.paragraph_records(doc)]

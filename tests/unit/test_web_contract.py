@@ -19,6 +19,7 @@ import pytest
 from pycrdt import Doc
 
 from client import web_schema
+from crdt import schema
 from crdt.schema import ParagraphSpec
 from server.views.openapi_dump import dump
 from tests.support.node import WEB_DIR, ensure_node
@@ -48,22 +49,33 @@ def test_schema_constants_match_crdt_schema() -> None:
 
 
 def test_a_changed_crdt_schema_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The comparison sees a change in sections and in the keys a paragraph is written with."""
+    """The comparison sees a change in sections, in the keys a paragraph record is
+    written with, in the locked statuses and in the status labels."""
     committed = SCHEMA_CONSTANTS.read_text()
-    monkeypatch.setattr(web_schema.schema, "SECTIONS", (*web_schema.schema.SECTIONS, "F"))
+    monkeypatch.setattr(schema, "SECTIONS", (*schema.SECTIONS, "F"))
     assert '"conclusion", "F"]' in web_schema.render()
     assert web_schema.render() != committed
     monkeypatch.undo()
 
-    real_add = web_schema.schema.add_paragraph
+    real_add = schema.add_paragraph
 
-    def add_with_status(doc: Doc[Any], spec: ParagraphSpec, index: int | None = None) -> str:
-        pid = real_add(doc, spec, index)
-        web_schema.schema.paragraphs(doc)[0]["status"] = "agreed"
+    def add_with_extra_key(doc: Doc[Any], spec: ParagraphSpec, **kwargs: Any) -> str:
+        pid: str = real_add(doc, spec, **kwargs)
+        index = schema.index(doc)
+        index[pid] = {**index[pid], "weight": 1}
         return pid
 
-    monkeypatch.setattr(web_schema.schema, "add_paragraph", add_with_status)
-    assert '"text", "status"]' in web_schema.render()
+    monkeypatch.setattr(schema, "add_paragraph", add_with_extra_key)
+    assert '"options", "weight"]' in web_schema.render()
+    monkeypatch.undo()
+
+    monkeypatch.setattr(schema, "LOCKED", frozenset({schema.Status.AGREED}))
+    assert 'export const LOCKED = ["agreed"] as const;' in web_schema.render()
+    monkeypatch.undo()
+
+    labels = {**schema.STATUS_LABELS, schema.Status.AGREED: "agreed!"}
+    monkeypatch.setattr(schema, "STATUS_LABELS", labels)
+    assert '"agreed": "agreed!"' in web_schema.render()
 
 
 def test_api_types_match_the_openapi_document() -> None:

@@ -32,3 +32,25 @@ export async function getCached<T>(path: string): Promise<T> {
     throw err;
   }
 }
+
+/** A JSON command (POST / PATCH / DELETE); a 204 answers null. Errors as ApiError (code). */
+export async function sendJson<T>(method: string, path: string, body?: object): Promise<T> {
+  const init: RequestInit = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { Accept: "application/json", "Content-Type": "application/json" };
+  }
+  let resp: Response;
+  try {
+    resp = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, "offline", "the server could not be reached");
+  }
+  if (resp.status === 204) return null as T;
+  const answer: unknown = await resp.json().catch(() => null);
+  if (!resp.ok) {
+    const err = (answer as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(resp.status, err?.code ?? "http_" + resp.status, err?.message ?? resp.statusText);
+  }
+  return answer as T;
+}

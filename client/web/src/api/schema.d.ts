@@ -292,6 +292,28 @@ export interface paths {
         patch: operations["update_document"];
         trace?: never;
     };
+    "/api/documents/{document}/authors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who typed the document: each Yjs client id's person, delegation and colour
+         * @description Every character carries the client id of the replica that typed it; this map
+         *     survives compaction, so any character can be attributed at any time. Readers
+         *     of the document (anonymous ones too, for public documents) may read it.
+         */
+        get: operations["document_authors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/groups/{gid}/meetings": {
         parameters: {
             query?: never;
@@ -1175,6 +1197,37 @@ export interface components {
              */
             entries: components["schemas"]["AuditEntry"][];
         };
+        /**
+         * Author
+         * @description Who wrote with one Yjs client id: every character it created is theirs.
+         */
+        Author: {
+            /**
+             * Client Id
+             * @description the Yjs client id (every character carries it)
+             */
+            client_id: number;
+            /**
+             * Person Id
+             * @description null: the server, or an operator token
+             */
+            person_id: number | null;
+            /**
+             * Name
+             * @description the person's name when first seen; "server" for the server
+             */
+            name: string;
+            /**
+             * Delegation
+             * @description the delegation or organisation they spoke for
+             */
+            delegation: string | null;
+            /**
+             * Colour
+             * @description the delegation's colour (#RRGGBB); grey for none
+             */
+            colour: string;
+        };
         /** BracketRange */
         BracketRange: {
             /**
@@ -1460,6 +1513,16 @@ export interface components {
             name: string;
             stakeholder_group: components["schemas"]["StakeholderKey"];
         };
+        /** DelegationColour */
+        DelegationColour: {
+            /** Delegation */
+            delegation: string;
+            /**
+             * Colour
+             * @description #RRGGBB, distinct within the group until the palette wraps
+             */
+            colour: string;
+        };
         /** DelegationCreate */
         DelegationCreate: {
             /** Name */
@@ -1470,6 +1533,17 @@ export interface components {
         DelegationList: {
             /** Delegations */
             delegations: components["schemas"]["Delegation"][];
+        };
+        /**
+         * DocumentAuthors
+         * @description The map from Yjs client ids to people, kept across compactions, and the colours
+         *     of the group's delegations (colour the text by delegation with it).
+         */
+        DocumentAuthors: {
+            /** Authors */
+            authors: components["schemas"]["Author"][];
+            /** Delegations */
+            delegations: components["schemas"]["DelegationColour"][];
         };
         /** DocumentBrackets */
         DocumentBrackets: {
@@ -4523,6 +4597,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    document_authors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentAuthors"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

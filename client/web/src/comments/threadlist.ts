@@ -1,8 +1,8 @@
 // The threads in the sidebar, grouped: the whole document first, then by paragraph in
 // document order, then threads whose paragraph was deleted. Re-rendering moves only
 // what moved and rebuilds only threads that changed, so focus and open reply forms stay.
-import * as Y from "yjs";
-import { field, paragraphs } from "../doc/schema";
+import type * as Y from "yjs";
+import { records } from "../doc/schema";
 import { h, place } from "../lib/dom";
 import { t } from "../lib/i18n";
 import type { CommentsContext } from "./context";
@@ -34,11 +34,13 @@ interface Outline {
 function outline(doc: Y.Doc): Outline {
   const order = new Map<string, number>();
   const labels = new Map<string, string>();
-  paragraphs(doc).forEach((p, i) => {
-    if (!(p instanceof Y.Map)) return;
-    order.set(field(p, "id"), i);
-    labels.set(field(p, "id"), field(p, "label"));
-  });
+  // Deleted paragraphs (status "deleted") are out of the text: their threads go last.
+  records(doc)
+    .filter((p) => !p.deleted)
+    .forEach((p, i) => {
+      order.set(p.id, i);
+      labels.set(p.id, p.label);
+    });
   return { order, labels };
 }
 

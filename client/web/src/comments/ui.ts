@@ -4,7 +4,7 @@
 import type * as Y from "yjs";
 import type { Me } from "../api/types";
 import type { Decorate } from "../doc/view";
-import { paragraphs } from "../doc/schema";
+import { index } from "../doc/schema";
 import { h } from "../lib/dom";
 import { t } from "../lib/i18n";
 import { composer } from "./composer";
@@ -44,7 +44,7 @@ export function commentsUi(me: Me, doc: Y.Doc, store: CommentStore): CommentsUi 
     render();
     if (kind === "created" && c && !ctx.rights.mine(c)) ctx.announce(t("newCommentBy", { name: c.author.name }));
   });
-  paragraphs(doc).observe(() => render());
+  index(doc).observe(() => render());
   render();
   return { sidebar, decorate: bars.decorate };
 }

@@ -1,12 +1,16 @@
-// One paragraph of the document view: label, tags, its live editor and, for editors,
-// move up / down and delete buttons.
-import type { EditorView } from "@codemirror/view";
+// One paragraph of the document view: label, status and bracket badges, a lock when its
+// text is agreed, its live editor (bound to the paragraph's root Y.Text `p:<id>`, which
+// no move or deletion ever replaces), its options and opinions, and, by right, the
+// structure and governance controls (paragraphs/controls.ts).
 import type { Awareness } from "y-protocols/awareness";
 import type * as Y from "yjs";
-import { clear, h } from "../lib/dom";
-import { t } from "../lib/i18n";
-import { paragraphEditor } from "./editor";
-import { deleteParagraph, field, moveParagraph, textOf } from "./schema";
+import { h } from "../lib/dom";
+import { t, tDyn } from "../lib/i18n";
+import type { GovContext } from "../paragraphs/context";
+import { type ParagraphControls, paragraphControls } from "../paragraphs/controls";
+import { paragraphHistory } from "../paragraphs/history";
+import { type AuthorColour, type ParagraphEditor, paragraphEditor } from "./editor";
+import { type Opinion, type Paragraph, bracketCount, statusLabel, textOf } from "./schema";
 
 /** Adds controls to a mounted paragraph (the comments' buttons); `label` reads the current label. */
 export type Decorate = (pid: string, li: HTMLElement, label: () => string) => void;
@@ -17,105 +21,135 @@ export interface ParagraphEnv {
   awareness: Awareness;
   readOnly: boolean;
   decorate?: Decorate | undefined;
-  /** Say where a moved paragraph went (screen readers). */
+  /** The commands and the caller's rights (absent on the read-only follow page). */
+  gov?: GovContext | undefined;
+  /** The current colouring by delegation (null: off). */
+  colours(): AuthorColour | null;
+  /** A paragraph's bracket count changed (the section and document totals follow). */
+  bracketsChanged(): void;
+  /** Say something to screen readers. */
   announce(message: string): void;
 }
 
 export interface Mounted {
-  el: HTMLElement;
-  /** The paragraph's current Y.Map: a move replaces it (same id, new Y.Text). */
-  para: Y.Map<unknown>;
-  editor: EditorView | null;
-  editorHost: HTMLElement;
-  labelEl: HTMLElement;
-  moveUp: HTMLButtonElement | null;
-  moveDown: HTMLButtonElement | null;
-  unobserve: () => void;
+  id: string;
+  el: HTMLLIElement;
+  rec: Paragraph;
+  editor: ParagraphEditor | null;
+  controls: ParagraphControls | null;
+  brackets: { count: number; unbalanced: boolean };
+  /** The record changed (status, label, options...): update in place, editor kept. */
+  refresh(rec: Paragraph): void;
+  showOpinions(list: Opinion[]): void;
+  destroy(): void;
 }
 
-function moveButton(env: ParagraphEnv, m: Mounted, id: string, label: string, step: -1 | 1): HTMLButtonElement {
-  const btn = h(
-    "button",
-    { type: "button", class: step < 0 ? "rt-move-up" : "rt-move-down", "aria-label": t(step < 0 ? "moveUpLabel" : "moveDownLabel", { label }), title: t(step < 0 ? "moveUp" : "moveDown") },
-    h("span", { "aria-hidden": "true" }, step < 0 ? "↑" : "↓"),
-  );
-  btn.addEventListener("click", () => {
-    if (!moveParagraph(env.doc, id, step)) return;
-    // The move may have re-inserted this element: keep the keyboard where it was,
-    // or on the other button once this one is disabled (top or bottom of the section).
-    const other = step < 0 ? m.moveDown : m.moveUp;
-    (btn.disabled ? other : btn)?.focus();
-    env.announce(t(step < 0 ? "movedUp" : "movedDown", { label: field(m.para, "label") }));
-  });
-  return btn;
-}
-
-/** Move up / down and delete: only for those who may edit. */
-function editControls(env: ParagraphEnv, m: Mounted, id: string, label: string): void {
-  const moves = h("span", { class: "rt-move", role: "group", "aria-label": t("moveGroup", { label }) });
-  m.moveUp = moveButton(env, m, id, label, -1);
-  m.moveDown = moveButton(env, m, id, label, 1);
-  moves.append(m.moveUp, m.moveDown);
-  m.el.appendChild(moves);
-  const del = h("button", { type: "button", class: "rt-delete", "aria-label": t("deleteParagraph", { label }) }, "×");
-  del.addEventListener("click", () => deleteParagraph(env.doc, id));
-  m.el.appendChild(del);
-}
-
-export function mountParagraph(env: ParagraphEnv, para: Y.Map<unknown>): Mounted {
-  const id = field(para, "id");
-  const label = field(para, "label");
-  const kind = field(para, "kind");
-  const labelEl = h("span", { class: "rt-label" }, label);
-  const editorHost = h("div", { class: "rt-editor" });
-  const li = h("li", { class: "rt-paragraph rt-kind-" + (kind || "text"), "data-id": id }, labelEl, editorHost);
-  const m: Mounted = { el: li, para, editor: null, editorHost, labelEl, moveUp: null, moveDown: null, unobserve: () => {} };
-  const proposer = field(para, "proposer");
-  const sequence = field(para, "sequence");
-  if (proposer || sequence) {
-    li.insertBefore(h("span", { class: "rt-tags" }, [sequence, proposer].filter(Boolean).join(" · ")), editorHost);
+function optionsList(env: ParagraphEnv, m: Mounted, host: HTMLElement): void {
+  host.replaceChildren();
+  const { options, label } = m.rec;
+  host.hidden = options.length === 0;
+  for (const o of options) {
+    const who = o.proposers.length ? ` (${o.proposers.join(", ")})` : "";
+    const li = h("li", { class: "rt-option", "data-option": o.id }, h("strong", {}, o.label), who + ": ", h("span", { class: "rt-option-text" }, o.text));
+    if (env.gov?.rights.govern) {
+      const rm = h("button", { type: "button", class: "rt-option-remove", "aria-label": t("removeOptionLabel", { option: o.label, label }) }, t("remove"));
+      rm.addEventListener("click", () => void env.gov!.run(() => env.gov!.api.removeOption(m.id, o.id)));
+      li.append(" ", rm);
+    }
+    host.appendChild(li);
   }
-  if (!env.readOnly) editControls(env, m, id, label);
-  env.decorate?.(id, li, () => field(m.para, "label"));
-  bindParagraph(env, m, para);
+}
+
+/** The opinions on one paragraph or section, each with the delegations holding it. */
+export function opinionItems(gov: GovContext | undefined, host: HTMLElement, list: Opinion[], where: string): void {
+  host.replaceChildren();
+  host.hidden = list.length === 0;
+  for (const o of list) {
+    const li = h("li", { class: "rt-opinion", "data-opinion": o.id }, h("span", { class: "rt-opinion-who" }, t("opinionHeldBy", { delegations: o.delegations.join(", ") })), " ", h("span", { class: "rt-opinion-text" }, o.text));
+    if (gov?.rights.govern) {
+      const rm = h("button", { type: "button", class: "rt-opinion-remove", "aria-label": t("removeOpinionLabel", { where, delegations: o.delegations.join(", ") }) }, t("remove"));
+      rm.addEventListener("click", () => void gov.run(() => gov.api.removeOpinion(o.id)));
+      li.append(" ", rm);
+    }
+    host.appendChild(li);
+  }
+}
+
+export function mountParagraph(env: ParagraphEnv, rec: Paragraph): Mounted {
+  const id = rec.id;
+  const ytext = textOf(env.doc, id);
+  const labelEl = h("span", { class: "rt-label" }, rec.label);
+  const status = h("span", { class: "rt-badge rt-para-status" });
+  const lock = h("span", { class: "rt-lock", role: "img" }, "🔒");
+  const bracketed = h("span", { class: "rt-badge rt-bracket-count" });
+  const tags = h("span", { class: "rt-tags" });
+  const badges = h("div", { class: "rt-badges" }, status, lock, bracketed, tags);
+  const editorHost = h("div", { class: "rt-editor" });
+  const options = h("ul", { class: "rt-options", "aria-label": t("optionsOf", { label: rec.label }) });
+  const opinionsHost = h("ul", { class: "rt-opinions", "aria-label": t("opinionsOn", { label: rec.label }) });
+  const li = h("li", { class: "rt-paragraph", "data-id": id }, labelEl, badges, editorHost, options, opinionsHost);
+  const canEditLocked = env.gov?.rights.editLocked ?? false;
+
+  const renderBrackets = (): void => {
+    const b = bracketCount(ytext.toString());
+    const changed = b.count !== m.brackets.count || b.unbalanced !== m.brackets.unbalanced;
+    m.brackets = b;
+    bracketed.hidden = b.count === 0 && !b.unbalanced;
+    bracketed.textContent = b.unbalanced ? t("bracketedUnbalanced", { n: b.count }) : t("bracketedN", { n: b.count });
+    bracketed.dataset["count"] = String(b.count);
+    if (changed) env.bracketsChanged();
+  };
+
+  const m: Mounted = {
+    id,
+    el: li,
+    rec,
+    editor: null,
+    controls: null,
+    brackets: { count: -1, unbalanced: false },
+    refresh(now: Paragraph) {
+      m.rec = now;
+      li.className = "rt-paragraph rt-kind-" + (now.kind || "text");
+      li.dataset["status"] = now.status;
+      li.dataset["locked"] = String(now.locked);
+      labelEl.textContent = now.label;
+      status.textContent = statusLabel(now.status);
+      status.className = "rt-badge rt-para-status rt-st-" + now.status;
+      status.setAttribute("aria-label", t("statusOf", { label: now.label, status: statusLabel(now.status) }));
+      lock.hidden = !now.locked;
+      lock.setAttribute("aria-label", t(canEditLocked ? "lockedOfficer" : "locked", { label: now.label }));
+      tags.textContent = [now.sequence && tDyn("seq", now.sequence), now.proposers.join(", "), now.supporters.length ? t("supportedBy", { list: now.supporters.join(", ") }) : ""]
+        .filter(Boolean)
+        .join(" · ");
+      options.setAttribute("aria-label", t("optionsOf", { label: now.label }));
+      opinionsHost.setAttribute("aria-label", t("opinionsOn", { label: now.label }));
+      m.editor?.setLocked(now.locked && !canEditLocked);
+      optionsList(env, m, options);
+      m.controls?.refresh(now);
+      history?.changed(now.label);
+    },
+    showOpinions(list) {
+      opinionItems(env.gov, opinionsHost, list, m.rec.label);
+    },
+    destroy() {
+      history?.destroy();
+      ytext.unobserve(onText);
+      m.editor?.view.destroy();
+    },
+  };
+  const onText = (): void => renderBrackets();
+  ytext.observe(onText);
+  m.editor = paragraphEditor(editorHost, ytext, env.awareness, env.readOnly, t("paragraphText", { label: rec.label }), rec.locked && !canEditLocked);
+  const colours = env.colours();
+  if (colours) m.editor.setAuthorColours(colours);
+  if (env.gov && !env.readOnly) {
+    m.controls = paragraphControls(env.gov, m);
+    li.append(...m.controls.els);
+  }
+  const history = env.gov ? paragraphHistory(env.gov, id, rec.label) : null;
+  if (history) li.appendChild(h("div", { class: "rt-history-box" }, ...history.els));
+  m.refresh(rec);
+  renderBrackets();
+  env.decorate?.(id, li, () => m.rec.label);
   return m;
-}
-
-/** Bind a mounted paragraph to `para`: its editor to `para`'s Y.Text, its label to `para`. */
-export function bindParagraph(env: ParagraphEnv, m: Mounted, para: Y.Map<unknown>): void {
-  m.unobserve();
-  m.editor?.destroy();
-  clear(m.editorHost);
-  m.para = para;
-  const label = field(para, "label");
-  m.labelEl.textContent = label;
-  const text = textOf(para);
-  m.editor = text ? paragraphEditor(m.editorHost, text, env.awareness, env.readOnly, t("paragraphText", { label })) : null;
-  const onMeta = (ev: Y.YMapEvent<unknown>): void => {
-    if (!ev.keysChanged.has("label")) return;
-    const now = field(para, "label");
-    m.labelEl.textContent = now;
-    m.moveUp?.setAttribute("aria-label", t("moveUpLabel", { label: now }));
-    m.moveDown?.setAttribute("aria-label", t("moveDownLabel", { label: now }));
-  };
-  para.observe(onMeta);
-  m.unobserve = () => para.unobserve(onMeta);
-}
-
-/** Rebind a paragraph that moved (same id, new Y.Map); returns how to restore its caret. */
-export function rebindMoved(env: ParagraphEnv, m: Mounted, para: Y.Map<unknown>): (() => void) | null {
-  const had = m.editor?.hasFocus ? m.editor.state.selection.main : null;
-  bindParagraph(env, m, para);
-  const view = m.editor;
-  if (!had || !view) return null;
-  return () => {
-    const len = view.state.doc.length;
-    view.focus();
-    view.dispatch({ selection: { anchor: Math.min(had.anchor, len), head: Math.min(had.head, len) } });
-  };
-}
-
-export function unmountParagraph(m: Mounted): void {
-  m.editor?.destroy();
-  m.unobserve();
 }

@@ -1,17 +1,89 @@
-// The rolling text's shape (DESIGN.md section 3): its names and allowed values come
-// from crdt/schema.py through the generated schema.gen.ts (`make web-types`), and
-// every key used here is typed by them.
+// The rolling text's shape, model v2 (DESIGN.md section 3): its names and allowed values
+// come from crdt/schema.py through the generated schema.gen.ts (`make web-types`), and
+// every key read here is typed by them.
+//
+// A paragraph is its id and its root Y.Text `p:<id>` (never recreated, so a move or a
+// deletion never touches its words); the `index` map holds each paragraph's governed
+// record (order key, label, section, status, ...). Only the server writes `index`,
+// `meta` and `opinions`: this module reads them, and the page changes them through the
+// commands (paragraphs/api.ts).
 import * as Y from "yjs";
-import { LABEL_MAX, META, type META_KEYS, PARAGRAPHS, type PARAGRAPH_KEYS, type PARAGRAPH_KINDS, SECTIONS } from "./schema.gen";
+import {
+  INDEX,
+  LOCKED,
+  META,
+  type META_KEYS,
+  OPINIONS,
+  type OPINION_KEYS,
+  type OPTION_KEYS,
+  type PARAGRAPH_KEYS,
+  type PARAGRAPH_KINDS,
+  SECTIONS,
+  STATUSES,
+  STATUS_LABELS,
+  TEXT_PREFIX,
+} from "./schema.gen";
 
-export { SECTIONS } from "./schema.gen";
+export { LOCKED, SECTIONS, STATUSES, STATUS_LABELS } from "./schema.gen";
 export type Section = (typeof SECTIONS)[number];
+export type Status = (typeof STATUSES)[number];
 export type MetaKey = (typeof META_KEYS)[number];
 export type ParagraphKey = (typeof PARAGRAPH_KEYS)[number];
 export type ParagraphKind = (typeof PARAGRAPH_KINDS)[number];
 
+export interface Option {
+  id: string;
+  label: string;
+  text: string;
+  proposers: string[];
+}
+
+/** A paragraph's governed record (everything but its text), as the index holds it. */
+export interface Paragraph {
+  id: string;
+  order: string;
+  label: string;
+  section: Section;
+  kind: string;
+  sequence: string;
+  proposers: string[];
+  supporters: string[];
+  status: Status;
+  previous_status: string;
+  options: Option[];
+  locked: boolean;
+  deleted: boolean;
+}
+
+export interface Opinion {
+  id: string;
+  text: string;
+  delegations: string[];
+  paragraph: string;
+  section: string;
+}
+
+type Rec = Record<string, unknown>;
+
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+const isRecord = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Y.AbstractType);
+
+/** A record field by its schema key (tsc refuses a key the Python schema does not write). */
+function get<K extends string>(rec: Rec, key: K): unknown {
+  return rec[key];
+}
+
 export function meta(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap(META);
+}
+
+export function index(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap(INDEX);
+}
+
+export function opinionsRoot(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap(OPINIONS);
 }
 
 /** A string field of the document's metadata ("" when unset). */
@@ -20,133 +92,134 @@ export function metaField(doc: Y.Doc, name: MetaKey): string {
   return typeof v === "string" ? v : "";
 }
 
-export function paragraphs(doc: Y.Doc): Y.Array<Y.Map<unknown>> {
-  return doc.getArray<Y.Map<unknown>>(PARAGRAPHS);
+/** The session the document belongs to (a session id), or null. */
+export function documentSession(doc: Y.Doc): number | null {
+  const v = meta(doc).get("session" satisfies MetaKey);
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
 
-export function field(para: Y.Map<unknown>, name: ParagraphKey): string {
-  const v = para.get(name);
-  return typeof v === "string" ? v : "";
+/** The paragraph's Y.Text: a root type, the same object for ever. */
+export function textOf(doc: Y.Doc, id: string): Y.Text {
+  return doc.getText(TEXT_PREFIX + id);
 }
 
-export function textOf(para: Y.Map<unknown>): Y.Text | null {
-  const v = para.get("text" satisfies ParagraphKey);
-  return v instanceof Y.Text ? v : null;
+export function isStatus(v: string): v is Status {
+  return (STATUSES as readonly string[]).includes(v);
 }
 
-function newId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(6));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+export function isLocked(status: string): boolean {
+  return (LOCKED as readonly string[]).includes(status);
 }
 
-/** Insert a paragraph after the last one of its section (in section order). */
-export function addParagraph(doc: Y.Doc, section: Section, label: string, text = ""): string {
-  const arr = paragraphs(doc);
-  const order = SECTIONS.indexOf(section);
-  let index = arr.length;
-  for (let i = 0; i < arr.length; i++) {
-    const s = SECTIONS.indexOf(field(arr.get(i), "section") as Section);
-    if (s > order) {
-      index = i;
-      break;
-    }
-  }
-  const id = newId();
-  doc.transact(() => {
-    // Every key the Python schema writes (tsc refuses a missing or unknown one).
-    const fields: Record<ParagraphKey, unknown> = {
-      id,
-      label: label.slice(0, LABEL_MAX) || "new",
-      section,
-      kind: "text" satisfies ParagraphKind,
-      sequence: "",
-      proposer: "",
-      text: new Y.Text(text),
-    };
-    const para = new Y.Map<unknown>();
-    for (const [key, value] of Object.entries(fields)) para.set(key, value);
-    arr.insert(index, [para]);
+export function statusLabel(status: string): string {
+  return isStatus(status) ? STATUS_LABELS[status] : status;
+}
+
+function section(v: unknown): Section {
+  const s = str(v);
+  return (SECTIONS as readonly string[]).includes(s) ? (s as Section) : "conclusion";
+}
+
+function option(v: unknown): Option | null {
+  if (!isRecord(v)) return null;
+  const k = (key: (typeof OPTION_KEYS)[number]): unknown => get(v, key);
+  return { id: str(k("id")), label: str(k("label")), text: str(k("text")), proposers: strs(k("proposers")) };
+}
+
+/** A paragraph from its index record (plain data; anything malformed reads as empty). */
+export function fromRecord(id: string, rec: Rec): Paragraph {
+  const k = (key: ParagraphKey): unknown => get(rec, key);
+  const status = str(k("status"));
+  const s: Status = isStatus(status) ? status : "draft";
+  const options = Array.isArray(k("options")) ? (k("options") as unknown[]).map(option).filter((o): o is Option => o !== null) : [];
+  return {
+    id,
+    order: str(k("order")),
+    label: str(k("label")),
+    section: section(k("section")),
+    kind: str(k("kind")) || "text",
+    sequence: str(k("sequence")),
+    proposers: strs(k("proposers")),
+    supporters: strs(k("supporters")),
+    status: s,
+    previous_status: str(k("previous_status")),
+    options,
+    locked: isLocked(s),
+    deleted: s === "deleted",
+  };
+}
+
+/** Paragraphs in document order: order key, ties broken by id (as crdt/schema.py sorts). */
+export function records(doc: Y.Doc): Paragraph[] {
+  const out: Paragraph[] = [];
+  index(doc).forEach((value, id) => {
+    if (isRecord(value)) out.push(fromRecord(id, value));
   });
-  return id;
+  // Plain code-unit comparison: keys and ids are ASCII, so the same order as Python's.
+  out.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out;
 }
 
-export function deleteParagraph(doc: Y.Doc, id: string): void {
-  const arr = paragraphs(doc);
-  for (let i = 0; i < arr.length; i++) {
-    if (field(arr.get(i), "id") === id) {
-      arr.delete(i, 1);
-      return;
+export function record(doc: Y.Doc, id: string): Paragraph | null {
+  const value = index(doc).get(id);
+  return isRecord(value) ? fromRecord(id, value) : null;
+}
+
+export function opinions(doc: Y.Doc): Opinion[] {
+  const out: Opinion[] = [];
+  opinionsRoot(doc).forEach((value, id) => {
+    if (!isRecord(value)) return;
+    const k = (key: (typeof OPINION_KEYS)[number]): unknown => get(value, key);
+    out.push({ id, text: str(k("text")), delegations: strs(k("delegations")), paragraph: str(k("paragraph")), section: str(k("section")) });
+  });
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Bracketed spans and whether the brackets are unbalanced (crdt/schema.py bracket_count). */
+export function bracketCount(text: string): { count: number; unbalanced: boolean } {
+  let depth = 0;
+  let unbalanced = false;
+  for (const ch of text) {
+    if (ch === "[") depth++;
+    else if (ch === "]") {
+      if (depth === 0) unbalanced = true;
+      else depth--;
     }
   }
+  const count = (text.match(/\[[^[\]]*\]/g) ?? []).length;
+  return { count, unbalanced: unbalanced || depth !== 0 };
 }
 
 /** A label for the next paragraph of a section: OP<n> after the section's last number. */
-export function nextLabel(doc: Y.Doc, section: Section): string {
+export function nextLabel(all: Paragraph[], sec: Section): string {
   let n = 0;
-  for (const p of paragraphs(doc)) {
-    if (field(p, "section") !== section) continue;
-    const m = /(\d+)\D*$/.exec(field(p, "label"));
+  for (const p of all) {
+    if (p.section !== sec) continue;
+    const m = /(\d+)\D*$/.exec(p.label);
     if (m) n = Math.max(n, Number(m[1]));
   }
-  const prefix = section === "intro" || section === "method" ? "PP" : section === "conclusion" ? "C" : section + ".";
+  const prefix = sec === "intro" || sec === "method" ? "PP" : sec === "conclusion" ? "C" : sec + ".";
   return prefix + (n + 1);
 }
 
-/** The index of paragraph `id`'s neighbour in its own section (`step` -1: above, +1: below), or -1. */
-export function sectionNeighbour(doc: Y.Doc, id: string, step: -1 | 1): number {
-  const arr = paragraphs(doc);
-  let at = -1;
-  for (let i = 0; i < arr.length; i++) {
-    if (field(arr.get(i), "id") === id) {
-      at = i;
-      break;
-    }
-  }
-  if (at < 0) return -1;
-  const section = field(arr.get(at), "section");
-  for (let i = at + step; i >= 0 && i < arr.length; i += step) {
-    if (field(arr.get(i), "section") === section) return i;
-  }
-  return -1;
+/** Where a new paragraph of `sec` goes: after the section's last paragraph (undefined: at the end). */
+export function addAfter(all: Paragraph[], sec: Section): string | undefined {
+  const mine = all.filter((p) => p.section === sec);
+  return mine.length ? mine[mine.length - 1]!.id : undefined;
 }
 
 /**
- * Move a paragraph one place up or down *within its section* (Yjs has no move).
- *
- * One transaction deletes the paragraph's Y.Map and inserts a copy at the new index:
- * the same id and fields, and a new Y.Text with the same text and formatting. Comments
- * on the paragraph follow its id; range anchors (ids of the old characters) detach.
+ * The `after` of a move one place up or down within the paragraph's section (among the
+ * paragraphs shown, i.e. not deleted): up goes right after the paragraph before the one
+ * above (null: first of all); down goes right after the one below. undefined: no move.
  */
-export function moveParagraph(doc: Y.Doc, id: string, step: -1 | 1): boolean {
-  const arr = paragraphs(doc);
-  let from = -1;
-  for (let i = 0; i < arr.length; i++) {
-    if (field(arr.get(i), "id") === id) {
-      from = i;
-      break;
-    }
-  }
-  const neighbour = sectionNeighbour(doc, id, step);
-  if (from < 0 || neighbour < 0) return false;
-  // Up: take the neighbour's place. Down: go right after it (its index drops by one once
-  // the paragraph is deleted, so inserting at its old index lands just after it).
-  const to = neighbour;
-  doc.transact(() => {
-    const old = arr.get(from);
-    const copy = new Y.Map<unknown>();
-    let delta: unknown[] | null = null;
-    const text = new Y.Text();
-    for (const [key, value] of old.entries()) {
-      if (value instanceof Y.Text) {
-        delta = value.toDelta() as unknown[];
-        copy.set(key, text);
-      } else if (!(value instanceof Y.AbstractType)) {
-        copy.set(key, value);
-      }
-    }
-    arr.delete(from, 1);
-    arr.insert(to, [copy]);
-    if (delta) text.applyDelta(delta);
-  });
-  return true;
+export function moveTarget(all: Paragraph[], id: string, step: -1 | 1): string | null | undefined {
+  const at = all.findIndex((p) => p.id === id);
+  if (at < 0) return undefined;
+  const sec = all[at]!.section;
+  let j = at + step;
+  while (j >= 0 && j < all.length && (all[j]!.section !== sec || all[j]!.deleted)) j += step;
+  if (j < 0 || j >= all.length) return undefined;
+  if (step > 0) return all[j]!.id;
+  return j > 0 ? all[j - 1]!.id : null;
 }
