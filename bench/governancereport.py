@@ -131,7 +131,8 @@ def _lock(args: argparse.Namespace, r: dict[str, Any]) -> list[str]:
             else []
         ),
         f"edits {r['edits_sent']}; reverted {r['reverted']}/{r['expected']} (edit, follower) "
-        f"pairs, never {r['unreverted']}; {r['follower_streams']} distinct follower stream(s)",
+        f"pairs, never {r['unreverted']}; {r['follower_streams']} distinct follower stream(s), "
+        f"{r['frames_per_edit']:.2f} update frames per edit and follower",
         f"locked text at the end: followers {r['followers_locked_at_end']}/{r['followers']}, "
         f"editor {'yes' if r['editor_text_locked'] else 'NO'}, server (fresh join) "
         f"{'yes' if r['server_text_locked'] else 'NO'}",

@@ -126,5 +126,11 @@ def replay(
         "edits_seen": len(seen_ms),
         "followers_locked_at_end": ended_locked,
         "follower_streams": len(streams),
+        # Update frames a follower received per edit: 1 = edit and revert in one broadcast.
+        "frames_per_edit": (
+            sum(len(f.frames) for f in followers) / len(followers) / len(edits)
+            if followers and edits
+            else 0.0
+        ),
         "wrong_final_texts": wrong_texts,
     }
