@@ -202,7 +202,12 @@ def analyse(
         "http_errors": [c.error for c in changes if c.error][:5],
         "client_errors": sum(len(f.errors) for f in followers),
         "client_error_samples": [e for f in followers for e in f.errors][:5],
-        "other_events": sorted({name for f in followers for name in f.other_events}),
+        # Events other than paragraph-changed, summed over followers (the draft's Yjs
+        # updates come as binary sync-update events on the same namespace).
+        "other_events": {
+            name: sum(f.other_events.get(name, 0) for f in followers)
+            for name in sorted({name for f in followers for name in f.other_events})
+        },
     }
 
 

@@ -104,7 +104,7 @@ def _status(args: argparse.Namespace, r: dict[str, Any]) -> list[str]:
         f"duplicates {r['duplicates']}, unknown {r['unknown_events']}, altered {r['altered']}",
         f"order kept: {r['followers_in_order']}/{r['followers_connected']} followers "
         f"({r['out_of_order']} out-of-order receipts); other events: "
-        f"{', '.join(r['other_events']) or 'none'}",
+        + (", ".join(f"{k} x{v}" for k, v in r["other_events"].items()) or "none"),
     ]
 
 

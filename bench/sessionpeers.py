@@ -119,6 +119,9 @@ class SessionFollower:
             rest = data[len(self._binary_ack) :]
             digits = _ACK_ID.match(rest)
             self._answer_id = digits.group() if digits and b'["sync-step-1"' in rest else None
+            parts = rest.split(b'"', 2)
+            name = parts[1].decode(errors="replace") if len(parts) > 2 else ""
+            self.other_events[name] = self.other_events.get(name, 0) + 1  # e.g. sync-update
         elif data.startswith(self._ack):
             self._on_ack(data[len(self._ack) :], now)
         elif data.startswith(self._event):
