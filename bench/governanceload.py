@@ -21,6 +21,7 @@ import aiohttp
 
 from bench.sessionpeers import SessionFollower
 from bench.stats import summary
+from bench.statusreplay import draft_latency
 from bench.transcriptload import connect_all
 
 # Every change is legal from the one before it: draft -> agreed -> to_be_revisited
@@ -214,16 +215,22 @@ def analyse(
 async def run_status(cfg: dict[str, Any]) -> dict[str, Any]:
     host, port, sid = cfg["host"], cfg["port"], cfg["session_id"]
     followers = [
-        SessionFollower(sid, host, port, cfg.get("follower_token")) for _ in range(cfg["followers"])
+        SessionFollower(sid, host, port, cfg.get("follower_token"), draft=cfg.get("draft", True))
+        for _ in range(cfg["followers"])
     ]
     phase("start")
     t0 = time.monotonic()
     failed = await connect_all(followers, cfg["batch"], 60)
     connect_s = time.monotonic() - t0
-    # The governance history comes on its own subscription, after the transcript's.
+    # The governance history comes on its own subscription, after the transcript's;
+    # the draft's state answers the follower's own sync-step-1.
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if all(f.other_events.get(STATE_EVENT) for f in followers if f.ready.done()):
+        if all(
+            f.other_events.get(STATE_EVENT) and (f.draft_state is not None or not f.draft)
+            for f in followers
+            if f.ready.done()
+        ):
             break
         await asyncio.sleep(0.05)
     governed = sum(1 for f in followers if f.other_events.get(STATE_EVENT))
@@ -248,6 +255,7 @@ async def run_status(cfg: dict[str, Any]) -> dict[str, Any]:
         decisions = await fetch_decisions(http, cfg)
     order = match_decisions(changes, decisions)
     result = analyse(changes, order, followers, cfg["document"])
+    result.update(draft_latency(changes, followers))
     result.update(
         connect_seconds=connect_s,
         connect_failed=failed,

@@ -32,6 +32,8 @@ def failures(r: dict[str, Any]) -> list[str]:
             out.append(f"{r['changes_sent'] - r['changes_accepted']} status changes refused")
         if r["changes_matched"] < r["changes_accepted"]:
             out.append(f"{r['changes_accepted'] - r['changes_matched']} changes without decision")
+        if r.get("draft_not_visible"):
+            out.append(f"{r['draft_not_visible']} (change, follower) never in the follower's draft")
         for key in ("lost", "duplicates", "altered", "out_of_order", "unknown_events"):
             if r[key]:
                 out.append(f"{key.replace('_', ' ')}: {r[key]}")
@@ -96,6 +98,9 @@ def _status(args: argparse.Namespace, r: dict[str, Any]) -> list[str]:
         f"status -> first / last follower ms: p50 {r['fanout_first_ms'].get('p50', 0):.1f} / "
         f"{r['fanout_last_ms'].get('p50', 0):.1f}, p99 {r['fanout_first_ms'].get('p99', 0):.1f}"
         f" / {r['fanout_last_ms'].get('p99', 0):.1f}",
+        f"status -> visible in the follower's draft (index root update) ms: "
+        f"{_ms(r['draft_latency_ms'])} ({r['draft_followers']} followers, "
+        f"{r['draft_streams']} distinct stream(s), never visible {r['draft_not_visible']})",
         f"status POST -> response ms: {_ms(r['ack_ms'])}",
         f"changes sent {r['changes_sent']}, accepted {r['changes_accepted']}, matched to "
         f"decisions {r['changes_matched']} (status decisions {r['status_decisions']}); "

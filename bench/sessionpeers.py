@@ -29,8 +29,24 @@ _PLACEHOLDER = '{"_placeholder":true,"num":0}'
 _ACK_ID = re.compile(rb"\d+")
 
 
+# The ack id of a follower's own sync-step-1 (far from a captioner's append ids).
+_DRAFT_ACK = 999999
+
+
 class SessionFollower:
-    def __init__(self, session_id: int, host: str, port: int, token: str | None = None) -> None:
+    """``draft=True``: also ask for the draft's full state (our own ``sync-step-1``) and
+    keep each ``sync-update`` attachment raw with its read time, so the draft can be
+    replayed after the run (e.g. when a status became visible in the follower's copy)."""
+
+    def __init__(
+        self,
+        session_id: int,
+        host: str,
+        port: int,
+        token: str | None = None,
+        *,
+        draft: bool = False,
+    ) -> None:
         self.session_id = session_id
         self.host = host
         self.port = port
@@ -45,6 +61,7 @@ class SessionFollower:
         self._connected = b"40" + ns
         self._binary_ack = b"451-" + ns + b","
         self._ack = b"43" + ns + b","
+        self._draft_answer = b"461-" + ns + b"," + str(_DRAFT_ACK).encode()
         self.ws: wsclient.WebSocketProtocol | None = None
         loop = asyncio.get_running_loop()
         self.ready: asyncio.Future[float] = loop.create_future()  # history received
@@ -57,6 +74,10 @@ class SessionFollower:
         self.errors: list[str] = []
         self.pongs = 0
         self._answer_id: bytes | None = None  # the server's sync-step-1 awaiting our binary
+        self.draft = draft
+        self.draft_state: bytes | None = None  # the answer to our sync-step-1
+        self.draft_updates: list[tuple[bytes, float]] = []  # sync-update attachments, read time
+        self._next_binary = ""  # what the next binary frame is: "update", "state" or ""
 
     # -- connection ----------------------------------------------------------------
 
@@ -92,9 +113,14 @@ class SessionFollower:
 
     def _on_frame(self, opcode: int, data: bytes, now: float) -> None:
         if opcode == wsclient.OP_BINARY:
+            kind, self._next_binary = self._next_binary, ""
+            if kind == "update":
+                self.draft_updates.append((data, now))
+            elif kind == "state":
+                self.draft_state = data
             # The draft's sync-step-1 state vector: answer with an empty update
             # (a read-only connection: the server ignores it).
-            if self._answer_id is not None and self.ws is not None:
+            elif self._answer_id is not None and self.ws is not None:
                 ack, self._answer_id = self._answer_id.decode(), None
                 self.ws.send_text(f"461-{self.ns},{ack}[{_PLACEHOLDER}]")
                 self.ws.send_binary(EMPTY_UPDATE)
@@ -122,6 +148,13 @@ class SessionFollower:
             parts = rest.split(b'"', 2)
             name = parts[1].decode(errors="replace") if len(parts) > 2 else ""
             self.other_events[name] = self.other_events.get(name, 0) + 1  # e.g. sync-update
+            if self.draft and name == "sync-update":
+                self._next_binary = "update"
+        elif data.startswith(self._draft_answer):
+            self._next_binary = "state"
+        elif data.startswith(self._connected) and self.draft and self.ws is not None:
+            self.ws.send_text(f'451-{self.ns},{_DRAFT_ACK}["sync-step-1",{_PLACEHOLDER}]')
+            self.ws.send_binary(b"\x00")  # an empty state vector: everything, please
         elif data.startswith(self._ack):
             self._on_ack(data[len(self._ack) :], now)
         elif data.startswith(self._event):

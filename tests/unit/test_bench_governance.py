@@ -17,6 +17,7 @@ import pycrdt
 from bench.governanceload import Change, analyse, match_decisions
 from bench.lockreplay import Edit, replay
 from bench.peers import MARKER
+from bench.statusreplay import draft_latency
 from crdt import protocol, schema
 from crdt.updates import decode_state_vector, new_doc
 
@@ -193,3 +194,41 @@ def test_status_analysis_counts_losses_duplicates_and_order() -> None:
     assert r["altered"] == 0 and r["unknown_events"] == 0
     assert round(r["latency_ms"]["min"], 3) == 10.0
     assert round(r["latency_ms"]["max"], 3) == 550.0
+
+
+@dataclass
+class DraftFollower:
+    draft_state: bytes | None
+    draft_updates: list[tuple[bytes, float]] = field(default_factory=list)
+
+
+def test_draft_replay_times_the_update_that_shows_each_status() -> None:
+    server = new_doc()
+    a = schema.add_paragraph(server, schema.ParagraphSpec(label="OP1", section="A", text="x"))
+    b = schema.add_paragraph(server, schema.ParagraphSpec(label="OP2", section="A", text="y"))
+    follower = DraftFollower(server.get_update())
+
+    def status(pid: str, value: str, at: float) -> None:
+        before = server.get_state()
+        schema.update_paragraph(server, pid, status=value)
+        follower.draft_updates.append((server.get_update(before), at))
+
+    changes = [
+        Change(0, a, "agreed", at=1.0, http_status=200),
+        Change(1, b, "agreed", at=2.0, http_status=200),
+        Change(2, a, "to_be_revisited", at=3.0, http_status=200),
+        Change(3, b, "to_be_revisited", at=4.0, http_status=409),  # refused: never shown
+    ]
+    before = server.get_state()
+    schema.text_root(server, a).insert(0, "unrelated ")
+    follower.draft_updates.append((server.get_update(before), 1.001))
+    status(a, "agreed", 1.004)
+    status(b, "agreed", 2.020)
+    status(a, "to_be_revisited", 3.003)
+
+    r = draft_latency(changes, [follower, DraftFollower(None)])
+
+    assert (r["draft_followers"], r["draft_not_visible"]) == (1, 0)
+    assert round(r["draft_latency_ms"]["min"], 3) == 3.0
+    assert round(r["draft_latency_ms"]["max"], 3) == 20.0
+    assert r["draft_latency_ms"]["n"] == 3
