@@ -31,7 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from bench import fuzz_frames as frames
-from bench.fuzz_checks import Health, check_documents, scan_log, stored_parts, watch_health
+from bench.fuzz_checks import (
+    Health,
+    check_documents,
+    scan_log,
+    server_clients,
+    stored_parts,
+    watch_health,
+)
 from bench.fuzz_http import HttpResult, run_schemathesis
 from bench.fuzz_wire import (
     ACCEPTED,
@@ -425,7 +432,12 @@ async def run_campaign(options: Options) -> Report:
         report.health.died = report.health.died or not alive
         server.stop(keep_data=True)
         after = stored_parts(campaign.db, list(campaign.before))
-        report.documents = check_documents(campaign.before, after, campaign.accepted)
+        report.documents = check_documents(
+            campaign.before,
+            after,
+            campaign.accepted,
+            server_clients(campaign.db, list(campaign.before)),
+        )
     finally:
         stop.set()
         if watcher is not None and not watcher.done():

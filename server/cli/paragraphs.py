@@ -66,6 +66,32 @@ def _listing(content: dict[str, Any]) -> str:
     return head + "\n" + table(rows)
 
 
+def _said(data: Any) -> str | None:
+    """One line for people about what a command left (``--json`` prints all of it)."""
+    if not isinstance(data, dict):
+        return None
+    if "label" in data and "status" in data:  # a paragraph
+        lock = " (locked)" if data.get("locked") else ""
+        return f"{data['label']}: {data['status']}{lock}, section {data['section']}"
+    if "state" in data and "paragraph" in data:  # a status proposal
+        return f"proposal {data['id']}: {data['paragraph']} -> {data['status']} ({data['state']})"
+    if "proposals" in data:
+        rows = [("id", "paragraph", "status", "state", "by")]
+        rows += [
+            (p["id"], p["paragraph"], p["status"], p["state"], p["proposer"]["name"])
+            for p in data["proposals"]
+        ]
+        return table(rows)
+    if "decisions" in data:
+        rows = [("at", "paragraph", "action", "by", "session")]
+        rows += [
+            (d["at"], d["paragraph"], d["action"], d["by"]["name"], d["session"] or "")
+            for d in data["decisions"]
+        ]
+        return table(rows)
+    return None
+
+
 async def _dispatch(args: argparse.Namespace) -> Result:
     a = args.action
     if a == "list":
@@ -149,9 +175,12 @@ async def _dispatch(args: argparse.Namespace) -> Result:
 def run(args: argparse.Namespace) -> int:
     async def work() -> Result:
         try:
-            return await _dispatch(args)
+            result = await _dispatch(args)
         except aiohttp.ClientError as exc:
             raise Unreachable(f"the server at {args.url} is not reachable: {exc}") from exc
+        if result.text is None and not args.json:
+            return Result(result.data, _said(result.data))
+        return result
 
     return execute(work, as_json=args.json, flags=FLAGS)
 

@@ -17,7 +17,8 @@ import pytest
 from client import DocumentClient, FollowRefused, SessionClient
 from crdt import schema, updates
 from crdt.captions import NOTICE, parse
-from tests.support.docs import text_of
+from server.rooms.manager import RoomManager
+from tests.support.docs import seed_paragraphs, server_change, text_of
 from tests.support.groups import TEXT_ROOT, Api, Group, build_group, invite, write_text
 from tests.support.servers import RunningServer
 from tests.support.sessions import (
@@ -606,24 +607,27 @@ async def test_search_spans_the_groups_sessions_only(api: Api, group: Group) -> 
 # -- 6. follow ------------------------------------------------------------------------------
 
 
-async def write_paragraphs(url: str, document: str, token: str) -> None:
-    async with DocumentClient(url, document, token, reconnection=False) as client:
-        schema.init_document(client.doc, title="Rolling text", kind="rolling")
-        schema.add_paragraph(
-            client.doc,
+async def write_paragraphs(rooms: RoomManager, document: str) -> None:
+    """The rolling text, written server-side (clients may not write the index)."""
+
+    def title(doc: Any) -> None:
+        schema.init_document(doc, title="Rolling text", kind="rolling")
+
+    await server_change(rooms, document, title)
+    await seed_paragraphs(
+        rooms,
+        document,
+        [
             schema.ParagraphSpec("OP1", "A", "recommendation", "Enhance cooperation [among all]."),
-        )
-        schema.add_paragraph(
-            client.doc, schema.ParagraphSpec("OP2", "B", "recommendation", "Build capacity.")
-        )
-        await client.flush()
-        assert not client.errors, client.errors
+            schema.ParagraphSpec("OP2", "B", "recommendation", "Build capacity."),
+        ],
+    )
 
 
 async def test_follow_gives_everything_http_and_socketio(
     server: RunningServer, api: Api, group: Group
 ) -> None:
-    await write_paragraphs(server.url, group.document, group.token("member"))
+    await write_paragraphs(server.rooms, group.document)
     session = await live_session(api, group, "plenary", document=group.document)
     sid = session["id"]
     stream = {"kind": "video", "language": "en", "url": "https://webtv.un.org/en", "mode": "live"}
@@ -725,7 +729,7 @@ async def test_anonymous_follow_needs_public_follow(
 async def test_follow_connection_cannot_write_the_draft(
     server: RunningServer, api: Api, group: Group
 ) -> None:
-    await write_paragraphs(server.url, group.document, group.token("member"))
+    await write_paragraphs(server.rooms, group.document)
     session = await live_session(api, group, "plenary", document=group.document)
     sid = session["id"]
     before = await api.ok("GET", f"/api/documents/{group.document}", group.token("chair"))
@@ -757,7 +761,7 @@ async def test_follow_connection_cannot_write_the_draft(
 async def test_anonymous_follow_of_a_plenary_on_a_private_document(
     server: RunningServer, api: Api, group: Group
 ) -> None:
-    await write_paragraphs(server.url, group.private_document, group.token("chair"))
+    await write_paragraphs(server.rooms, group.private_document)
     session = await live_session(api, group, "plenary", document=group.private_document)
     sid = session["id"]
     anonymous = await api.call("GET", f"/api/sessions/{sid}/follow")
