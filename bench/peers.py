@@ -52,6 +52,7 @@ class YClient:
         self.frames: list[bytes] = []  # light: raw update frames/payloads, in order
         self.marks: list[tuple[bytes, float]] = []  # (marker, receive time)
         self.errors: list[str] = []
+        self.events: dict[str, int] = {}  # Socket.IO JSON events other than errors, by name
         self.updates_received = 0
         loop = asyncio.get_running_loop()
         self.synced: asyncio.Future[float] = loop.create_future()
@@ -160,7 +161,18 @@ class YClient:
         elif data.startswith(b"44") or data.startswith(b"41"):
             self._fail(f"socket.io refused: {data[:300]!r}")
         elif data.startswith(b"42"):
+            self._text_event(data, now)
+
+    def _text_event(self, data: bytes, now: float) -> None:
+        """A JSON event on the document namespace: an ``error`` is one, the rest (the
+        governed state, comments, paragraph changes) are only counted by name."""
+        body = data[2 + len(self._ns_b) + 1 :]
+        parts = body.split(b'"', 2)
+        name = parts[1].decode(errors="replace") if len(parts) > 2 else ""
+        if name == "error":
             self.errors.append(data[:300].decode(errors="replace"))
+        else:
+            self.events[name] = self.events.get(name, 0) + 1
 
     def _binary_event(self, data: bytes) -> int:
         if b'["sync-update"' in data:

@@ -5,12 +5,14 @@ Engine.IO v4 / Socket.IO v5 spoken by hand over the raw WebSocket client
 the server sends the draft's ``sync-step-1`` (binary, with an ack id: answered
 with an empty update), maybe ``awareness-update``, then the text events
 ``session-state`` and ``transcript-history``; live segments follow as
-``42/session|<id>,["transcript-segment",{...}]``.
+``42/session|<id>,["transcript-segment",{...}]``, and the rolling text's governed
+changes as ``42/session|<id>,["paragraph-changed",{...}]``.
 
-A ``SessionFollower`` keeps each live segment frame as raw bytes with the time
-it was read (``time.monotonic()``, system-wide) and decodes them after the run:
-no JSON on the clock. A ``Captioner`` also sends ``transcript-append`` with an
-ack id and resolves a future when the server's ack arrives.
+A ``SessionFollower`` keeps each live segment frame and each ``paragraph-changed``
+frame as raw bytes with the time it was read (``time.monotonic()``, system-wide)
+and decodes them after the run: no JSON on the clock. A ``Captioner`` also sends
+``transcript-append`` with an ack id and resolves a future when the server's ack
+arrives.
 """
 
 from __future__ import annotations
@@ -27,8 +29,24 @@ _PLACEHOLDER = '{"_placeholder":true,"num":0}'
 _ACK_ID = re.compile(rb"\d+")
 
 
+# The ack id of a follower's own sync-step-1 (far from a captioner's append ids).
+_DRAFT_ACK = 999999
+
+
 class SessionFollower:
-    def __init__(self, session_id: int, host: str, port: int, token: str | None = None) -> None:
+    """``draft=True``: also ask for the draft's full state (our own ``sync-step-1``) and
+    keep each ``sync-update`` attachment raw with its read time, so the draft can be
+    replayed after the run (e.g. when a status became visible in the follower's copy)."""
+
+    def __init__(
+        self,
+        session_id: int,
+        host: str,
+        port: int,
+        token: str | None = None,
+        *,
+        draft: bool = False,
+    ) -> None:
         self.session_id = session_id
         self.host = host
         self.port = port
@@ -37,11 +55,13 @@ class SessionFollower:
         ns = self.ns.encode()
         self._event = b"42" + ns + b","  # an event packet without an ack id
         self._segment = self._event + b'["transcript-segment",'
+        self._changed = self._event + b'["paragraph-changed",'
         self._history = self._event + b'["transcript-history",'
         self._state = self._event + b'["session-state",'
         self._connected = b"40" + ns
         self._binary_ack = b"451-" + ns + b","
         self._ack = b"43" + ns + b","
+        self._draft_answer = b"461-" + ns + b"," + str(_DRAFT_ACK).encode()
         self.ws: wsclient.WebSocketProtocol | None = None
         loop = asyncio.get_running_loop()
         self.ready: asyncio.Future[float] = loop.create_future()  # history received
@@ -49,10 +69,15 @@ class SessionFollower:
         self.history_upto = 0
         self.session: dict[str, Any] = {}
         self.live: list[tuple[bytes, float]] = []  # raw transcript-segment frames, read time
+        self.changes: list[tuple[bytes, float]] = []  # raw paragraph-changed frames, read time
         self.other_events: dict[str, int] = {}
         self.errors: list[str] = []
         self.pongs = 0
         self._answer_id: bytes | None = None  # the server's sync-step-1 awaiting our binary
+        self.draft = draft
+        self.draft_state: bytes | None = None  # the answer to our sync-step-1
+        self.draft_updates: list[tuple[bytes, float]] = []  # sync-update attachments, read time
+        self._next_binary = ""  # what the next binary frame is: "update", "state" or ""
 
     # -- connection ----------------------------------------------------------------
 
@@ -88,15 +113,22 @@ class SessionFollower:
 
     def _on_frame(self, opcode: int, data: bytes, now: float) -> None:
         if opcode == wsclient.OP_BINARY:
+            kind, self._next_binary = self._next_binary, ""
+            if kind == "update":
+                self.draft_updates.append((data, now))
+            elif kind == "state":
+                self.draft_state = data
             # The draft's sync-step-1 state vector: answer with an empty update
             # (a read-only connection: the server ignores it).
-            if self._answer_id is not None and self.ws is not None:
+            elif self._answer_id is not None and self.ws is not None:
                 ack, self._answer_id = self._answer_id.decode(), None
                 self.ws.send_text(f"461-{self.ns},{ack}[{_PLACEHOLDER}]")
                 self.ws.send_binary(EMPTY_UPDATE)
             return
         if data.startswith(self._segment):
             self.live.append((data, now))  # decoded after the run
+        elif data.startswith(self._changed):
+            self.changes.append((data, now))  # decoded after the run
         elif data == b"2":  # Engine.IO ping
             assert self.ws is not None
             self.ws.send_text("3")
@@ -113,6 +145,16 @@ class SessionFollower:
             rest = data[len(self._binary_ack) :]
             digits = _ACK_ID.match(rest)
             self._answer_id = digits.group() if digits and b'["sync-step-1"' in rest else None
+            parts = rest.split(b'"', 2)
+            name = parts[1].decode(errors="replace") if len(parts) > 2 else ""
+            self.other_events[name] = self.other_events.get(name, 0) + 1  # e.g. sync-update
+            if self.draft and name == "sync-update":
+                self._next_binary = "update"
+        elif data.startswith(self._draft_answer):
+            self._next_binary = "state"
+        elif data.startswith(self._connected) and self.draft and self.ws is not None:
+            self.ws.send_text(f'451-{self.ns},{_DRAFT_ACK}["sync-step-1",{_PLACEHOLDER}]')
+            self.ws.send_binary(b"\x00")  # an empty state vector: everything, please
         elif data.startswith(self._ack):
             self._on_ack(data[len(self._ack) :], now)
         elif data.startswith(self._event):
@@ -129,6 +171,11 @@ class SessionFollower:
         """The live segments received, decoded, with their receive times, in order."""
         start = len(self._event)
         return [(json.loads(raw[start:])[1], t) for raw, t in self.live]
+
+    def paragraph_changes(self) -> list[tuple[dict[str, Any], float]]:
+        """The ``paragraph-changed`` events received, decoded, with their receive times."""
+        start = len(self._event)
+        return [(json.loads(raw[start:])[1], t) for raw, t in self.changes]
 
 
 class Captioner(SessionFollower):

@@ -56,17 +56,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-async def _call(
+async def call_api(
     http: aiohttp.ClientSession, base: str, method: str, path: str, token: str | None, body: Any
 ) -> Any:
+    """One JSON call; raises on any status >= 300 (the benchmark's set-up must succeed)."""
     headers = {"Accept": "application/json"}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
     async with http.request(method, base + path, json=body, headers=headers) as resp:
-        answer = await resp.json(content_type=None)
+        raw = await resp.text()
         if resp.status >= 300:
-            raise RuntimeError(f"{method} {path} -> {resp.status} {answer}")
-        return answer
+            raise RuntimeError(f"{method} {path} -> {resp.status} {raw[:500]}")
+        return json.loads(raw) if raw else None
 
 
 async def set_up(server: BenchServer, anonymous: bool) -> dict[str, Any]:
@@ -76,7 +77,7 @@ async def set_up(server: BenchServer, anonymous: bool) -> dict[str, Any]:
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
 
         async def call(method: str, path: str, body: Any = None, token: str = operator) -> Any:
-            return await _call(http, server.url, method, path, token, body)
+            return await call_api(http, server.url, method, path, token, body)
 
         group = await call(
             "POST",
@@ -98,7 +99,7 @@ async def set_up(server: BenchServer, anonymous: bool) -> dict[str, Any]:
             invitation = await call(
                 "POST", f"/api/groups/{gid}/invitations", {"person_id": person["id"]}
             )
-            opened = await _call(
+            opened = await call_api(
                 http, server.url, "GET", f"/invite/{invitation['code']}", None, None
             )
             tokens[role] = opened["token"]
@@ -196,12 +197,18 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 async def drive(
-    cfg: dict[str, Any], cfg_path: Path, out_path: Path, server: Usage, machine: MachineUsage
+    cfg: dict[str, Any],
+    cfg_path: Path,
+    out_path: Path,
+    server: Usage,
+    machine: MachineUsage,
+    module: str = "bench.transcriptload",
 ) -> tuple[dict[str, Any], Usage, int]:
+    """Run the load generator ``module``; read CPU at its ``PHASE`` marks, sample RSS."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bench.transcriptload",
+        module,
         str(cfg_path),
         str(out_path),
         cwd=REPO,
