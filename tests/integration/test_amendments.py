@@ -11,6 +11,7 @@ makes it outdated. A locked paragraph takes no proposal until reopened.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -296,3 +297,33 @@ async def test_locked_paragraph_refuses_proposals_until_reopened(
     done = await decide(api, group, pending.body["id"], "accept")
     assert done.status == 200
     assert paragraph_text(server_doc(server, group)) == OP1.replace("should", "shall")
+
+
+async def test_racing_decisions_apply_a_proposal_once(
+    server: RunningServer, api: Api, group: Group
+) -> None:
+    await seed(server, group)
+    made = await propose(api, group, "member", "op2", OP2, "matters", text="is vital")
+    aid = made.body["id"]
+    verdicts = ["accept", "bracket", "accept", "reject", "accept", "bracket"]
+    replies = await asyncio.gather(
+        *(
+            decide(api, group, aid, verdict, role=("chair", "secretariat")[i % 2])
+            for i, verdict in enumerate(verdicts)
+        )
+    )
+    won = [r for r in replies if r.status == 200]
+    assert len(won) == 1, [(r.status, r.body) for r in replies]
+    assert {r.code for r in replies if r.status != 200} == {"invalid_transition"}
+    text = paragraph_text(server_doc(server, group), "op2")
+    state = won[0].body["state"]
+    if state == "accepted":
+        assert text == OP2.replace("matters", "is vital")
+    elif state == "bracketed":
+        assert text == OP2.replace("matters", "[matters] [is vital]")
+    else:
+        assert text == OP2
+    history = await api.ok("GET", doc_path(group.document, "/decisions"), group.token("member"))
+    assert [
+        d["after"]["amendment"] for d in history["decisions"] if d["action"] == "amendment"
+    ] == ([] if state == "rejected" else [aid])
