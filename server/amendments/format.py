@@ -39,7 +39,7 @@ def amendment_model(
 ) -> schemas.Amendment:
     decision = None
     if a.decided_at is not None:
-        decision = schemas.Decision(
+        decision = schemas.AmendmentDecision(
             by=a.decided_by_name or "", at=a.decided_at, session=a.session_id, note=a.decision_note
         )
     return schemas.Amendment(
@@ -49,7 +49,7 @@ def amendment_model(
         kind=a.kind,  # type: ignore[arg-type]  # validated on the way in
         text=a.text,
         justification=a.justification,
-        proposer=schemas.Proposer(
+        proposer=schemas.AmendmentProposer(
             person_id=a.proposer_person_id,
             name=a.proposer_name,
             role=Role(a.proposer_role),
@@ -58,9 +58,11 @@ def amendment_model(
         moderation=a.moderation,  # type: ignore[arg-type]
         state=a.state,  # type: ignore[arg-type]
         outdated=edits.outdated(anchor_of(a), target),
-        quote=schemas.Quote(exact=a.quote_exact, prefix=a.quote_prefix, suffix=a.quote_suffix),
+        quote=schemas.AmendmentQuote(
+            exact=a.quote_exact, prefix=a.quote_prefix, suffix=a.quote_suffix
+        ),
         current=None if target is None else target.words,
-        anchor=schemas.Where(
+        anchor=schemas.AmendmentAnchor(
             attached=target is not None,
             start=None if target is None else target.start,
             end=None if target is None else target.end,

@@ -13,6 +13,7 @@ from server.auth.tokens import Role
 from server.contract import validated
 from server.contract.types import Body, Id, Model
 from server.errors import BadInput
+from server.paragraphs.schemas import Empty as Empty  # the same {} body
 
 MAX_TEXT = 20_000  # characters of proposed words
 MAX_JUSTIFICATION = 1000
@@ -73,10 +74,6 @@ class AmendmentDecide(Body):
     )
 
 
-class Empty(Body):
-    """No fields."""
-
-
 class AmendmentsQuery(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -99,14 +96,14 @@ def parse(model: type[M], data: Any) -> M:
 # -- responses ------------------------------------------------------------------------
 
 
-class Proposer(Model):
+class AmendmentProposer(Model):
     person_id: int | None
     name: str
     role: Role
     delegation: str | None = Field(description="the delegation, or an observer's organisation")
 
 
-class Quote(Model):
+class AmendmentQuote(Model):
     """The anchored words when proposed (a W3C TextQuoteSelector)."""
 
     exact: str
@@ -114,13 +111,13 @@ class Quote(Model):
     suffix: str
 
 
-class Where(Model):
+class AmendmentAnchor(Model):
     attached: bool
     start: int | None = Field(description="first anchored character now (code points)")
     end: int | None = Field(description="end (exclusive) of the anchored words now")
 
 
-class Decision(Model):
+class AmendmentDecision(Model):
     by: str
     at: datetime
     session: int | None
@@ -134,17 +131,17 @@ class Amendment(Model):
     kind: Kind
     text: str
     justification: str
-    proposer: Proposer
+    proposer: AmendmentProposer
     moderation: Moderation = Field(description="pending: an observer's, not yet admitted")
     state: State
     outdated: bool = Field(description="the anchored words changed (or are gone)")
-    quote: Quote
+    quote: AmendmentQuote
     current: str | None = Field(description="the anchored words now; null when gone")
-    anchor: Where
+    anchor: AmendmentAnchor
     support: list[str] = Field(description="co-sponsoring delegations")
     oppose: list[str]
     created_at: datetime
-    decision: Decision | None
+    decision: AmendmentDecision | None
 
 
 class AmendmentList(Model):

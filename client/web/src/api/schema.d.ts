@@ -1253,7 +1253,7 @@ export interface components {
             text: string;
             /** Justification */
             justification: string;
-            proposer: components["schemas"]["Proposer"];
+            proposer: components["schemas"]["AmendmentProposer"];
             /**
              * Moderation
              * @description pending: an observer's, not yet admitted
@@ -1270,13 +1270,13 @@ export interface components {
              * @description the anchored words changed (or are gone)
              */
             outdated: boolean;
-            quote: components["schemas"]["Quote"];
+            quote: components["schemas"]["AmendmentQuote"];
             /**
              * Current
              * @description the anchored words now; null when gone
              */
             current: string | null;
-            anchor: components["schemas"]["Where"];
+            anchor: components["schemas"]["AmendmentAnchor"];
             /**
              * Support
              * @description co-sponsoring delegations
@@ -1289,7 +1289,7 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            decision: components["schemas"]["Decision-Output"] | null;
+            decision: components["schemas"]["AmendmentDecision"] | null;
         };
         /** AmendmentAdmit */
         AmendmentAdmit: {
@@ -1299,6 +1299,21 @@ export interface components {
              * @default null
              */
             session: number | null;
+        };
+        /** AmendmentAnchor */
+        AmendmentAnchor: {
+            /** Attached */
+            attached: boolean;
+            /**
+             * Start
+             * @description first anchored character now (code points)
+             */
+            start: number | null;
+            /**
+             * End
+             * @description end (exclusive) of the anchored words now
+             */
+            end: number | null;
         };
         /**
          * AmendmentCreate
@@ -1364,10 +1379,49 @@ export interface components {
              */
             confirm_outdated: boolean;
         };
+        /** AmendmentDecision */
+        AmendmentDecision: {
+            /** By */
+            by: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Session */
+            session: number | null;
+            /** Note */
+            note: string | null;
+        };
         /** AmendmentList */
         AmendmentList: {
             /** Amendments */
             amendments: components["schemas"]["Amendment"][];
+        };
+        /** AmendmentProposer */
+        AmendmentProposer: {
+            /** Person Id */
+            person_id: number | null;
+            /** Name */
+            name: string;
+            role: components["schemas"]["Role"];
+            /**
+             * Delegation
+             * @description the delegation, or an observer's organisation
+             */
+            delegation: string | null;
+        };
+        /**
+         * AmendmentQuote
+         * @description The anchored words when proposed (a W3C TextQuoteSelector).
+         */
+        AmendmentQuote: {
+            /** Exact */
+            exact: string;
+            /** Prefix */
+            prefix: string;
+            /** Suffix */
+            suffix: string;
         };
         /**
          * Anchor
@@ -1769,21 +1823,7 @@ export interface components {
          * @description pending -> approved | rejected; approved -> revoked
          * @enum {string}
          */
-        "Decision-Input": "approved" | "rejected" | "revoked";
-        /** Decision */
-        "Decision-Output": {
-            /** By */
-            by: string;
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-            /** Session */
-            session: number | null;
-            /** Note */
-            note: string | null;
-        };
+        Decision: "approved" | "rejected" | "revoked";
         /** DecisionRecord */
         DecisionRecord: {
             /** By */
@@ -2544,7 +2584,7 @@ export interface components {
         };
         /** ObserverDecision */
         ObserverDecision: {
-            decision: components["schemas"]["Decision-Input"];
+            decision: components["schemas"]["Decision"];
             /**
              * Meeting
              * @description the meeting at which the group agreed
@@ -2901,31 +2941,6 @@ export interface components {
              * @default null
              */
             note: string | null;
-        };
-        /** Proposer */
-        Proposer: {
-            /** Person Id */
-            person_id: number | null;
-            /** Name */
-            name: string;
-            role: components["schemas"]["Role"];
-            /**
-             * Delegation
-             * @description the delegation, or an observer's organisation
-             */
-            delegation: string | null;
-        };
-        /**
-         * Quote
-         * @description The anchored words when proposed (a W3C TextQuoteSelector).
-         */
-        Quote: {
-            /** Exact */
-            exact: string;
-            /** Prefix */
-            prefix: string;
-            /** Suffix */
-            suffix: string;
         };
         /**
          * Role
@@ -3309,21 +3324,6 @@ export interface components {
             /** Message */
             message: string;
             details: components["schemas"]["FieldErrors"];
-        };
-        /** Where */
-        Where: {
-            /** Attached */
-            attached: boolean;
-            /**
-             * Start
-             * @description first anchored character now (code points)
-             */
-            start: number | null;
-            /**
-             * End
-             * @description end (exclusive) of the anchored words now
-             */
-            end: number | null;
         };
     };
     responses: never;
