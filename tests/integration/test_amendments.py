@@ -55,10 +55,11 @@ def paragraph_text(doc: pycrdt.Doc[Any], pid: str = "op1") -> str:
     return str(schema.text_root(doc, pid))
 
 
-def server_doc(server: RunningServer, group: Group) -> pycrdt.Doc[Any]:
-    room = server.rooms.loaded(group.document)
-    assert room is not None
-    return room.doc
+async def server_doc(server: RunningServer, group: Group) -> pycrdt.Doc[Any]:
+    """The document as the server holds it (its live room, else its stored state)."""
+    doc = await server.rooms.document(group.document)
+    assert doc is not None
+    return doc
 
 
 def state_of(doc: pycrdt.Doc[Any]) -> dict[str, Any]:
@@ -154,9 +155,11 @@ async def test_observer_proposal_admitted_then_accepted_reaches_every_replica(
         await on_follow.wait_for("amendment-updated", aid, state="accepted")
 
         amended = OP1.replace("should enable", "shall empower")
-        assert paragraph_text(server_doc(server, group)) == amended
+        assert paragraph_text(await server_doc(server, group)) == amended
         await member.wait_for(lambda d: paragraph_text(d) == amended)
-        await node.send("until", clients=["ws", "sio"], state=state_of(server_doc(server, group)))
+        await node.send(
+            "until", clients=["ws", "sio"], state=state_of(await server_doc(server, group))
+        )
         await node.expect("reached")
         await follower.wait_for(lambda: paragraph_text(follower.doc) == amended)
 
@@ -179,7 +182,7 @@ async def test_observer_proposal_admitted_then_accepted_reaches_every_replica(
     # Deciding again: refused, and the text holds the change once.
     again = await decide(api, group, aid, "accept", session=session["id"])
     assert again.status == 409 and again.code == "invalid_transition"
-    assert paragraph_text(server_doc(server, group)).count("shall empower") == 1
+    assert paragraph_text(await server_doc(server, group)).count("shall empower") == 1
 
 
 async def test_cosponsored_member_proposal_bracketed_keeps_both_alternatives(
@@ -255,7 +258,7 @@ async def test_concurrent_edits_around_keep_the_target_and_inside_make_it_outdat
     assert both[got["anchor"]["start"] : got["anchor"]["end"]] == "equal footing"
     accepted = await decide(api, group, aid, "accept")
     assert accepted.status == 200, accepted.body
-    text = paragraph_text(server_doc(server, group))
+    text = paragraph_text(await server_doc(server, group))
     assert text == both.replace("equal footing", "equal basis")
 
     stale = await api.ok("GET", amendments_path(group, f"/{oid}"), group.token("member"))
@@ -263,10 +266,10 @@ async def test_concurrent_edits_around_keep_the_target_and_inside_make_it_outdat
     refused = await decide(api, group, oid, "accept")
     assert refused.status == 409 and refused.code == "amendment_outdated"
     assert refused.error["details"] == {"quote": "developing", "current": "devXXeloping"}
-    assert "least developed" not in paragraph_text(server_doc(server, group), "op2")
+    assert "least developed" not in paragraph_text((await server_doc(server, group)), "op2")
     confirmed = await decide(api, group, oid, "accept", confirm_outdated=True)
     assert confirmed.status == 200, confirmed.body
-    assert paragraph_text(server_doc(server, group), "op2") == OP2.replace(
+    assert paragraph_text((await server_doc(server, group)), "op2") == OP2.replace(
         "developing", "least developed"
     )
 
@@ -285,7 +288,7 @@ async def test_locked_paragraph_refuses_proposals_until_reopened(
     # An open proposal cannot be applied to agreed language either.
     stuck = await decide(api, group, pending.body["id"], "accept")
     assert stuck.status == 409 and stuck.code == "paragraph_locked"
-    assert paragraph_text(server_doc(server, group)) == OP1
+    assert paragraph_text(await server_doc(server, group)) == OP1
     still = await api.ok(
         "GET", amendments_path(group, f"/{pending.body['id']}"), group.token("chair")
     )
@@ -296,7 +299,7 @@ async def test_locked_paragraph_refuses_proposals_until_reopened(
     assert allowed.status == 201, allowed.body
     done = await decide(api, group, pending.body["id"], "accept")
     assert done.status == 200
-    assert paragraph_text(server_doc(server, group)) == OP1.replace("should", "shall")
+    assert paragraph_text(await server_doc(server, group)) == OP1.replace("should", "shall")
 
 
 async def test_racing_decisions_apply_a_proposal_once(
@@ -315,7 +318,7 @@ async def test_racing_decisions_apply_a_proposal_once(
     won = [r for r in replies if r.status == 200]
     assert len(won) == 1, [(r.status, r.body) for r in replies]
     assert {r.code for r in replies if r.status != 200} == {"invalid_transition"}
-    text = paragraph_text(server_doc(server, group), "op2")
+    text = paragraph_text((await server_doc(server, group)), "op2")
     state = won[0].body["state"]
     if state == "accepted":
         assert text == OP2.replace("matters", "is vital")
