@@ -26,7 +26,7 @@ from crdt import schema
 from crdt.anchors import char_ids
 from tests.support.amendments import LiveAmendments, amendments_path, propose, visible_ids
 from tests.support.docs import seed_paragraphs
-from tests.support.groups import Api, Group, add_person
+from tests.support.groups import Api, Group, add_person, build_group
 from tests.support.node import NodeDriver
 from tests.support.paragraphs import by_label, content, doc_path
 from tests.support.servers import RunningServer
@@ -183,6 +183,10 @@ async def test_observer_proposal_admitted_then_accepted_reaches_every_replica(
     again = await decide(api, group, aid, "accept", session=session["id"])
     assert again.status == 409 and again.code == "invalid_transition"
     assert paragraph_text(await server_doc(server, group)).count("shall empower") == 1
+    # Every step is in the group's audit log, naming the amendment.
+    entries = await api.audit(group.id, group.token("chair"))
+    done = [e["action"] for e in entries if e["target"] == f"amendment:{aid}"]
+    assert sorted(done) == ["amendment.accept", "amendment.admit", "amendment.propose"]
 
 
 async def test_cosponsored_member_proposal_bracketed_keeps_both_alternatives(
@@ -305,6 +309,19 @@ async def test_locked_paragraph_refuses_proposals_until_reopened(
 async def test_racing_decisions_apply_a_proposal_once(
     server: RunningServer, api: Api, group: Group
 ) -> None:
+    await check_racing_decisions(server, api, group)
+
+
+@pytest.mark.postgres
+async def test_racing_decisions_apply_a_proposal_once_on_postgres(
+    pg_server: RunningServer,
+) -> None:
+    async with Api.open(pg_server.url) as api:
+        group = await build_group(api, pg_server.token("chair", "op"), seed_text=None)
+        await check_racing_decisions(pg_server, api, group)
+
+
+async def check_racing_decisions(server: RunningServer, api: Api, group: Group) -> None:
     await seed(server, group)
     made = await propose(api, group, "member", "op2", OP2, "matters", text="is vital")
     aid = made.body["id"]
