@@ -218,7 +218,7 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
             app[keys.TRANSCRIPTS],
             hub,
             app[keys.PARAGRAPHS].history,
-            topics=(amendment_live.topic,),
+            topics=(amendment_live.follow_topic,),
         )
     )
     comment_views.register(events, app[keys.COMMENTS])

@@ -7,8 +7,10 @@
 Each change carries the amendment's visibility before and after it; a peer gets
 ``amendment-created`` (now visible to it), ``amendment-updated`` (still visible) or
 ``amendment-removed`` (no longer visible), and nothing about one it never sees.
-The topic ``amendments:<document>`` is followed by every document connection and
-by the follow namespace of the sessions working on the document.
+The topic ``amendments:<document>`` is followed by every document connection; the
+follow namespace of a session working on the document follows
+``amendments-follow:<document>``, which carries admitted (visible) ones only,
+whatever the follower's role.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from server.comments.live import principal_key
 from server.live.hub import LiveHub
 
 KIND = "amendments"
+FOLLOW_KIND = "amendments-follow"
 
 
 def topic(document: str) -> str:
@@ -30,16 +33,30 @@ def topic(document: str) -> str:
     return f"{KIND}:{document}"
 
 
+def follow_topic(document: str) -> str:
+    """The live topic of a document's admitted amendments (sessions' follow view)."""
+    return f"{FOLLOW_KIND}:{document}"
+
+
 @dataclass(frozen=True)
 class Visibility:
     moderation: str
     proposer: str  # principal_key of the proposer
 
+    def public(self) -> Visibility:
+        """As the follow view shows it: admitted ones only, to every role."""
+        return Visibility(self.moderation, "") if self.moderation == "visible" else HIDDEN
+
     def seen_by(self, principal: Principal) -> bool:
+        if self.moderation == "hidden":
+            return False
         if self.moderation == "visible":
             return True
         mine = not principal.anonymous and principal_key(principal) == self.proposer
         return mine or can(principal, Action.DECIDE_AMENDMENTS)
+
+
+HIDDEN = Visibility("hidden", "")
 
 
 @dataclass(frozen=True)
@@ -83,7 +100,14 @@ class AmendmentPublisher:
     def __init__(self, hub: LiveHub) -> None:
         self._hub = hub
         hub.decode_with(KIND, Change.from_json)
+        hub.decode_with(FOLLOW_KIND, Change.from_json)
 
     async def publish(self, document: str, changes: Sequence[Change]) -> None:
         for change in changes:
             await self._hub.publish(topic(document), change)
+            public = Change(
+                change.amendment,
+                None if change.before is None else change.before.public(),
+                None if change.after is None else change.after.public(),
+            )
+            await self._hub.publish(follow_topic(document), public)

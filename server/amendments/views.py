@@ -129,10 +129,10 @@ async def withdraw_amendment(
 
 
 LIVE_DESCRIPTION = (
-    " Amendments are live on the document's namespace and on a session's follow "
-    "namespace: amendment-created, amendment-updated and amendment-removed {id, document}, "
-    "each connection only what its role may see (an observer's pending proposal: its "
-    "author and the officers). Clients send amendments-list {paragraph?, state?}, "
+    " Amendments are live on the document's namespace: amendment-created, "
+    "amendment-updated and amendment-removed {id, document}, each connection only what its "
+    "role may see (an observer's pending proposal: its author and the officers); a "
+    "session's follow namespace gets the same events for admitted proposals only. Clients send amendments-list {paragraph?, state?}, "
     "amendment-propose {paragraph, start, end, kind, text, justification}, "
     "amendment-support {id}, amendment-oppose {id}, amendment-unstance {id}, "
     "amendment-admit {id, session?}, amendment-decide {id, decision, session?, note?, "

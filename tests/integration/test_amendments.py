@@ -118,7 +118,10 @@ async def test_observer_proposal_admitted_then_accepted_reaches_every_replica(
     on_member = LiveAmendments(member.sio, member.namespace)
     on_observer = LiveAmendments(observer.sio, observer.namespace)
     on_follow = LiveAmendments(follower.sio, follower.namespace)
-    async with member, observer, follower, npm_clients(server, group) as node:
+    # The follow view shows admitted proposals only, even to an officer.
+    chair_follows = SessionClient(server.url, session["id"], group.token("chair"))
+    on_chair_follow = LiveAmendments(chair_follows.sio, chair_follows.namespace)
+    async with member, observer, follower, chair_follows, npm_clients(server, group) as node:
         await member.wait_for(lambda d: paragraph_text(d) == OP1)
         made = await propose(
             api, group, "observer", "op1", OP1, "should enable", text="shall empower",
@@ -141,7 +144,7 @@ async def test_observer_proposal_admitted_then_accepted_reaches_every_replica(
             "POST", amendments_path(group, f"/{aid}/admit"), group.token("chair"), {}
         )
         assert admitted["moderation"] == "visible"
-        for live in (on_member, on_follow):
+        for live in (on_member, on_follow, on_chair_follow):
             await live.wait_for("amendment-created", aid, moderation="visible")
             # Nothing about it reached them before it was admitted.
             assert [name for name, _ in live.about(aid)] == ["amendment-created"]
