@@ -20,6 +20,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from crdt import updates
 from server import keys
+from server.amendments import live as amendment_live
+from server.amendments import views as amendment_views
+from server.amendments.live import AmendmentPublisher
+from server.amendments.service import AmendmentService
 from server.auth.access import AccessPolicy
 from server.auth.tokens import TokenSigner
 from server.comments import views as comment_views
@@ -170,6 +174,14 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
         logger=log,
         affiliation=groups.affiliation,
     )
+    app[keys.AMENDMENTS] = AmendmentService(
+        sessions,
+        rooms=rooms,
+        hub=AmendmentPublisher(hub),
+        governance=app[keys.PARAGRAPHS],
+        logger=log,
+        affiliation=groups.affiliation,
+    )
     # A v1 document upgraded on load: its comments re-anchor on the copied text.
     rooms.after_upgrade(partial(reanchor, sessions, log))
     # Words a client deleted from a locked paragraph, typed back: the same.
@@ -201,11 +213,17 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     events = LiveEvents(hub)
     events.extend(
         SessionFollow(
-            access, app[keys.SESSIONS], app[keys.TRANSCRIPTS], hub, app[keys.PARAGRAPHS].history
+            access,
+            app[keys.SESSIONS],
+            app[keys.TRANSCRIPTS],
+            hub,
+            app[keys.PARAGRAPHS].history,
+            topics=(amendment_live.follow_topic,),
         )
     )
     comment_views.register(events, app[keys.COMMENTS])
     paragraph_views.register(events, app[keys.PARAGRAPHS])
+    amendment_views.register(events, app[keys.AMENDMENTS])
     sio = SocketIOTransport(rooms, access, settings, log, events, client_manager)
     sio.attach(app)
     app.router.add_routes(WebSocketTransport(rooms, access, settings, log).routes())

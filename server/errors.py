@@ -106,6 +106,13 @@ class ParagraphLocked(Conflict):
     code = "paragraph_locked"
 
 
+class AmendmentOutdated(Conflict):
+    """The words an amendment targets changed since it was made: the chair confirms
+    against the current text (details: ``quote``, ``current``) before accepting it."""
+
+    code = "amendment_outdated"
+
+
 class GovernedState(Forbidden):
     """A raw CRDT write tried to change governed state (it was put back)."""
 

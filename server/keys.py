@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from server.amendments.service import AmendmentService
 from server.auth.access import AccessPolicy
 from server.auth.tokens import TokenSigner
 from server.comments.service import CommentService
@@ -36,4 +37,5 @@ SESSIONS = web.AppKey("sessions", SessionService)
 TRANSCRIPTS = web.AppKey("transcripts", TranscriptService)
 COMMENTS = web.AppKey("comments", CommentService)
 PARAGRAPHS = web.AppKey("paragraphs", GovernanceService)
+AMENDMENTS = web.AppKey("amendments", AmendmentService)
 LIMITS = web.AppKey("limits", EdgeLimits)

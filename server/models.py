@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.amendments import models as amendments_models
 from server.comments import models as comments_models
 from server.groups import models as groups_models
 from server.paragraphs import models as paragraphs_models
@@ -13,6 +14,7 @@ metadata = Base.metadata
 
 __all__ = [
     "Base",
+    "amendments_models",
     "comments_models",
     "groups_models",
     "metadata",

@@ -47,6 +47,12 @@ class Action(StrEnum):
     VIEW_PROPOSALS = "view_proposals"
     # Change the text of an agreed (locked) paragraph without reopening it.
     EDIT_LOCKED_TEXT = "edit_locked_text"
+    # Amendments (issue 18): propose changes to a paragraph's words (members for their
+    # delegation, observers for their organisation, held for moderation), co-sponsor or
+    # oppose one for one's delegation, and decide them (admit, accept, reject, bracket).
+    PROPOSE_AMENDMENT = "propose_amendment"
+    SUPPORT_AMENDMENT = "support_amendment"
+    DECIDE_AMENDMENTS = "decide_amendments"
 
 
 _EVERYONE = {Action.READ_TEXT, Action.VIEW_GROUP}
@@ -61,9 +67,13 @@ MATRIX: dict[Role, frozenset[Action]] = {
         | _DISCUSSANTS
         | {Action.EDIT_TEXT, Action.VIEW_PEOPLE, Action.READ_PRIVATE_DOCUMENTS}
         | {Action.EDIT_STRUCTURE, Action.PROPOSE_STATUS, Action.VIEW_PROPOSALS}
+        | {Action.PROPOSE_AMENDMENT, Action.SUPPORT_AMENDMENT}
     ),
     # Observers comment (held for moderation) but see public documents only.
-    Role.OBSERVER: frozenset(_EVERYONE | {Action.VIEW_PEOPLE, Action.POST_COMMENT}),
+    # Their amendments too: pending until the chair or the secretariat admits them.
+    Role.OBSERVER: frozenset(
+        _EVERYONE | {Action.VIEW_PEOPLE, Action.POST_COMMENT, Action.PROPOSE_AMENDMENT}
+    ),
     Role.FOLLOWER: frozenset(_EVERYONE),
     # A captioner may be asked to caption a private breakout, so reads its draft.
     Role.CAPTIONER: frozenset(

@@ -30,6 +30,7 @@ from server.paragraphs.live import GovernanceEvent, GovernancePublisher, decisio
 from server.paragraphs.models import ParagraphDecision
 from server.rooms.manager import RoomManager
 from server.sessions.models import Session
+from server.storage import SERVER, Author
 from server.storage.models import utcnow
 
 Affiliation = Callable[[int], Awaitable[str | None]]
@@ -126,9 +127,11 @@ class GovernanceBase:
         check: Callable[[AsyncSession, DocumentRef], Awaitable[None]] | None = None,
         extra: Extra | None = None,
         more: Callable[[], list[GovernanceEvent]] | None = None,
+        author: Author = SERVER,
     ) -> tuple[Outcome, schemas.ParagraphDecision]:
         """Check, write, record, announce (see the module docstring). ``permission``
-        None: ``check`` decides who may."""
+        None: ``check`` decides who may. ``author``: whom the write's new Yjs client
+        ids are attributed to (default: the server's own edit)."""
         async with self._lock(name):
             async with self._sessions() as db:
                 d = await self._document(db, actor, name)
@@ -146,7 +149,7 @@ class GovernanceBase:
                 except schema.SchemaError as exc:
                     raise BadInput(str(exc)) from exc
 
-            await self._rooms.apply(name, write)
+            await self._rooms.apply(name, write, author)
             outcome = done[0]
             delegation = await self._delegation(actor)
             async with self._sessions.begin() as db:

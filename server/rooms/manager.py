@@ -17,7 +17,7 @@ from server.rooms.peer import Peer
 from server.rooms.room import Room
 from server.scaleout.bus import DocumentBus
 from server.settings import Settings
-from server.storage import DocumentStore
+from server.storage import SERVER, Author, DocumentStore
 from server.tasks import spawn
 
 
@@ -283,16 +283,19 @@ class RoomManager:
         self._log.info("room %s loaded (%s log rows)", name, room._log_rows)
         return room
 
-    async def apply(self, name: str, change: Callable[[pycrdt.Doc[Any]], None]) -> None:
+    async def apply(
+        self, name: str, change: Callable[[pycrdt.Doc[Any]], None], author: Author = SERVER
+    ) -> None:
         """Make a server-side change to document ``name`` (a governance command): the
         room is loaded for it if idle (and unloads again later), every connected peer
         gets the change, and it is durable on return. ``change`` raising changes nothing
-        it did not write; ``NotFound`` if there is no such document."""
+        it did not write; ``NotFound`` if there is no such document. ``author``: who
+        the change's new Yjs client ids are recorded for (default: the server)."""
         if self._closing:
             raise Unavailable("the server is shutting down; try again in a moment")
         room = await self._get(name, create=False)
         try:
-            task = room.apply_local(change)
+            task = room.apply_local(change, author)
         finally:
             if not room.peers and name not in self._timers:
                 self._timers[name] = asyncio.get_running_loop().call_later(

@@ -197,16 +197,20 @@ class Room:
             return written
         return asyncio.create_task(_all(written, self._persist(revert)))
 
-    def apply_local(self, change: Callable[[pycrdt.Doc[Any]], None]) -> asyncio.Task[None]:
+    def apply_local(
+        self, change: Callable[[pycrdt.Doc[Any]], None], author: Author = SERVER
+    ) -> asyncio.Task[None]:
         """Make a server-side change (origin: the server) and persist it. Governed
         roots are written this way only; the guard follows (e.g. a status change
-        locks or unlocks a paragraph's text)."""
+        locks or unlocks a paragraph's text). ``author``: whom the new structs'
+        client ids are recorded for (an accepted amendment's proposer; default the
+        server itself)."""
         before = self.doc.get_state()
         try:
             change(self.doc)
         finally:
             self.guard.after_update(None)
-        return self._persist(self.doc.get_update(before))
+        return self._persist(self.doc.get_update(before), author)
 
     def receive_awareness(self, peer: Peer, update: bytes) -> None:
         """Apply a client's presence (bounded, owned, validated: see rooms/presence.py).

@@ -45,8 +45,12 @@ class SessionFollow:
         transcripts: TranscriptService,
         hub: LiveHub,
         governance: GovernanceHistory | None = None,
+        topics: Sequence[Callable[[str], str]] = (),
     ) -> None:
         self._governance = governance
+        # More topics of the session's document the follow view carries live
+        # (amendments: each follower gets only what its role may see).
+        self._topics = tuple(topics)
         self._access = access
         self._sessions = sessions
         self._transcripts = transcripts
@@ -92,11 +96,15 @@ class SessionFollow:
                 peer,
                 lambda: governance(peer.principal, document),
             )
+        for document_topic in self._topics:
+            await self._hub.subscribe(document_topic(document), peer)
 
     async def leave(self, peer: EventPeer, context: tuple[int, str]) -> None:
         session_id, document = context
         await self._hub.unsubscribe(topic(session_id), peer)
         await self._hub.unsubscribe(paragraphs.topic(document), peer)
+        for document_topic in self._topics:
+            await self._hub.unsubscribe(document_topic(document), peer)
 
     async def handle(
         self, principal: Principal, context: tuple[int, str], event: str, data: Any

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from server import __version__
+from server.amendments.views import LIVE_DESCRIPTION as AMENDMENTS_LIVE
+from server.amendments.views import api as amendments_api
 from server.comments.views import LIVE_DESCRIPTION as COMMENTS_LIVE
 from server.comments.views import api as comments_api
 from server.contract import Api
@@ -31,6 +33,7 @@ APIS: tuple[Api, ...] = (
     sessions_api,
     comments_api,
     paragraphs_api,
+    amendments_api,
     health.api,
     document_api.api,
 )
@@ -58,6 +61,7 @@ DESCRIPTION = (
     + SESSIONS_LIVE
     + COMMENTS_LIVE
     + PARAGRAPHS_LIVE
+    + AMENDMENTS_LIVE
 )
 
 OPENAPI: dict[str, Any] = document(

@@ -1044,6 +1044,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/documents/{document}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The amendments the caller may see (observers' pending ones: their own; officers: all) */
+        get: operations["list_amendments"];
+        put?: never;
+        /**
+         * Propose to replace, insert after, or delete words of a paragraph
+         * @description Members' proposals are visible at once; observers' wait for the chair or the
+         *     secretariat to admit them. A locked (agreed) paragraph: `paragraph_locked`.
+         */
+        post: operations["propose_amendment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document}/amendments/{aid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One amendment, its anchored words now and whether they changed (outdated) */
+        get: operations["get_amendment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document}/amendments/{aid}/support": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Co-sponsor an amendment for your delegation (members) */
+        post: operations["support_amendment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document}/amendments/{aid}/oppose": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Oppose an amendment for your delegation (members) */
+        post: operations["oppose_amendment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document}/amendments/{aid}/stance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take back your delegation's support or opposition */
+        delete: operations["clear_stance"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document}/amendments/{aid}/admit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Admit an observer's pending amendment for the group's consideration (officers) */
+        post: operations["admit_amendment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document}/amendments/{aid}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept, reject or bracket an open amendment (chair, secretariat), citing the session
+         * @description Accept applies the change as one edit attributed to the proposer; bracket makes
+         *     the words "[original] [proposed]" and records both as options. Words changed
+         *     since: `amendment_outdated` (details quote, current) unless `confirm_outdated`.
+         */
+        post: operations["decide_amendment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document}/amendments/{aid}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw your open amendment */
+        post: operations["withdraw_amendment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1089,7 +1235,194 @@ export interface components {
          * Action
          * @enum {string}
          */
-        Action: "read_text" | "read_private_documents" | "edit_text" | "create_document" | "view_group" | "view_people" | "manage_people" | "list_observer_requests" | "decide_observers" | "manage_invitations" | "read_audit" | "create_group" | "manage_sessions" | "append_transcript" | "post_comment" | "resolve_comment" | "flag_comment" | "moderate_comments" | "delete_any_comment" | "edit_structure" | "govern_paragraphs" | "propose_status" | "view_proposals" | "edit_locked_text";
+        Action: "read_text" | "read_private_documents" | "edit_text" | "create_document" | "view_group" | "view_people" | "manage_people" | "list_observer_requests" | "decide_observers" | "manage_invitations" | "read_audit" | "create_group" | "manage_sessions" | "append_transcript" | "post_comment" | "resolve_comment" | "flag_comment" | "moderate_comments" | "delete_any_comment" | "edit_structure" | "govern_paragraphs" | "propose_status" | "view_proposals" | "edit_locked_text" | "propose_amendment" | "support_amendment" | "decide_amendments";
+        /** Amendment */
+        Amendment: {
+            /** Id */
+            id: number;
+            /** Document */
+            document: string;
+            /** Paragraph */
+            paragraph: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "replace" | "insert" | "delete";
+            /** Text */
+            text: string;
+            /** Justification */
+            justification: string;
+            proposer: components["schemas"]["AmendmentProposer"];
+            /**
+             * Moderation
+             * @description pending: an observer's, not yet admitted
+             * @enum {string}
+             */
+            moderation: "visible" | "pending" | "rejected";
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "open" | "accepted" | "rejected" | "bracketed" | "withdrawn";
+            /**
+             * Outdated
+             * @description the anchored words changed (or are gone)
+             */
+            outdated: boolean;
+            quote: components["schemas"]["AmendmentQuote"];
+            /**
+             * Current
+             * @description the anchored words now; null when gone
+             */
+            current: string | null;
+            anchor: components["schemas"]["AmendmentAnchor"];
+            /**
+             * Support
+             * @description co-sponsoring delegations
+             */
+            support: string[];
+            /** Oppose */
+            oppose: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            decision: components["schemas"]["AmendmentDecision"] | null;
+        };
+        /** AmendmentAdmit */
+        AmendmentAdmit: {
+            /**
+             * Session
+             * @description the session admitting it
+             * @default null
+             */
+            session: number | null;
+        };
+        /** AmendmentAnchor */
+        AmendmentAnchor: {
+            /** Attached */
+            attached: boolean;
+            /**
+             * Start
+             * @description first anchored character now (code points)
+             */
+            start: number | null;
+            /**
+             * End
+             * @description end (exclusive) of the anchored words now
+             */
+            end: number | null;
+        };
+        /**
+         * AmendmentCreate
+         * @description Words of a paragraph to replace, delete, or insert after: ``[start, end)`` in
+         *     code points of its text now. An insertion may name a point (``start == end``):
+         *     the new words go there.
+         */
+        AmendmentCreate: {
+            /**
+             * Paragraph
+             * @description a paragraph's id (or its label)
+             */
+            paragraph: string;
+            /**
+             * Start
+             * @description character (code point) index
+             */
+            start: number;
+            /**
+             * End
+             * @description character (code point) index
+             */
+            end: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "replace" | "insert" | "delete";
+            /**
+             * Text
+             * @description the replacement or the insertion; empty for a deletion
+             * @default
+             */
+            text: string;
+            /**
+             * Justification
+             * @default
+             */
+            justification: string;
+        };
+        /** AmendmentDecide */
+        AmendmentDecide: {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "accept" | "reject" | "bracket";
+            /**
+             * Session
+             * @description the session deciding it
+             * @default null
+             */
+            session: number | null;
+            /**
+             * Note
+             * @default null
+             */
+            note: string | null;
+            /**
+             * Confirm Outdated
+             * @description accept even though the anchored words changed (compared by the chair)
+             * @default false
+             */
+            confirm_outdated: boolean;
+        };
+        /** AmendmentDecision */
+        AmendmentDecision: {
+            /** By */
+            by: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Session */
+            session: number | null;
+            /** Note */
+            note: string | null;
+        };
+        /** AmendmentList */
+        AmendmentList: {
+            /** Amendments */
+            amendments: components["schemas"]["Amendment"][];
+        };
+        /** AmendmentProposer */
+        AmendmentProposer: {
+            /** Person Id */
+            person_id: number | null;
+            /** Name */
+            name: string;
+            role: components["schemas"]["Role"];
+            /**
+             * Delegation
+             * @description the delegation, or an observer's organisation
+             */
+            delegation: string | null;
+        };
+        /**
+         * AmendmentQuote
+         * @description The anchored words when proposed (a W3C TextQuoteSelector).
+         */
+        AmendmentQuote: {
+            /** Exact */
+            exact: string;
+            /** Prefix */
+            prefix: string;
+            /** Suffix */
+            suffix: string;
+        };
         /**
          * Anchor
          * @description Where the comment points now; a range whose words were all deleted is detached
@@ -2449,7 +2782,7 @@ export interface components {
              * Action
              * @enum {string}
              */
-            action: "create" | "move" | "delete" | "restore" | "status" | "metadata" | "option" | "opinion" | "document" | "proposal";
+            action: "create" | "move" | "delete" | "restore" | "status" | "metadata" | "option" | "opinion" | "document" | "proposal" | "amendment";
             /** Before */
             before: unknown;
             /** After */
@@ -8237,6 +8570,794 @@ export interface operations {
                 };
             };
             /** @description `invalid_transition`, `paragraph_locked` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    list_amendments: {
+        parameters: {
+            query?: {
+                paragraph?: string | null;
+                state?: ("open" | "accepted" | "rejected" | "bracketed" | "withdrawn") | null;
+            };
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentList"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    propose_amendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AmendmentCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Amendment"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `paragraph_locked` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_amendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+                /** @description amendment id */
+                aid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Amendment"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    support_amendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+                /** @description amendment id */
+                aid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Empty"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Amendment"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    oppose_amendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+                /** @description amendment id */
+                aid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Empty"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Amendment"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    clear_stance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+                /** @description amendment id */
+                aid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Amendment"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    admit_amendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+                /** @description amendment id */
+                aid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AmendmentAdmit"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Amendment"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    decide_amendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+                /** @description amendment id */
+                aid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AmendmentDecide"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Amendment"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition`, `paragraph_locked`, `amendment_outdated` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    withdraw_amendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+                /** @description amendment id */
+                aid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Empty"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Amendment"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
             409: {
                 headers: {
                     [name: string]: unknown;
