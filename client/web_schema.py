@@ -95,6 +95,11 @@ def render() -> str:
         _const("SECTIONS", list(schema.SECTIONS), "Sections, in document order."),
         _const("PARAGRAPH_KINDS", list(schema.PARAGRAPH_KINDS), "paragraph.kind values."),
         _const("SEQUENCES", list(schema.SEQUENCES), "paragraph.sequence values (or empty)."),
+        _const(
+            "BRACKET_POINT_PATTERN",
+            schema.BRACKET_POINT_PATTERN,
+            "One bracketed point (alternatives side by side count once); a RegExp source.",
+        ),
         _const("LABEL_MAX", schema.LABEL_MAX, "Longest paragraph label, in characters."),
     ]
     return "\n".join(parts)

@@ -99,6 +99,10 @@ LABEL_MAX = 32  # characters of a paragraph label (OP3bis, PP12, ...)
 ID_MAX = 64  # characters of a paragraph, option or opinion id
 
 _BRACKETS = re.compile(r"\[[^\[\]]*\]")
+# One point of disagreement: a bracketed span, or alternatives side by side
+# ("[original] [proposed]", "[Alt 1 ...] [Alt 2 ...]"). Mirrored in the web app.
+BRACKET_POINT_PATTERN = r"\[[^\[\]]*\](?:\s*\[[^\[\]]*\])*"
+_BRACKET_POINTS = re.compile(BRACKET_POINT_PATTERN)
 
 
 class SchemaError(ValueError):
@@ -356,7 +360,10 @@ def opinion_records(doc: Doc[Any]) -> list[Opinion]:
 
 
 def bracket_count(text: str) -> tuple[int, bool]:
-    """(bracketed spans, whether the brackets are unbalanced) of one text."""
+    """(points in brackets, whether the brackets are unbalanced) of one text.
+
+    Alternatives side by side ("[original] [proposed]") are one point: bracketing an
+    amendment beside the original adds one point of disagreement, not two."""
     depth, unbalanced = 0, False
     for ch in text:
         if ch == "[":
@@ -366,7 +373,7 @@ def bracket_count(text: str) -> tuple[int, bool]:
                 unbalanced = True
             else:
                 depth -= 1
-    return len(_BRACKETS.findall(text)), unbalanced or depth != 0
+    return len(_BRACKET_POINTS.findall(text)), unbalanced or depth != 0
 
 
 def bracketed_spans(text: str) -> list[tuple[int, int]]:

@@ -52,5 +52,8 @@ export const PARAGRAPH_KINDS = ["recommendation", "statement", "opinion", "headi
 /** paragraph.sequence values (or empty). */
 export const SEQUENCES = ["what", "how", "who"] as const;
 
+/** One bracketed point (alternatives side by side count once); a RegExp source. */
+export const BRACKET_POINT_PATTERN = "\\[[^\\[\\]]*\\](?:\\s*\\[[^\\[\\]]*\\])*";
+
 /** Longest paragraph label, in characters. */
 export const LABEL_MAX = 32;

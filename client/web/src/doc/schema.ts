@@ -9,6 +9,7 @@
 // commands (paragraphs/api.ts).
 import * as Y from "yjs";
 import {
+  BRACKET_POINT_PATTERN,
   INDEX,
   LOCKED,
   META,
@@ -175,7 +176,8 @@ export function opinions(doc: Y.Doc): Opinion[] {
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** Bracketed spans and whether the brackets are unbalanced (crdt/schema.py bracket_count). */
+/** Points in brackets (alternatives side by side count once) and whether the brackets
+ * are unbalanced (crdt/schema.py bracket_count). */
 export function bracketCount(text: string): { count: number; unbalanced: boolean } {
   let depth = 0;
   let unbalanced = false;
@@ -186,7 +188,7 @@ export function bracketCount(text: string): { count: number; unbalanced: boolean
       else depth--;
     }
   }
-  const count = (text.match(/\[[^[\]]*\]/g) ?? []).length;
+  const count = (text.match(new RegExp(BRACKET_POINT_PATTERN, "g")) ?? []).length;
   return { count, unbalanced: unbalanced || depth !== 0 };
 }
 
