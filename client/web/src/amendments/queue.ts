@@ -53,7 +53,16 @@ export function amendmentQueue(ctx: AmendContext): HTMLElement {
     heading.textContent = items.length ? t("amendQueueN", { n: items.length, pending }) : t("amendQueue");
     empty.hidden = items.length > 0;
   };
-  ctx.store.onChange(() => render());
+  // A burst of changes in one task renders the queue once.
+  let queued = false;
+  ctx.store.onChange(() => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      render();
+    });
+  });
   render();
   return panel;
 }

@@ -62,8 +62,15 @@ export function amendmentsUi(opts: AmendmentsOptions): AmendmentsUi {
     })
     .catch(() => undefined);
 
+  // Changes in one task (a list answer, a burst of events) render each paragraph once.
+  const dirty = new Set<string>();
+  const flush = (): void => {
+    for (const pid of dirty) panels.get(pid)?.render();
+    dirty.clear();
+  };
   store.onChange((kind, a: Amendment | null, touched) => {
-    for (const pid of touched) panels.get(pid)?.render();
+    if (dirty.size === 0) queueMicrotask(flush);
+    for (const pid of touched) dirty.add(pid);
     if (kind === "created" && a && a.proposer.person_id !== opts.me?.person_id) {
       opts.announce(t("amendNewBy", { name: a.proposer.delegation ?? a.proposer.name }));
     }
