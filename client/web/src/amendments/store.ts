@@ -27,7 +27,7 @@ export class AmendmentStore {
     const event = (data: AmendmentEvent | Amendment): Amendment => ("amendment" in data ? data.amendment : data);
     socket.on("amendment-created", (data: AmendmentEvent | Amendment) => this.put(event(data), "created"));
     socket.on("amendment-updated", (data: AmendmentEvent | Amendment) => this.put(event(data), "updated"));
-    socket.on("amendment-removed", (data: AmendmentRemoved) => this.remove(data.id));
+    socket.on("amendment-removed", (data: AmendmentRemoved | AmendmentEvent) => this.remove("amendment" in data ? data.amendment.id : data.id));
     socket.on("connect", () => void this.refresh().catch(() => undefined));
     if (socket.connected) void this.refresh().catch(() => undefined);
   }
