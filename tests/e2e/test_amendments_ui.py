@@ -115,8 +115,19 @@ async def test_observer_proposes_by_keyboard_and_the_chair_admits_and_accepts(
         await queued.wait_for()
         assert await panel(member, "op1").locator(".rt-amend").count() == 0
 
+        # A follower of the live session sees no pending proposal...
+        follow_ctx, follower = await signed_in_page(browser, api, group, "follower")
+        await follower.goto(f"{server.url}/?session={sid}")
+        await follower.wait_for_selector('.rt-paragraph[data-id="op1"] .cm-content')
+
         # The chair admits it: members see it live, as a suggestion mark too.
         await queued.locator(".rt-amend-admit").click()
+        # ...and, once admitted, the follow view shows it read-only.
+        follow_ins = follower.locator('.rt-paragraph[data-id="op1"] .rt-sugg-ins')
+        await follow_ins.wait_for()
+        assert await follow_ins.inner_text() == NEW
+        assert await panel(follower, "op1").locator(".rt-amend").count() == 1
+        assert await follower.locator(".rt-amend button, .rt-amend-open").count() == 0
         await panel(member, "op1").locator(".rt-amend", has_text=NEW).wait_for()
         ins = member.locator('.rt-paragraph[data-id="op1"] .rt-sugg-ins')
         await ins.wait_for()
@@ -133,8 +144,11 @@ async def test_observer_proposes_by_keyboard_and_the_chair_admits_and_accepts(
         async def accepted(page: Any) -> bool:
             return NEW in await ydoc_text(page, "op1") and OLD not in await page_text(page, "op1")
 
-        for page in (member, chair, observer):
+        for page in (member, chair, observer, follower):
             await eventually(partial(accepted, page))
+        await follow_ins.wait_for(state="detached")
+        assert follower.errors == []
+        await follow_ctx.close()
         assert NEW in await page_text(member, "op1")
         assert await member.locator('.rt-paragraph[data-id="op1"] .rt-sugg').count() == 0
         assert await panel(member, "op1").locator(".rt-amend").count() == 0

@@ -120,7 +120,11 @@ function actions(ctx: AmendContext, a: Amendment, confirmHost: HTMLElement): HTM
   if (mine(ctx, a)) box.append(button("rt-amend-withdraw", t("amendWithdraw"), t("amendWithdrawLabel", { name: who }), () => void runCommand(ctx, () => ctx.api.withdraw(a.id), t("amendWithdrawn"))));
   if (!ctx.rights.decide) return box;
   if (a.moderation === "pending") {
-    box.append(button("rt-amend-admit", t("amendAdmit"), t("amendAdmitLabel", { name: who }), () => void ctx.session().then((s) => runCommand(ctx, () => ctx.api.admit(a.id, s), t("amendAdmitted")))));
+    // As for observers' comments: admitted for the group's consideration, or refused.
+    box.append(
+      button("rt-amend-admit", t("amendAdmit"), t("amendAdmitLabel", { name: who }), () => void ctx.session().then((s) => runCommand(ctx, () => ctx.api.admit(a.id, s), t("amendAdmitted")))),
+      button("rt-amend-reject", t("amendReject"), t("amendRejectLabel", { name: who }), () => void decide(ctx, a, "reject")),
+    );
   }
   if (visible) {
     const accept = button("rt-amend-accept", t("amendAccept"), t("amendAcceptLabel", { name: who }), () => {
