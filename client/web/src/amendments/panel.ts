@@ -83,6 +83,14 @@ export function amendPanel(ctx: AmendContext, pid: string, li: HTMLElement, labe
       }
     });
   }
+  // A click on a suggestion mark brings its amendment (proposer, co-sponsors, why) into view.
+  li.addEventListener("click", (ev) => {
+    const mark = (ev.target as Element | null)?.closest?.("[data-amendment]");
+    const item = mark ? list.querySelector<HTMLElement>(`.rt-amend[data-id="${mark.getAttribute("data-amendment")}"]`) : null;
+    if (!item) return;
+    item.scrollIntoView({ block: "nearest" });
+    item.focus({ preventScroll: true });
+  });
   const bar = h("div", { class: "rt-amend-bar" }, proposeBtn);
   const anchor = li.querySelector(".rt-comment-bar") ?? li.querySelector(".rt-editor");
   anchor?.after(bar, box);
