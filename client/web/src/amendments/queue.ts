@@ -19,8 +19,8 @@ function waiting(ctx: AmendContext): Amendment[] {
 export function amendmentQueue(ctx: AmendContext): HTMLElement {
   const heading = h("h2", { id: "amend-queue-h" }, t("amendQueue"));
   const list = h("ul", { class: "rt-amend-queue-list" });
-  const empty = h("p", { class: "rt-queue-empty" }, t("amendQueueEmpty"));
-  const panel = h("section", { class: "rt-queue rt-amend-queue", "aria-labelledby": heading.id }, heading, h("p", { class: "rt-hint" }, t("amendQueueHint")), list, empty);
+  const empty = h("p", { class: "rt-amend-queue-empty" }, t("amendQueueEmpty"));
+  const panel = h("section", { class: "rt-amend-queue", "aria-labelledby": heading.id }, heading, h("p", { class: "rt-hint" }, t("amendQueueHint")), list, empty);
   const shown = new Map<number, { li: HTMLElement; sig: string }>();
 
   const render = (): void => {
