@@ -12,6 +12,7 @@ the amendment routes answer 404 and these tests fail.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -180,13 +181,17 @@ async def test_members_proposal_is_a_suggestion_mark_with_its_proposer(
         assert "Delegate of Brazil (Brazil)" in (await ins.get_attribute("title") or "")
         struck = kenya.locator('.rt-paragraph[data-id="op1"] .rt-sugg-del')
         assert await struck.inner_text() == OLD
+        # In Brazil's colour: the authors map's when it has one, and the same on every page.
+        css = "el => el.style.getPropertyValue('--rt-sugg').trim().toLowerCase()"
+        shown = await ins.evaluate(css)
+        assert re.fullmatch(r"#[0-9a-f]{6}", shown), shown
+        own = brazil.locator('.rt-paragraph[data-id="op1"] .rt-sugg-ins')
+        assert await own.evaluate(css) == shown
         authors = await api.ok(
             "GET", f"/api/documents/{group.document}/authors", group.token("chair")
         )
-        colours = {d["delegation"]: d["colour"] for d in authors["delegations"]}
-        if "Brazil" in colours:
-            shown = await ins.evaluate("el => el.style.getPropertyValue('--rt-sugg').trim()")
-            assert shown.lower() == colours["Brazil"].lower()
+        colours = {d["delegation"]: d["colour"].lower() for d in authors["delegations"]}
+        assert shown == colours.get("Brazil", shown)
         item = panel(kenya, "op1").locator(".rt-amend")
         assert "Delegate of Brazil" in await item.inner_text()
 
