@@ -280,3 +280,54 @@ async def test_fifty_pending_amendments_render_quickly(
             f" ({figures['marks']} marks, {figures['items']} list items)"
         )
         assert figures["items"] == 50 and figures["marks"] > 50
+
+
+async def test_accepting_an_outdated_amendment_asks_against_the_current_words(
+    server: RunningServer, api: Api, group: Group, browser: Any
+) -> None:
+    """Words typed inside the anchored words after the proposal: the chair's Accept shows
+    the quote and the words now side by side, and accepts only once confirmed."""
+    await seed_document(server, group.document)
+    text = await server_paragraph(api, group, group.document, "op1")
+    start = text.index(OLD)
+    await api.ok(
+        "POST",
+        f"/api/documents/{group.document}/amendments",
+        group.token("member"),
+        {
+            "paragraph": "op1",
+            "start": start,
+            "end": start + len(OLD),
+            "kind": "replace",
+            "text": NEW,
+        },
+    )
+    async with people(server, api, group, browser, "member", "chair") as (member, chair):
+        queued = chair.locator(".rt-amend-queue-item", has_text=NEW)
+        await queued.wait_for()
+        # The member types inside the anchored words: "enable all governments".
+        await select_text(member, "op1", "governments")
+        await member.keyboard.press("ArrowLeft")
+        await member.keyboard.type("all ")
+        now = "enable all governments"
+
+        async def on_server() -> bool:
+            return now in await server_paragraph(api, group, group.document, "op1")
+
+        await eventually(on_server)
+        await queued.locator(".rt-amend-accept").click()
+        confirm = queued.locator(".rt-amend-confirm")
+        await confirm.locator(".rt-amend-confirm-accept").wait_for()
+        assert await confirm.locator(".rt-amend-was .rt-quote").inner_text() == OLD
+        assert await confirm.locator(".rt-amend-now .rt-quote").inner_text() == now
+        # Nothing was applied before the confirmation.
+        assert NEW not in await server_paragraph(api, group, group.document, "op1")
+        await confirm.locator(".rt-amend-confirm-accept").click()
+        await queued.wait_for(state="detached")
+
+        async def applied() -> bool:
+            return NEW in await ydoc_text(member, "op1")
+
+        await eventually(applied)
+        (done,) = await amendments(api, group, "chair")
+        assert done["state"] == "accepted"
