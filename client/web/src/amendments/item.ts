@@ -65,8 +65,18 @@ function button(cls: string, text: string, label: string, run: () => void): HTML
   return btn;
 }
 
+/** Where an amendment is shown: a paragraph's side list or the officers' queue. */
+export type Where = "panel" | "queue";
+
+/**
+ * Open "accept an outdated amendment" confirmations (by amendment and place): they
+ * survive a rebuild of the item (a live event, or the re-read after a 409).
+ */
+const confirming = new Map<number, Where>();
+
 /** The officers' "accept an outdated amendment" confirmation, quote and current words side by side. */
-function outdatedConfirm(ctx: AmendContext, a: Amendment, host: HTMLElement): void {
+function outdatedConfirm(ctx: AmendContext, a: Amendment, host: HTMLElement, where: Where): void {
+  confirming.set(a.id, where);
   host.replaceChildren(
     h("p", { class: "rt-amend-confirm-title", id: `amend-confirm-${a.id}` }, t("amendOutdatedConfirm")),
     h(
@@ -78,34 +88,38 @@ function outdatedConfirm(ctx: AmendContext, a: Amendment, host: HTMLElement): vo
   );
   const ok = button("rt-amend-confirm-accept", t("amendAcceptCurrent"), t("amendAcceptCurrent"), () => void decide(ctx, a, "accept", true));
   const no = button("rt-amend-confirm-cancel", t("cancel"), t("cancel"), () => {
+    confirming.delete(a.id);
     host.hidden = true;
     host.closest(".rt-amend")?.querySelector<HTMLElement>(".rt-amend-accept")?.focus();
   });
   host.append(h("div", { class: "rt-buttons" }, ok, no));
   host.setAttribute("aria-labelledby", `amend-confirm-${a.id}`);
   host.hidden = false;
-  ok.focus();
+  // The item may be (re)built before it is attached: focus once it is on the page.
+  if (host.isConnected) ok.focus();
+  else requestAnimationFrame(() => ok.isConnected && ok.focus());
 }
 
-async function decide(ctx: AmendContext, a: Amendment, decision: AmendmentDecisionKind, confirmOutdated = false, confirmHost?: HTMLElement): Promise<void> {
+async function decide(ctx: AmendContext, a: Amendment, decision: AmendmentDecisionKind, confirmOutdated = false, where?: Where): Promise<void> {
   const session = await ctx.session();
   try {
     const done = await ctx.api.decide(a.id, { decision, session, ...(confirmOutdated ? { confirm_outdated: true } : {}) });
     ctx.store.put(done);
     ctx.announce(t(("amendDecided_" + decision) as "amendDecided_accept", { name: proposerName(a) }));
   } catch (err) {
-    if (err instanceof ApiError && err.code === "amendment_outdated" && confirmHost) {
-      // The words changed since we last heard: read it again and ask.
+    if (err instanceof ApiError && err.code === "amendment_outdated" && where) {
+      // The words changed since we last heard: read it again (the item is rebuilt
+      // with the confirmation open) and ask.
+      confirming.set(a.id, where);
       const now = await ctx.api.get(a.id).catch(() => a);
-      ctx.store.put(now);
-      outdatedConfirm(ctx, { ...now, outdated: true }, confirmHost);
+      ctx.store.put({ ...now, outdated: true });
       return;
     }
     await runCommand(ctx, () => Promise.reject(err));
   }
 }
 
-function actions(ctx: AmendContext, a: Amendment, confirmHost: HTMLElement): HTMLElement {
+function actions(ctx: AmendContext, a: Amendment, confirmHost: HTMLElement, where: Where): HTMLElement {
   const box = h("div", { class: "rt-buttons rt-amend-actions" });
   const who = proposerName(a);
   if (ctx.rights.readOnly || a.state !== "open") return box;
@@ -130,8 +144,8 @@ function actions(ctx: AmendContext, a: Amendment, confirmHost: HTMLElement): HTM
     const accept = button("rt-amend-accept", t("amendAccept"), t("amendAcceptLabel", { name: who }), () => {
       if (a.outdated) {
         accept.disabled = false;
-        outdatedConfirm(ctx, a, confirmHost);
-      } else void decide(ctx, a, "accept", false, confirmHost).finally(() => (accept.disabled = false));
+        outdatedConfirm(ctx, a, confirmHost, where);
+      } else void decide(ctx, a, "accept", false, where).finally(() => (accept.disabled = false));
     });
     box.append(
       accept,
@@ -143,7 +157,7 @@ function actions(ctx: AmendContext, a: Amendment, confirmHost: HTMLElement): HTM
 }
 
 /** The element of one amendment (rebuilt when it changes). */
-export function amendmentEl(ctx: AmendContext, a: Amendment): HTMLElement {
+export function amendmentEl(ctx: AmendContext, a: Amendment, where: Where): HTMLElement {
   const colour = ctx.colour(a.proposer.delegation ?? a.proposer.name);
   const dot = h("span", { class: "rt-dot", "aria-hidden": "true" });
   dot.style.backgroundColor = colour;
@@ -164,9 +178,11 @@ export function amendmentEl(ctx: AmendContext, a: Amendment): HTMLElement {
     change(a),
     a.justification ? h("p", { class: "rt-amend-justification" }, a.justification) : null,
     counts(a),
-    actions(ctx, a, confirmHost),
+    actions(ctx, a, confirmHost, where),
     confirmHost,
   );
+  if (a.state !== "open") confirming.delete(a.id);
+  else if (confirming.get(a.id) === where && ctx.rights.decide) outdatedConfirm(ctx, a, confirmHost, where);
   el.style.setProperty("--rt-sugg", colour);
   return el;
 }

@@ -106,7 +106,7 @@ export function amendPanel(ctx: AmendContext, pid: string, li: HTMLElement, labe
       const sig = JSON.stringify(a);
       let s = items.get(a.id);
       if (!s || s.sig !== sig) {
-        const el = amendmentEl(ctx, a);
+        const el = amendmentEl(ctx, a, "panel");
         const hadFocus = s?.el.contains(document.activeElement) ?? false;
         if (s) s.el.replaceWith(el);
         s = { el, sig };

@@ -34,7 +34,7 @@ export function amendmentQueue(ctx: AmendContext): HTMLElement {
       if (!s || s.sig !== sig) {
         const hadFocus = s?.li.contains(document.activeElement) ?? false;
         const focusClass = hadFocus ? (document.activeElement as HTMLElement).className.split(" ")[0] : "";
-        const li = h("li", { class: "rt-amend-queue-item", "data-id": String(a.id), "data-moderation": a.moderation }, h("p", { class: "rt-amend-where" }, t("paragraphGroup", { label: where })), amendmentEl(ctx, a));
+        const li = h("li", { class: "rt-amend-queue-item", "data-id": String(a.id), "data-moderation": a.moderation }, h("p", { class: "rt-amend-where" }, t("paragraphGroup", { label: where })), amendmentEl(ctx, a, "queue"));
         if (s) s.li.replaceWith(li);
         s = { li, sig };
         shown.set(a.id, s);
