@@ -41,7 +41,8 @@ function kindRadio(kind: AmendmentKind, checked: boolean): HTMLElement {
   return h("label", { for: id }, input, " ", t(kind === "replace" ? "amendReplace" : kind === "insert" ? "amendInsert" : "amendDelete"));
 }
 
-export function proposeAmendment(env: ProposeEnv, pid: string, label: string, picked: Picked | null): void {
+/** Open the dialog; focus goes back to `from` (or what had it) when it closes. */
+export function proposeAmendment(env: ProposeEnv, pid: string, label: string, picked: Picked | null, from?: HTMLElement | null): void {
   const text = textOf(env.doc, pid).toString();
   const words = h("input", { id: "amend-words", type: "text", class: "rt-amend-words", autocomplete: "off" });
   const which = h("select", { id: "amend-which", class: "rt-amend-which" });
@@ -68,7 +69,7 @@ export function proposeAmendment(env: ProposeEnv, pid: string, label: string, pi
     h("div", { class: "rt-buttons" }, submit, cancel),
   );
   const dialog = h("dialog", { class: "rt-amend-dialog", "aria-labelledby": "amend-title" }, form);
-  const back = document.activeElement as HTMLElement | null;
+  const back = from ?? (document.activeElement as HTMLElement | null);
   const kind = (): AmendmentKind => (form.querySelector<HTMLInputElement>(".rt-amend-kind:checked")?.value ?? "replace") as AmendmentKind;
 
   const listOccurrences = (): void => {

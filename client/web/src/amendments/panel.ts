@@ -48,6 +48,23 @@ export function markSpecs(ctx: AmendContext, text: string, list: Amendment[]): M
   return out;
 }
 
+/**
+ * The page's selection inside `view`'s text, mapped to editor offsets: read-only editors
+ * (observers') keep no selection of their own, but their words can still be selected.
+ */
+function domSelection(view: EditorView): Picked | null {
+  const sel = document.getSelection();
+  if (!sel || sel.isCollapsed || !sel.anchorNode || !sel.focusNode) return null;
+  if (!view.contentDOM.contains(sel.anchorNode) || !view.contentDOM.contains(sel.focusNode)) return null;
+  try {
+    const a = view.posAtDOM(sel.anchorNode, sel.anchorOffset);
+    const b = view.posAtDOM(sel.focusNode, sel.focusOffset);
+    return a === b ? null : { from: Math.min(a, b), to: Math.max(a, b) };
+  } catch {
+    return null;
+  }
+}
+
 export function amendPanel(ctx: AmendContext, pid: string, li: HTMLElement, label: () => string): AmendPanel {
   const items = new Map<number, { el: HTMLElement; sig: string }>();
   const heading = h("h3", { class: "rt-amend-heading", id: "amend-h-" + pid.replace(/[^\w-]/g, "_") });
@@ -58,16 +75,17 @@ export function amendPanel(ctx: AmendContext, pid: string, li: HTMLElement, labe
     return content ? EditorView.findFromDOM(content) : null;
   };
   const locked = (): boolean => record(ctx.doc, pid)?.locked ?? false;
-  const open = (): void => {
+  const open = (from?: HTMLElement | null): void => {
     if (!ctx.rights.propose || locked()) return;
     const view = editorView();
     const sel = view?.state.selection.main;
-    const picked: Picked | null = sel && !sel.empty ? { from: sel.from, to: sel.to } : null;
+    const picked: Picked | null = sel && !sel.empty ? { from: sel.from, to: sel.to } : view ? domSelection(view) : null;
     proposeAmendment(
       { doc: ctx.doc, api: ctx.api, observer: ctx.rights.observer, proposed: (a) => ctx.store.put(a, "created"), announce: ctx.announce },
       pid,
       label(),
       picked,
+      from,
     );
   };
   let proposeBtn: HTMLButtonElement | null = null;
@@ -75,7 +93,7 @@ export function amendPanel(ctx: AmendContext, pid: string, li: HTMLElement, labe
     proposeBtn = h("button", { type: "button", class: "rt-amend-open", "aria-keyshortcuts": "Alt+Shift+A", "aria-label": t("amendOpenLabel", { label: label() }) }, t("amendOpen"));
     // Keep the editor's selection when the button is pressed with the mouse.
     proposeBtn.addEventListener("mousedown", (ev) => ev.preventDefault());
-    proposeBtn.addEventListener("click", open);
+    proposeBtn.addEventListener("click", () => open(proposeBtn));
     li.addEventListener("keydown", (ev) => {
       if (ev.altKey && ev.shiftKey && !ev.ctrlKey && !ev.metaKey && ev.code === "KeyA") {
         ev.preventDefault();
@@ -131,5 +149,5 @@ export function amendPanel(ctx: AmendContext, pid: string, li: HTMLElement, labe
   };
   recordChanged();
   render();
-  return { render, recordChanged, propose: open };
+  return { render, recordChanged, propose: () => open() };
 }
