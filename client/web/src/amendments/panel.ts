@@ -101,9 +101,12 @@ export function amendPanel(ctx: AmendContext, pid: string, li: HTMLElement, labe
       }
     });
   }
-  // A click on a suggestion mark brings its amendment (proposer, co-sponsors, why) into view.
+  // A click on a suggestion mark brings its amendment (proposer, co-sponsors, why) into
+  // view; in an editable text only the inserted words' widget does (clicking struck
+  // words places the caret to edit them).
   li.addEventListener("click", (ev) => {
     const mark = (ev.target as Element | null)?.closest?.("[data-amendment]");
+    if (mark && mark.tagName !== "INS" && editorView()?.contentDOM.contentEditable === "true") return;
     const item = mark ? list.querySelector<HTMLElement>(`.rt-amend[data-id="${mark.getAttribute("data-amendment")}"]`) : null;
     if (!item) return;
     item.scrollIntoView({ block: "nearest" });
@@ -145,7 +148,9 @@ export function amendPanel(ctx: AmendContext, pid: string, li: HTMLElement, labe
     li.dataset["amendments"] = String(visible.length);
   };
   const recordChanged = (): void => {
-    if (proposeBtn) proposeBtn.hidden = locked();
+    if (!proposeBtn) return;
+    proposeBtn.hidden = locked();
+    proposeBtn.setAttribute("aria-label", t("amendOpenLabel", { label: label() }));
   };
   recordChanged();
   render();

@@ -62,8 +62,8 @@ export function followPage(sessionId: string): HTMLElement {
   const docTitle = h("h2", { class: "rt-draft-title" }, t("draft"));
   // Admitted amendments, read-only (the namespace sends followers nothing else).
   let documentName: string | null = null;
-  const announce = (m: string): void => void (status.dataset["amendment"] = m);
-  const amendments = amendmentsUi({ me: null, doc, socket, document: () => documentName, announce, error: announce });
+  const quiet = (): void => undefined;
+  const amendments = amendmentsUi({ me: null, doc, socket, document: () => documentName, announce: quiet, error: quiet });
   const view = documentView(doc, awareness, true, amendments.decorate);
 
   const setStatus = (s: string): void => {
