@@ -12,7 +12,7 @@ export type AmendmentDecisionKind = "accept" | "reject" | "bracket";
 
 /** Who proposed: a member for their delegation, an observer for their organisation. */
 export interface AmendmentProposer {
-  person_id: number;
+  person_id: number | null;
   name: string;
   role: string;
   delegation: string | null;
@@ -24,11 +24,11 @@ export interface AmendmentQuote {
   suffix: string;
 }
 
-/** Where the anchored words are now: code points in the paragraph's text. */
+/** Where the anchored words are now: code points in the paragraph's text (null: detached). */
 export interface AmendmentAnchor {
   attached: boolean;
-  start: number;
-  end: number;
+  start: number | null;
+  end: number | null;
 }
 
 export interface AmendmentDecision {
@@ -127,7 +127,7 @@ export class AmendmentApi {
     return sendJson("DELETE", `${this.base}/${id}/stance`, {});
   }
   admit(id: number, session: number | null): Promise<Amendment> {
-    return sendJson("POST", `${this.base}/${id}/admit`, session === null ? {} : { session });
+    return sendJson("POST", `${this.base}/${id}/admit`, { session });
   }
   decide(id: number, body: AmendmentDecide): Promise<Amendment> {
     return sendJson("POST", `${this.base}/${id}/decide`, body);

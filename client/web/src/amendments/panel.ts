@@ -30,9 +30,10 @@ function shown(a: Amendment): boolean {
 export function markSpecs(ctx: AmendContext, text: string, list: Amendment[]): MarkSpec[] {
   const out: MarkSpec[] = [];
   for (const a of list) {
-    if (!shown(a) || !a.anchor.attached) continue;
-    const from = utf16At(text, a.anchor.start);
-    const to = utf16At(text, a.anchor.end);
+    const { attached, start, end } = a.anchor;
+    if (!shown(a) || !attached || start == null || end == null) continue;
+    const from = utf16At(text, start);
+    const to = utf16At(text, end);
     out.push({
       id: a.id,
       kind: a.kind,
