@@ -331,3 +331,45 @@ async def test_accepting_an_outdated_amendment_asks_against_the_current_words(
         await eventually(applied)
         (done,) = await amendments(api, group, "chair")
         assert done["state"] == "accepted"
+
+
+async def test_chair_brackets_a_cosponsored_amendment_beside_the_original(
+    server: RunningServer, api: Api, group: Group, browser: Any
+) -> None:
+    """Brazil proposes, Kenya co-sponsors; the chair's Bracket puts both alternatives in
+    the text as "[original] [proposed]" and lists them as the paragraph's options."""
+    await seed_document(server, group.document)
+    await add_second_member(api, group)
+    words, closer = "Enhanced cooperation", "Closer cooperation"
+    text = await server_paragraph(api, group, group.document, "op1")
+    start = text.index(words)
+    base = f"/api/documents/{group.document}/amendments"
+    body = {
+        "paragraph": "op1",
+        "start": start,
+        "end": start + len(words),
+        "kind": "replace",
+        "text": closer,
+    }
+    proposed = await api.ok("POST", base, group.token("member"), body)
+    await api.ok("POST", f"{base}/{proposed['id']}/support", group.token("member2"), {})
+    async with people(server, api, group, browser, "member", "chair") as (member, chair):
+        count = member.locator('.rt-paragraph[data-id="op1"] .rt-bracket-count')
+        before = int(await count.get_attribute("data-count") or "0")
+        item = panel(member, "op1").locator(".rt-amend")
+        await item.wait_for()
+        assert await item.locator(".rt-amend-support").get_attribute("data-count") == "1"
+        queued = chair.locator(".rt-amend-queue-item", has_text=closer)
+        await queued.locator(".rt-amend-bracket").click()
+        await queued.wait_for(state="detached")
+
+        async def bracketed() -> bool:
+            return f"[{words}] [{closer}]" in await ydoc_text(member, "op1")
+
+        await eventually(bracketed)
+        await item.wait_for(state="detached")
+        assert int(await count.get_attribute("data-count") or "0") == before + 2
+        options = member.locator('.rt-paragraph[data-id="op1"] .rt-option')
+        await options.nth(1).wait_for()
+        shown = [await options.nth(i).inner_text() for i in range(await options.count())]
+        assert any(words in o for o in shown) and any(closer in o and "Kenya" in o for o in shown)
