@@ -5,6 +5,7 @@ import { type Socket, io } from "socket.io-client";
 import { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { Segment, SessionInfo, StreamLink } from "../api/types";
+import { amendmentsUi } from "../amendments/ui";
 import { documentView } from "../doc/view";
 import { meta, metaField } from "../doc/schema";
 import { clear, h } from "../lib/dom";
@@ -59,7 +60,11 @@ export function followPage(sessionId: string): HTMLElement {
   const streams = h("ul", { class: "rt-streams" });
   const transcript = transcriptPane();
   const docTitle = h("h2", { class: "rt-draft-title" }, t("draft"));
-  const view = documentView(doc, awareness, true);
+  // Admitted amendments, read-only (the namespace sends followers nothing else).
+  let documentName: string | null = null;
+  const quiet = (): void => undefined;
+  const amendments = amendmentsUi({ me: null, doc, socket, document: () => documentName, announce: quiet, error: quiet });
+  const view = documentView(doc, awareness, true, amendments.decorate);
 
   const setStatus = (s: string): void => {
     status.dataset["status"] = s;
@@ -68,6 +73,10 @@ export function followPage(sessionId: string): HTMLElement {
   syncDraft(socket, doc);
   socket.on("session-state", (data: { session: SessionInfo; streams: StreamLink[]; transcript_notice?: string }) => {
     title.textContent = data.session.title;
+    if (data.session.document && data.session.document !== documentName) {
+      documentName = data.session.document;
+      void amendments.store.refresh().catch(() => undefined);
+    }
     document.title = data.session.title + " — rollingtext";
     setStatus(data.session.status);
     renderStreams(streams, data.streams);
@@ -82,7 +91,7 @@ export function followPage(sessionId: string): HTMLElement {
     docTitle.textContent = t("draft") + (v ? ": " + v : "");
   };
   meta(doc).observe(updateDocTitle);
-  window.rt = { doc, socket };
+  window.rt = { doc, socket, amendments: amendments.store };
 
   return h(
     "div",

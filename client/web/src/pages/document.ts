@@ -1,6 +1,7 @@
 // The document page: live connection, presence, connection state, the editable text with
 // its governance (status, locks, proposals, options, opinions, colour by delegation).
 import { type Me, may } from "../api/types";
+import { amendmentsUi, bothDecorate } from "../amendments/ui";
 import { CommentStore } from "../comments/store";
 import { commentsUi } from "../comments/ui";
 import { connect } from "../doc/connection";
@@ -59,7 +60,17 @@ export function documentPage(me: Me, name: string): HTMLElement {
   const gov = govContext(me, conn.doc, name, liveSession(me, name), messages, (m) => (status.textContent = m));
   const store = new CommentStore(conn.provider.socket);
   const comments = commentsUi(me, conn.doc, store);
-  const view = documentView(conn.doc, awareness, readOnly, comments.decorate, gov);
+  const amendments = amendmentsUi({
+    me,
+    doc: conn.doc,
+    socket: conn.provider.socket,
+    document: () => name,
+    session: () => gov.session.current().then((s) => s?.id ?? null),
+    colours: () => gov.api.authors().then((a) => a.delegations),
+    announce: (m) => (status.textContent = m),
+    error: (m) => messages.error(m),
+  });
+  const view = documentView(conn.doc, awareness, readOnly, bothDecorate(comments.decorate, amendments.decorate), gov);
   const officer = may(me, "moderate_comments");
   const back = me.group_id ? link({ group: String(me.group_id) }, t("back")) : null;
   // Our own cursor and presence dot in our delegation's colour, as the server shows us to others.
@@ -86,7 +97,7 @@ export function documentPage(me: Me, name: string): HTMLElement {
     messages.error(t("editNotKept", { label }));
   });
   // Test and debugging hook: the live Y.Doc and the connection.
-  window.rt = { doc: conn.doc, conn, comments: store, view };
+  window.rt = { doc: conn.doc, conn, comments: store, amendments: amendments.store, view };
   return h(
     "div",
     { class: "rt-docpage", "data-readonly": String(readOnly) },
@@ -107,6 +118,7 @@ export function documentPage(me: Me, name: string): HTMLElement {
         { class: "rt-side" },
         gov.rights.viewProposals ? proposalQueue(gov, conn.provider.socket) : null,
         officer ? moderationPanel(store, me.group_id) : null,
+        amendments.queue,
         presenceList(awareness),
         comments.sidebar,
       ),
