@@ -369,7 +369,7 @@ async def test_chair_brackets_a_cosponsored_amendment_beside_the_original(
 
         await eventually(bracketed)
         await item.wait_for(state="detached")
-        assert int(await count.get_attribute("data-count") or "0") == before + 2
+        assert int(await count.get_attribute("data-count") or "0") == before + 1
         options = member.locator('.rt-paragraph[data-id="op1"] .rt-option')
         await options.nth(1).wait_for()
         shown = [await options.nth(i).inner_text() for i in range(await options.count())]
