@@ -35,9 +35,8 @@ from server.errors import (
     BadInput,
     Forbidden,
     InvalidTransition,
-    ParagraphLocked,
 )
-from server.paragraphs.base import Outcome
+from server.paragraphs.base import Outcome, require_open
 from server.paragraphs.models import ParagraphDecision
 from server.storage import SERVER, Author
 from server.storage.models import utcnow
@@ -54,13 +53,6 @@ async def _claim(db: AsyncSession, amendment_id: int, was: str, now: str) -> boo
         .execution_options(synchronize_session=False)
     )
     return bool(done.rowcount == 1)
-
-
-def _open_paragraph(para: schema.Paragraph) -> None:
-    if para.locked:
-        raise ParagraphLocked(f"{para.label} is {para.status}: reopen it first", paragraph=para.id)
-    if para.deleted:
-        raise InvalidTransition(f"{para.label} is deleted", paragraph=para.id)
 
 
 def _selection(body: schemas.AmendmentCreate) -> tuple[int, int]:
@@ -122,7 +114,7 @@ class AmendmentService(AmendmentBase):
         async with self._governance.lock(name):
             doc = await self._ydoc(name)
             para = self._governance.resolve(doc, body.paragraph)
-            _open_paragraph(para)
+            require_open(para)
             start, end = _selection(body)
             try:
                 made = anchors.create(doc, para.id, start, end)
@@ -314,7 +306,7 @@ class AmendmentService(AmendmentBase):
 
         def change(doc: pycrdt.Doc[Any]) -> Outcome:
             para = self._governance.resolve(doc, row.paragraph_id)
-            _open_paragraph(para)
+            require_open(para)
             target = edits.locate(doc, anchor)
             if target is None:
                 if not body.confirm_outdated:

@@ -9,8 +9,9 @@ are committed together, then the live events are published, in that order.
 
 Other domains that change paragraphs (amendments) use the same path through this
 small public API: ``lock`` (the document's command lock), ``govern`` (check, write,
-record, announce), ``paragraph_outcome`` (what a paragraph change did) and
-``check_session`` (a decision cites a session of the document's group).
+record, announce), ``paragraph_outcome`` (what a paragraph change did),
+``check_session`` (a decision cites a session of the document's group) and
+``require_open`` (no change to a locked or deleted paragraph's words).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from server import audit
 from server.auth.access import DocumentRef, readable_document
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
-from server.errors import BadInput, NotFound
+from server.errors import BadInput, InvalidTransition, NotFound, ParagraphLocked
 from server.paragraphs import records, schemas
 from server.paragraphs.live import GovernanceEvent, GovernancePublisher, decision_key
 from server.paragraphs.models import ParagraphDecision
@@ -54,6 +55,19 @@ class Outcome:
     result: Any = None
     removed: bool = False
     audit: dict[str, Any] = field(default_factory=dict)
+
+
+def require_open(
+    para: schema.Paragraph, *, locked: str | None = None, deleted: str | None = None
+) -> None:
+    """Refuse a change to a locked paragraph's words (409 ``paragraph_locked``) or to a
+    deleted paragraph (409 ``invalid_transition``); ``locked``/``deleted``: the
+    messages, by default "<label> is <status>: reopen it first", "<label> is deleted"."""
+    if para.locked:
+        message = locked or f"{para.label} is {para.status}: reopen it first"
+        raise ParagraphLocked(message, paragraph=para.id)
+    if para.deleted:
+        raise InvalidTransition(deleted or f"{para.label} is deleted", paragraph=para.id)
 
 
 # (the decision row just flushed, the session) -> extra writes in its transaction.

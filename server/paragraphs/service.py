@@ -21,9 +21,9 @@ from crdt import schema
 from server.auth.access import DocumentRef
 from server.auth.permissions import Action, allowed
 from server.auth.principal import Principal
-from server.errors import BadInput, Forbidden, InvalidTransition, NotFound, ParagraphLocked
+from server.errors import BadInput, Forbidden, InvalidTransition, NotFound
 from server.paragraphs import records, schemas
-from server.paragraphs.base import GovernanceBase, Outcome
+from server.paragraphs.base import GovernanceBase, Outcome, require_open
 from server.paragraphs.models import ParagraphDecision
 
 DELETED = schema.Status.DELETED.value
@@ -36,14 +36,6 @@ def _status_change(para: schema.Paragraph, status: str) -> None:
         raise InvalidTransition("the paragraph is deleted: restore it first", paragraph=para.id)
     if para.status == status:
         raise InvalidTransition(f"the paragraph is already {status}", paragraph=para.id)
-
-
-def _unlocked_live(para: schema.Paragraph, *, locked: str, deleted: str) -> None:
-    """Refuse a structural change of a locked or a deleted paragraph (with these messages)."""
-    if para.locked:
-        raise ParagraphLocked(locked, paragraph=para.id)
-    if para.deleted:
-        raise InvalidTransition(deleted, paragraph=para.id)
 
 
 class ParagraphService(GovernanceBase):
@@ -131,11 +123,7 @@ class ParagraphService(GovernanceBase):
 
         def change(doc: pycrdt.Doc[Any]) -> Outcome:
             para = self.resolve(doc, ref)
-            _unlocked_live(
-                para,
-                locked=f"{para.label} is {para.status}: reopen it first",
-                deleted=f"{para.label} is already deleted",
-            )
+            require_open(para, deleted=f"{para.label} is already deleted")
             done = schema.update_paragraph(
                 doc, para.id, status=DELETED, previous_status=para.status
             )
@@ -191,7 +179,7 @@ class ParagraphService(GovernanceBase):
 
         def change(doc: pycrdt.Doc[Any]) -> Outcome:
             para = self.resolve(doc, ref)
-            _unlocked_live(
+            require_open(
                 para, locked=f"{para.label} is {para.status}", deleted=f"{para.label} is deleted"
             )
             text = schema.text_root(doc, para.id)
