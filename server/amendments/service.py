@@ -5,9 +5,11 @@ runs in one transaction with its audit entry, and only then announces the change
 live. Deciding is a check-and-set on ``state`` (``open`` -> the verdict) committed
 before the text is touched, and undone if the write is refused: a proposal is never
 applied twice, whatever races. Accepting and bracketing write the text through the
-paragraphs' governance path (``GovernanceBase._govern``: the document's lock, one
+paragraphs' governance path (``GovernanceBase.govern``: the document's lock, one
 server write every replica gets, a paragraph decision naming the session); an
 accepted change is made with a Yjs client id of its own, recorded as the proposer's.
+Proposing holds the same per-document lock, so a proposal never lands on a paragraph
+a racing status change has just locked.
 """
 
 from __future__ import annotations
@@ -33,9 +35,8 @@ from server.errors import (
     BadInput,
     Forbidden,
     InvalidTransition,
-    ParagraphLocked,
 )
-from server.paragraphs.base import Outcome
+from server.paragraphs.base import Outcome, require_open
 from server.paragraphs.models import ParagraphDecision
 from server.storage import SERVER, Author
 from server.storage.models import utcnow
@@ -54,11 +55,21 @@ async def _claim(db: AsyncSession, amendment_id: int, was: str, now: str) -> boo
     return bool(done.rowcount == 1)
 
 
-def _open_paragraph(para: schema.Paragraph) -> None:
-    if para.locked:
-        raise ParagraphLocked(f"{para.label} is {para.status}: reopen it first", paragraph=para.id)
-    if para.deleted:
-        raise InvalidTransition(f"{para.label} is deleted", paragraph=para.id)
+def _selection(body: schemas.AmendmentCreate) -> tuple[int, int]:
+    """The words ``[start, end)`` to anchor to: an insertion at a point is anchored to
+    the character before it."""
+    start, end = body.start, body.end
+    if body.kind == "insert" and start == end:
+        if start == 0:
+            raise BadInput(
+                "an insertion at the very start: select the first words and propose "
+                "to replace them instead",
+                start=start,
+            )
+        start -= 1
+    if not start < end:
+        raise BadInput("select the words: start < end", start=body.start, end=body.end)
+    return start, end
 
 
 class AmendmentService(AmendmentBase):
@@ -96,56 +107,50 @@ class AmendmentService(AmendmentBase):
         async with self._sessions() as db:
             d = await self._document(db, actor, name)
         require(actor, Action.PROPOSE_AMENDMENT, d.group_id)
-        doc = await self._ydoc(name)
-        para = self._governance.resolve(doc, body.paragraph)
-        _open_paragraph(para)
-        start, end = body.start, body.end
-        if body.kind == "insert" and start == end:
-            if start == 0:
-                raise BadInput(
-                    "an insertion at the very start: select the first words and propose "
-                    "to replace them instead",
-                    start=start,
-                )
-            start -= 1
-        if not start < end:
-            raise BadInput("select the words: start < end", start=body.start, end=body.end)
-        try:
-            made = anchors.create(doc, para.id, start, end)
-        except anchors.AnchorError as exc:
-            raise BadInput(exc.message, field=exc.field) from exc
         delegation = await self._delegation(actor)
-        self.limiter.take(principal_key(actor))
-        async with self._sessions.begin() as db:
-            row = Amendment(
-                document_id=d.id,
-                group_id=d.group_id,
-                paragraph_id=para.id,
-                kind=body.kind,
-                start_sticky=made.start,
-                end_sticky=made.end,
-                anchor_chars=made.chars_json(),
-                quote_exact=made.exact,
-                quote_prefix=made.prefix,
-                quote_suffix=made.suffix,
-                text=body.text,
-                justification=body.justification,
-                proposer_person_id=actor.person_id,
-                proposer_key=principal_key(actor),
-                proposer_name=actor.name,
-                proposer_role=actor.role.value,
-                proposer_delegation=delegation,
-                moderation="pending" if actor.role is Role.OBSERVER else "visible",
-                state="open",
-                created_at=utcnow(),
-            )
-            db.add(row)
-            await db.flush()
-            audit.record(
-                db, actor, "amendment.propose", f"amendment:{row.id}", group_id=d.group_id,
-                document=name, paragraph=para.id, kind=body.kind, moderation=row.moderation,
-                delegation=delegation,
-            )  # fmt: skip
+        # Under the document's command lock: a status change cannot lock the paragraph
+        # between the check that it is open and the proposal's row (locked paragraphs
+        # take no proposals).
+        async with self._governance.lock(name):
+            doc = await self._ydoc(name)
+            para = self._governance.resolve(doc, body.paragraph)
+            require_open(para)
+            start, end = _selection(body)
+            try:
+                made = anchors.create(doc, para.id, start, end)
+            except anchors.AnchorError as exc:
+                raise BadInput(exc.message, field=exc.field) from exc
+            self.limiter.take(principal_key(actor))
+            async with self._sessions.begin() as db:
+                row = Amendment(
+                    document_id=d.id,
+                    group_id=d.group_id,
+                    paragraph_id=para.id,
+                    kind=body.kind,
+                    start_sticky=made.start,
+                    end_sticky=made.end,
+                    anchor_chars=made.chars_json(),
+                    quote_exact=made.exact,
+                    quote_prefix=made.prefix,
+                    quote_suffix=made.suffix,
+                    text=body.text,
+                    justification=body.justification,
+                    proposer_person_id=actor.person_id,
+                    proposer_key=principal_key(actor),
+                    proposer_name=actor.name,
+                    proposer_role=actor.role.value,
+                    proposer_delegation=delegation,
+                    moderation="pending" if actor.role is Role.OBSERVER else "visible",
+                    state="open",
+                    created_at=utcnow(),
+                )
+                db.add(row)
+                await db.flush()
+                audit.record(
+                    db, actor, "amendment.propose", f"amendment:{row.id}", group_id=d.group_id,
+                    document=name, paragraph=para.id, kind=body.kind, moderation=row.moderation,
+                    delegation=delegation,
+                )  # fmt: skip
         return (await self._announce(name, [(row, None, visibility(row))]))[0]
 
     async def stance(
@@ -208,7 +213,7 @@ class AmendmentService(AmendmentBase):
             require(actor, Action.DECIDE_AMENDMENTS, d.group_id)
             row = await self._visible(db, actor, d, amendment_id)
             if body.session is not None:
-                await self._governance._check_session(db, d, body.session)
+                await self._governance.check_session(db, d, body.session)
             if row.moderation != "pending" or row.state != "open":
                 raise InvalidTransition(f"amendment {amendment_id} is not awaiting admission")
             before = visibility(row)
@@ -228,7 +233,7 @@ class AmendmentService(AmendmentBase):
             require(actor, Action.DECIDE_AMENDMENTS, d.group_id)
             row = await self._visible(db, actor, d, amendment_id)
             if body.session is not None:
-                await self._governance._check_session(db, d, body.session)
+                await self._governance.check_session(db, d, body.session)
             supporters = (
                 await db.scalars(
                     select(AmendmentStance.delegation)
@@ -301,7 +306,7 @@ class AmendmentService(AmendmentBase):
 
         def change(doc: pycrdt.Doc[Any]) -> Outcome:
             para = self._governance.resolve(doc, row.paragraph_id)
-            _open_paragraph(para)
+            require_open(para)
             target = edits.locate(doc, anchor)
             if target is None:
                 if not body.confirm_outdated:
@@ -322,7 +327,7 @@ class AmendmentService(AmendmentBase):
                 words = edits.proposed_words(row.kind, target.words, row.text)
                 done = schema.get_paragraph(doc, para.id)
                 after = {"amendment": aid, "decision": "accept", "words": words}
-                return self._governance._outcome(doc, done, "amendment", before, after)
+                return self._governance.paragraph_outcome(doc, done, "amendment", before, after)
             with doc.transaction():
                 original, proposed = edits.bracket(doc, target, row.kind, row.text)
                 n = len(para.options)
@@ -340,7 +345,7 @@ class AmendmentService(AmendmentBase):
                 "decision": "bracket",
                 "options": [o.to_record() for o in alternatives],
             }
-            return self._governance._outcome(doc, done, "amendment", before, after)
+            return self._governance.paragraph_outcome(doc, done, "amendment", before, after)
 
         async def record(db: AsyncSession, decision: ParagraphDecision) -> None:
             fresh = await db.get(Amendment, aid, populate_existing=True)
@@ -353,7 +358,7 @@ class AmendmentService(AmendmentBase):
             )  # fmt: skip
 
         proposer = Author(row.proposer_person_id, row.proposer_name, row.proposer_delegation)
-        await self._governance._govern(
+        await self._governance.govern(
             actor,
             name,
             Action.DECIDE_AMENDMENTS,

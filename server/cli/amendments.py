@@ -18,8 +18,8 @@ import aiohttp
 
 from server.amendments import schemas
 from server.cli.common import Result, Unreachable, execute, table
-from server.cli.paragraphs import _call
-from server.cli.sessions import _body
+from server.cli.documents import document_call, document_options
+from server.cli.sessions import checked_body
 
 FLAGS = {"confirm_outdated": "--confirm-outdated"}
 
@@ -59,26 +59,28 @@ async def _dispatch(args: argparse.Namespace) -> Any:
     a = args.action
     if a == "list":
         query = {k: v for k, v in (("paragraph", args.paragraph), ("state", args.state)) if v}
-        return await _call(args, "GET", "/amendments" + ("?" + urlencode(query) if query else ""))
+        return await document_call(
+            args, "GET", "/amendments" + ("?" + urlencode(query) if query else "")
+        )
     if a == "show":
-        return await _call(args, "GET", f"/amendments/{args.id}")
+        return await document_call(args, "GET", f"/amendments/{args.id}")
     if a == "propose":
-        body = _body(
+        body = checked_body(
             schemas.AmendmentCreate, paragraph=args.paragraph, start=args.start, end=args.end,
             kind=args.kind, text=args.text, justification=args.justification,
         )  # fmt: skip
-        return await _call(args, "POST", "/amendments", body)
+        return await document_call(args, "POST", "/amendments", body)
     if a in ("support", "oppose", "withdraw"):
-        return await _call(args, "POST", f"/amendments/{args.id}/{a}", {})
+        return await document_call(args, "POST", f"/amendments/{args.id}/{a}", {})
     if a == "admit":
-        body = _body(schemas.AmendmentAdmit, session=args.session)
-        return await _call(args, "POST", f"/amendments/{args.id}/admit", body)
+        body = checked_body(schemas.AmendmentAdmit, session=args.session)
+        return await document_call(args, "POST", f"/amendments/{args.id}/admit", body)
     if a == "decide":
-        body = _body(
+        body = checked_body(
             schemas.AmendmentDecide, decision=args.decision, session=args.session,
             note=args.note, confirm_outdated=args.confirm_outdated or None,
         )  # fmt: skip
-        return await _call(args, "POST", f"/amendments/{args.id}/decide", body)
+        return await document_call(args, "POST", f"/amendments/{args.id}/decide", body)
     raise AssertionError(a)
 
 
@@ -95,11 +97,7 @@ def run(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add ``rollingtext amendment ...`` to the parser."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--url", default="http://127.0.0.1:8080", help="the running server")
-    common.add_argument("--document", required=True, help="the document's name")
-    common.add_argument("--token", help="act as this person (default: the operator cli)")
-    common.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    common = document_options()
     actions = sub.add_parser("amendment", help="proposed amendments").add_subparsers(
         dest="action", required=True
     )

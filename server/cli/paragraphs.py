@@ -11,47 +11,22 @@ the server's own model; errors print ``error: <code>: <message>`` (exit status 2
 from __future__ import annotations
 
 import argparse
-import os
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
-from pydantic import BaseModel
 
 from crdt import schema
-from server.auth.tokens import Role, TokenSigner
 from server.cli.common import Result, Unreachable, execute, table
-from server.cli.sessions import ServerError, _body
+from server.cli.documents import document_call, document_options
+from server.cli.sessions import ServerError, checked_body
 from server.paragraphs import schemas
-from server.settings import Settings
 
 FLAGS = {"after": "--after", "proposers": "--proposer", "supporters": "--supporter"}
 
 
-async def _call(args: argparse.Namespace, method: str, path: str, body: Any = None) -> Any:
-    token = args.token or os.environ.get("ROLLINGTEXT_TOKEN")
-    if not token:
-        settings = Settings.from_env()
-        token = TokenSigner(settings.secret_resolved()).issue("cli", Role.SECRETARIAT, 300)
-    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-    url = args.url.rstrip("/") + f"/api/documents/{quote(args.document, safe='')}" + path
-    kwargs: dict[str, Any] = {} if body is None else {"json": body}
-    async with (
-        aiohttp.ClientSession(headers=headers) as http,
-        http.request(method, url, **kwargs) as resp,
-    ):
-        answer = await resp.json() if resp.content_type == "application/json" else None
-        if resp.status >= 400:
-            raise ServerError(resp.status, answer if answer is not None else await resp.text())
-        return answer
-
-
 def _p(args: argparse.Namespace, suffix: str = "") -> str:
     return f"/paragraphs/{quote(args.paragraph, safe='')}{suffix}"
-
-
-def _checked(model: type[BaseModel], **values: Any) -> dict[str, Any]:
-    return _body(model, **values)
 
 
 def _listing(content: dict[str, Any]) -> str:
@@ -95,80 +70,82 @@ def _said(data: Any) -> str | None:
 async def _dispatch(args: argparse.Namespace) -> Result:
     a = args.action
     if a == "list":
-        content = await _call(args, "GET", "")
+        content = await document_call(args, "GET", "")
         return Result(content, None if args.json else _listing(content))
     if a == "proposals":
-        return Result(await _call(args, "GET", f"/proposals?state={args.state}"), None)
+        return Result(await document_call(args, "GET", f"/proposals?state={args.state}"), None)
     if a == "decisions":
         suffix = "" if args.paragraph is None else f"?paragraph={quote(args.paragraph)}"
-        return Result(await _call(args, "GET", "/decisions" + suffix), None)
+        return Result(await document_call(args, "GET", "/decisions" + suffix), None)
     if a == "add":
         values: dict[str, Any] = dict(
             label=args.label, section=args.section, kind=args.kind, sequence=args.sequence,
             text=args.text, proposers=args.proposer or None,
         )  # fmt: skip
-        body = _checked(schemas.ParagraphCreate, **values)
+        body = checked_body(schemas.ParagraphCreate, **values)
         if args.first:
             body["after"] = None
         elif args.after is not None:
             body["after"] = args.after
-        return Result(await _call(args, "POST", "/paragraphs", body), None)
+        return Result(await document_call(args, "POST", "/paragraphs", body), None)
     if a == "status":
-        body = _checked(
+        body = checked_body(
             schemas.StatusChange, status=args.status, session=args.session, note=args.note
         )
-        return Result(await _call(args, "POST", _p(args, "/status"), body), None)
+        return Result(await document_call(args, "POST", _p(args, "/status"), body), None)
     if a == "propose":
-        body = _checked(schemas.ProposalCreate, status=args.status, reason=args.reason)
-        return Result(await _call(args, "POST", _p(args, "/proposals"), body), None)
+        body = checked_body(schemas.ProposalCreate, status=args.status, reason=args.reason)
+        return Result(await document_call(args, "POST", _p(args, "/proposals"), body), None)
     if a in ("accept", "decline"):
         model = schemas.ProposalAccept if a == "accept" else schemas.ProposalDecline
         extra = {"session": args.session} if a == "accept" else {}
-        body = _checked(model, note=args.note, **extra)
-        return Result(await _call(args, "POST", f"/proposals/{args.proposal}/{a}", body), None)
+        body = checked_body(model, note=args.note, **extra)
+        return Result(
+            await document_call(args, "POST", f"/proposals/{args.proposal}/{a}", body), None
+        )
     if a == "move":
         if args.first == (args.after is not None):
             raise ServerError(
                 400, {"error": {"code": "bad_input", "message": "give --after P or --first"}}
             )
         body = {"after": None if args.first else args.after}
-        return Result(await _call(args, "POST", _p(args, "/move"), body), None)
+        return Result(await document_call(args, "POST", _p(args, "/move"), body), None)
     if a in ("delete", "restore"):
-        return Result(await _call(args, "POST", _p(args, f"/{a}"), {}), None)
+        return Result(await document_call(args, "POST", _p(args, f"/{a}"), {}), None)
     if a == "meta":
         if args.paragraph is None:
             session = None if args.no_session else args.session
-            body = _checked(
+            body = checked_body(
                 schemas.DocumentUpdate, title=args.title, kind=args.kind, session=session
             )
             if args.no_session:
                 body["session"] = None
-            return Result(await _call(args, "PATCH", "", body), None)
-        body = _checked(
+            return Result(await document_call(args, "PATCH", "", body), None)
+        body = checked_body(
             schemas.ParagraphUpdate, label=args.label, section=args.section, kind=args.kind,
             sequence=args.sequence, proposers=args.proposer, supporters=args.supporter,
         )  # fmt: skip
-        return Result(await _call(args, "PATCH", _p(args), body), None)
+        return Result(await document_call(args, "PATCH", _p(args), body), None)
     if a == "opinion":
         if args.remove is not None:
-            await _call(args, "DELETE", f"/opinions/{quote(args.remove, safe='')}")
+            await document_call(args, "DELETE", f"/opinions/{quote(args.remove, safe='')}")
             return Result({"id": args.remove, "removed": True}, None)
-        body = _checked(
+        body = checked_body(
             schemas.OpinionCreate, text=args.text, delegations=args.delegation or [],
             paragraph=args.paragraph, section=args.section,
         )  # fmt: skip
-        return Result(await _call(args, "POST", "/opinions", body), None)
+        return Result(await document_call(args, "POST", "/opinions", body), None)
     if a == "option":
         if args.remove is not None:
             path = _p(args, f"/options/{quote(args.remove, safe='')}")
-            return Result(await _call(args, "DELETE", path), None)
-        body = _checked(
+            return Result(await document_call(args, "DELETE", path), None)
+        body = checked_body(
             schemas.OptionCreate, label=args.label, text=args.text, proposers=args.proposer or []
         )
-        return Result(await _call(args, "POST", _p(args, "/options"), body), None)
+        return Result(await document_call(args, "POST", _p(args, "/options"), body), None)
     if a == "bracket":
-        body = _checked(schemas.BracketRange, start=args.start, end=args.end)
-        return Result(await _call(args, "POST", _p(args, "/brackets"), body), None)
+        body = checked_body(schemas.BracketRange, start=args.start, end=args.end)
+        return Result(await document_call(args, "POST", _p(args, "/brackets"), body), None)
     raise AssertionError(a)
 
 
@@ -187,11 +164,7 @@ def run(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add ``rollingtext paragraph ...`` to the parser."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--url", default="http://127.0.0.1:8080", help="the running server")
-    common.add_argument("--document", required=True, help="the document's name")
-    common.add_argument("--token", help="act as this person (default: the operator cli)")
-    common.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    common = document_options()
     actions = sub.add_parser("paragraph", help="govern the rolling text").add_subparsers(
         dest="action", required=True
     )

@@ -82,7 +82,7 @@ async def _group_id(args: argparse.Namespace, slug: str) -> int:
     raise NotFound(f"no working group {slug!r}")
 
 
-def _body(model: type[BaseModel], **values: Any) -> dict[str, Any]:
+def checked_body(model: type[BaseModel], **values: Any) -> dict[str, Any]:
     """The options given (None: left out), checked by ``model`` (ValidationFailed)."""
     body = {name: value for name, value in values.items() if value is not None}
     validated(model, body)
@@ -92,7 +92,7 @@ def _body(model: type[BaseModel], **values: Any) -> dict[str, Any]:
 async def _dispatch(args: argparse.Namespace) -> Any:
     what = (args.noun, args.action)
     if what == ("meeting", "create"):
-        body = _body(
+        body = checked_body(
             MeetingCreate,
             number=args.number,
             title=args.title,
@@ -106,7 +106,7 @@ async def _dispatch(args: argparse.Namespace) -> Any:
         gid = await _group_id(args, args.group)
         return await _call(args, "GET", f"/api/groups/{gid}/meetings")
     if what == ("session", "create"):
-        body = _body(
+        body = checked_body(
             MeetingSessionCreate,
             kind=args.kind,
             title=args.title,
@@ -121,10 +121,10 @@ async def _dispatch(args: argparse.Namespace) -> Any:
         return await _call(args, "GET", f"/api/meetings/{args.meeting}/sessions")
     if args.noun == "session" and args.action in ("start", "end"):
         status = "live" if args.action == "start" else "ended"
-        body = _body(SessionStatusChange, status=status)
+        body = checked_body(SessionStatusChange, status=status)
         return await _call(args, "POST", f"/api/sessions/{args.session}/status", json=body)
     if what == ("stream", "add"):
-        body = _body(
+        body = checked_body(
             StreamLinkCreate,
             kind=args.kind,
             language=args.language,

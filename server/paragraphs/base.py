@@ -6,6 +6,12 @@ one at a time, so a check and the write it guards see the same state): the role 
 checked, the change is written to the document by the server (``RoomManager.apply``:
 every replica gets it, durable on return), then its decision row and audit entry
 are committed together, then the live events are published, in that order.
+
+Other domains that change paragraphs (amendments) use the same path through this
+small public API: ``lock`` (the document's command lock), ``govern`` (check, write,
+record, announce), ``paragraph_outcome`` (what a paragraph change did),
+``check_session`` (a decision cites a session of the document's group) and
+``require_open`` (no change to a locked or deleted paragraph's words).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from server import audit
 from server.auth.access import DocumentRef, readable_document
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
-from server.errors import BadInput, NotFound
+from server.errors import BadInput, InvalidTransition, NotFound, ParagraphLocked
 from server.paragraphs import records, schemas
 from server.paragraphs.live import GovernanceEvent, GovernancePublisher, decision_key
 from server.paragraphs.models import ParagraphDecision
@@ -49,6 +55,19 @@ class Outcome:
     result: Any = None
     removed: bool = False
     audit: dict[str, Any] = field(default_factory=dict)
+
+
+def require_open(
+    para: schema.Paragraph, *, locked: str | None = None, deleted: str | None = None
+) -> None:
+    """Refuse a change to a locked paragraph's words (409 ``paragraph_locked``) or to a
+    deleted paragraph (409 ``invalid_transition``); ``locked``/``deleted``: the
+    messages, by default "<label> is <status>: reopen it first", "<label> is deleted"."""
+    if para.locked:
+        message = locked or f"{para.label} is {para.status}: reopen it first"
+        raise ParagraphLocked(message, paragraph=para.id)
+    if para.deleted:
+        raise InvalidTransition(deleted or f"{para.label} is deleted", paragraph=para.id)
 
 
 # (the decision row just flushed, the session) -> extra writes in its transaction.
@@ -95,8 +114,9 @@ class GovernanceBase:
             raise BadInput(f"several paragraphs are labelled {ref!r}; name one by id")
         return named[0]
 
-    async def _check_session(self, db: AsyncSession, d: DocumentRef, session_id: int) -> None:
-        """A decision cites a session of the document's working group."""
+    async def check_session(self, db: AsyncSession, d: DocumentRef, session_id: int) -> None:
+        """Refuse (404) a session that is not one of the document's working group: a
+        decision cites the session it was taken in."""
         session = await db.get(Session, session_id)
         if session is None or d.group_id is None or session.group_id != d.group_id:
             raise NotFound(f"no session {session_id} in this working group", session=session_id)
@@ -112,10 +132,14 @@ class GovernanceBase:
 
     # -- changing ------------------------------------------------------------------------
 
-    def _lock(self, name: str) -> asyncio.Lock:
+    def lock(self, name: str) -> asyncio.Lock:
+        """The document's command lock: a command holding it checks and writes against
+        a state no other command changes meanwhile (``govern`` takes it; a command that
+        only checks the text and records a row, e.g. proposing an amendment, takes it
+        too so it cannot slip between another's check and write)."""
         return self._locks.setdefault(name, asyncio.Lock())
 
-    async def _govern(
+    async def govern(
         self,
         actor: Principal,
         name: str,
@@ -132,13 +156,13 @@ class GovernanceBase:
         """Check, write, record, announce (see the module docstring). ``permission``
         None: ``check`` decides who may. ``author``: whom the write's new Yjs client
         ids are attributed to (default: the server's own edit)."""
-        async with self._lock(name):
+        async with self.lock(name):
             async with self._sessions() as db:
                 d = await self._document(db, actor, name)
                 if permission is not None:
                     require(actor, permission, d.group_id)
                 if session is not None:
-                    await self._check_session(db, d, session)
+                    await self.check_session(db, d, session)
                 if check is not None:
                     await check(db, d)
             done: list[Outcome] = []
@@ -196,14 +220,16 @@ class GovernanceBase:
         return GovernanceEvent("paragraph-changed", data, key)
 
     @staticmethod
-    def _outcome(
+    def paragraph_outcome(
         doc: pycrdt.Doc[Any],
         para: schema.Paragraph,
         action: str,
         before: Any,
         after: Any,
     ) -> Outcome:
-        """The outcome of a change to ``para`` (now written): its record and itself."""
+        """The outcome of a change to ``para`` (now written by ``change``): the
+        decision's action and before/after, the paragraph's record to announce, and
+        the paragraph as the command returns it."""
         return Outcome(
             para.id,
             action,

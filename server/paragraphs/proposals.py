@@ -72,7 +72,7 @@ class GovernanceService(ParagraphService):
     async def propose(
         self, actor: Principal, name: str, ref: str, body: schemas.ProposalCreate
     ) -> schemas.StatusProposal:
-        async with self._lock(name):
+        async with self.lock(name):
             doc = await self._ydoc(name)
             async with self._sessions.begin() as db:
                 d = await self._document(db, actor, name)
@@ -128,7 +128,7 @@ class GovernanceService(ParagraphService):
             row.session_id = body.session
             decided.append(row)
 
-        await self._govern(
+        await self.govern(
             actor,
             name,
             Action.GOVERN_PARAGRAPHS,
@@ -145,7 +145,7 @@ class GovernanceService(ParagraphService):
         self, actor: Principal, name: str, proposal_id: int, body: schemas.ProposalDecline
     ) -> schemas.StatusProposal:
         """Leave the status as it is; the proposer sees the proposal declined."""
-        async with self._lock(name):
+        async with self.lock(name):
             async with self._sessions.begin() as db:
                 d = await self._document(db, actor, name)
                 require(actor, Action.GOVERN_PARAGRAPHS, d.group_id)

@@ -3,7 +3,7 @@ status, metadata, options, opinions and the document's own metadata.
 
 Each command names the permission it needs (one matrix, ``server.auth.permissions``),
 checks the transition against the current state, and goes through
-``GovernanceBase._govern``: written by the server, recorded as a decision (who, when,
+``GovernanceBase.govern``: written by the server, recorded as a decision (who, when,
 which session), audited, announced live. Status proposals are in ``proposals.py``.
 """
 
@@ -21,9 +21,9 @@ from crdt import schema
 from server.auth.access import DocumentRef
 from server.auth.permissions import Action, allowed
 from server.auth.principal import Principal
-from server.errors import BadInput, Forbidden, InvalidTransition, NotFound, ParagraphLocked
+from server.errors import BadInput, Forbidden, InvalidTransition, NotFound
 from server.paragraphs import records, schemas
-from server.paragraphs.base import GovernanceBase, Outcome
+from server.paragraphs.base import GovernanceBase, Outcome, require_open
 from server.paragraphs.models import ParagraphDecision
 
 DELETED = schema.Status.DELETED.value
@@ -38,14 +38,6 @@ def _status_change(para: schema.Paragraph, status: str) -> None:
         raise InvalidTransition(f"the paragraph is already {status}", paragraph=para.id)
 
 
-def _unlocked_live(para: schema.Paragraph, *, locked: str, deleted: str) -> None:
-    """Refuse a structural change of a locked or a deleted paragraph (with these messages)."""
-    if para.locked:
-        raise ParagraphLocked(locked, paragraph=para.id)
-    if para.deleted:
-        raise InvalidTransition(deleted, paragraph=para.id)
-
-
 class ParagraphService(GovernanceBase):
     async def _change_paragraph(
         self,
@@ -55,9 +47,9 @@ class ParagraphService(GovernanceBase):
         change: Callable[[pycrdt.Doc[Any]], Outcome],
         **options: Any,
     ) -> schemas.Paragraph:
-        """A paragraph command through ``_govern`` (``options``: its keywords); the
+        """A paragraph command through ``govern`` (``options``: its keywords); the
         paragraph as changed."""
-        outcome, _ = await self._govern(actor, name, permission, change, **options)
+        outcome, _ = await self.govern(actor, name, permission, change, **options)
         result: schemas.Paragraph = outcome.result
         return result
 
@@ -81,7 +73,7 @@ class ParagraphService(GovernanceBase):
             meta = records.meta(doc)
             return Outcome("", "document", before, after, state=meta, result=meta)
 
-        outcome, _ = await self._govern(
+        outcome, _ = await self.govern(
             actor, name, Action.GOVERN_PARAGRAPHS, change, session=body.session
         )
         result: schemas.DocumentMeta = outcome.result
@@ -107,7 +99,7 @@ class ParagraphService(GovernanceBase):
                 after = None if body.after is None else self.resolve(doc, body.after).id
             pid = schema.add_paragraph(doc, spec, after=after)
             para = schema.get_paragraph(doc, pid)
-            return self._outcome(doc, para, "create", None, para.to_record())
+            return self.paragraph_outcome(doc, para, "create", None, para.to_record())
 
         return await self._change_paragraph(actor, name, Action.EDIT_STRUCTURE, change)
 
@@ -120,7 +112,7 @@ class ParagraphService(GovernanceBase):
             if after == para.id:
                 raise BadInput("a paragraph cannot be placed after itself")
             moved = schema.move_paragraph(doc, para.id, after=after)
-            return self._outcome(
+            return self.paragraph_outcome(
                 doc, moved, "move", {"order": para.order}, {"order": moved.order, "after": after}
             )
 
@@ -131,15 +123,11 @@ class ParagraphService(GovernanceBase):
 
         def change(doc: pycrdt.Doc[Any]) -> Outcome:
             para = self.resolve(doc, ref)
-            _unlocked_live(
-                para,
-                locked=f"{para.label} is {para.status}: reopen it first",
-                deleted=f"{para.label} is already deleted",
-            )
+            require_open(para, deleted=f"{para.label} is already deleted")
             done = schema.update_paragraph(
                 doc, para.id, status=DELETED, previous_status=para.status
             )
-            return self._outcome(doc, done, "delete", para.status, DELETED)
+            return self.paragraph_outcome(doc, done, "delete", para.status, DELETED)
 
         return await self._change_paragraph(actor, name, Action.EDIT_STRUCTURE, change)
 
@@ -180,7 +168,7 @@ class ParagraphService(GovernanceBase):
                 raise InvalidTransition(f"{para.label} is not deleted", paragraph=para.id)
             status = para.previous_status or schema.Status.DRAFT.value
             done = schema.update_paragraph(doc, para.id, status=status, previous_status="")
-            return self._outcome(doc, done, "restore", DELETED, status)
+            return self.paragraph_outcome(doc, done, "restore", DELETED, status)
 
         return await self._change_paragraph(actor, name, None, change, check=may_restore)
 
@@ -191,7 +179,7 @@ class ParagraphService(GovernanceBase):
 
         def change(doc: pycrdt.Doc[Any]) -> Outcome:
             para = self.resolve(doc, ref)
-            _unlocked_live(
+            require_open(
                 para, locked=f"{para.label} is {para.status}", deleted=f"{para.label} is deleted"
             )
             text = schema.text_root(doc, para.id)
@@ -208,7 +196,7 @@ class ParagraphService(GovernanceBase):
                 text.insert(end, "]")
                 text.insert(start, "[")
             span = {"start": body.start, "end": body.end + 2}
-            return self._outcome(doc, para, "metadata", None, {"brackets": span})
+            return self.paragraph_outcome(doc, para, "metadata", None, {"brackets": span})
 
         return await self._change_paragraph(actor, name, Action.EDIT_STRUCTURE, change)
 
@@ -230,7 +218,7 @@ class ParagraphService(GovernanceBase):
             para = self.resolve(doc, ref)
             _status_change(para, status)
             done = schema.update_paragraph(doc, para.id, status=status)
-            outcome = self._outcome(doc, done, "status", para.status, status)
+            outcome = self.paragraph_outcome(doc, done, "status", para.status, status)
             outcome.audit = {"note": note}
             return outcome
 
@@ -251,7 +239,7 @@ class ParagraphService(GovernanceBase):
             before = {k: record[k] for k in values}
             done = schema.update_paragraph(doc, para.id, **values)
             after = {k: done.to_record()[k] for k in values}
-            return self._outcome(doc, done, "metadata", before, after)
+            return self.paragraph_outcome(doc, done, "metadata", before, after)
 
         return await self._change_paragraph(actor, name, Action.GOVERN_PARAGRAPHS, change)
 
@@ -263,7 +251,7 @@ class ParagraphService(GovernanceBase):
         def change(doc: pycrdt.Doc[Any]) -> Outcome:
             para = self.resolve(doc, ref)
             done = schema.update_paragraph(doc, para.id, options=(*para.options, option))
-            return self._outcome(doc, done, "option", None, option.to_record())
+            return self.paragraph_outcome(doc, done, "option", None, option.to_record())
 
         return await self._change_paragraph(actor, name, Action.GOVERN_PARAGRAPHS, change)
 
@@ -278,7 +266,7 @@ class ParagraphService(GovernanceBase):
             kept = tuple(o for o in para.options if o.id != option_id)
             done = replace(para, options=kept)
             schema.put_paragraph(doc, done)
-            return self._outcome(doc, done, "option", gone[0].to_record(), None)
+            return self.paragraph_outcome(doc, done, "option", gone[0].to_record(), None)
 
         return await self._change_paragraph(actor, name, Action.GOVERN_PARAGRAPHS, change)
 
@@ -300,7 +288,7 @@ class ParagraphService(GovernanceBase):
             view = records.opinion(made)
             return Outcome(pid, "opinion", None, made.to_record(), state=view, result=view)
 
-        outcome, _ = await self._govern(actor, name, Action.GOVERN_PARAGRAPHS, change)
+        outcome, _ = await self.govern(actor, name, Action.GOVERN_PARAGRAPHS, change)
         return outcome.result  # type: ignore[no-any-return]
 
     async def remove_opinion(self, actor: Principal, name: str, opinion_id: str) -> None:
@@ -313,7 +301,7 @@ class ParagraphService(GovernanceBase):
             before = found[0].to_record()
             return Outcome(found[0].paragraph, "opinion", before, None, state=view, removed=True)
 
-        await self._govern(actor, name, Action.GOVERN_PARAGRAPHS, change)
+        await self.govern(actor, name, Action.GOVERN_PARAGRAPHS, change)
 
     # -- reading -----------------------------------------------------------------------
 

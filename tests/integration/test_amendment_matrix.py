@@ -12,13 +12,12 @@ from typing import Any
 
 import pytest
 
-from client import DocumentClient
 from tests.support.amendments import amendments_path
 from tests.support.groups import Api, Group
+from tests.support.matrix import ROLES, ack_verdict, http_verdict, role_clients
 from tests.support.paragraphs import content, decisions, doc_path
 from tests.support.servers import RunningServer
 
-ROLES = ("chair", "secretariat", "member", "observer", "follower", "anonymous")
 OFFICERS = frozenset({"chair", "secretariat"})
 WORDS = "Enhanced cooperation needs words."
 
@@ -104,22 +103,13 @@ async def test_matrix_over_http(api: Api, group: Group) -> None:
             if command.event == "amendment-propose":
                 body["paragraph"] = ids["paragraph"]
         reply = await api.call(command.method, path, token, body)
-        if reply.status < 300:
-            assert reply.status == command.status, (command.event, role, reply.body)
-            return True, None
-        assert reply.status == 403, (command.event, role, reply.status, reply.body)
-        return False, reply.code
+        return http_verdict(reply, command.status, (command.event, role))
 
     await run_matrix(api, group, call)
 
 
 async def test_matrix_over_socketio(server: RunningServer, api: Api, group: Group) -> None:
-    clients: dict[str, DocumentClient] = {}
-    try:
-        for role in ROLES:
-            token = None if role == "anonymous" else group.token(role)
-            clients[role] = DocumentClient(server.url, group.document, token, reconnection=False)  # type: ignore[arg-type]
-            await clients[role].connect()
+    async with role_clients(server, group) as clients:
 
         async def call(role: str, command: Command, ids: dict[str, Any]) -> tuple[bool, str | None]:
             payload = dict(command.body)
@@ -127,15 +117,6 @@ async def test_matrix_over_socketio(server: RunningServer, api: Api, group: Grou
                 payload["paragraph"] = ids["paragraph"]
             elif "aid" in ids:
                 payload["id"] = ids["aid"]
-            ack = await clients[role].send_raw(command.event, payload)
-            if ack.get("ok"):
-                assert "result" in ack, ack
-                return True, None
-            return False, ack["error"]["code"]
+            return ack_verdict(await clients[role].send_raw(command.event, payload))
 
         await run_matrix(api, group, call)
-        # Connections stay open after refusals.
-        assert all(c.sio.connected for c in clients.values())
-    finally:
-        for client in clients.values():
-            await client.close()

@@ -12,7 +12,6 @@ makes it outdated. A locked paragraph takes no proposal until reopened.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -25,7 +24,7 @@ from client.session import SessionClient
 from crdt import schema
 from crdt.anchors import char_ids
 from tests.support.amendments import LiveAmendments, amendments_path, propose, visible_ids
-from tests.support.docs import seed_paragraphs
+from tests.support.docs import replica_state, seed_paragraphs
 from tests.support.groups import Api, Group, add_person, build_group
 from tests.support.node import NodeDriver
 from tests.support.paragraphs import by_label, content, doc_path
@@ -60,19 +59,6 @@ async def server_doc(server: RunningServer, group: Group) -> pycrdt.Doc[Any]:
     doc = await server.rooms.document(group.document)
     assert doc is not None
     return doc
-
-
-def state_of(doc: pycrdt.Doc[Any]) -> dict[str, Any]:
-    """What tests/node/governed.mjs reports for a replica (plain JSON)."""
-    index = dict(schema.index(doc).items())
-    plain = {
-        "meta": dict(schema.meta(doc).items()),
-        "index": index,
-        "opinions": dict(schema.opinions_root(doc).items()),
-        "texts": {pid: str(schema.text_root(doc, pid)) for pid in index},
-    }
-    parsed: dict[str, Any] = json.loads(json.dumps(plain))
-    return parsed
 
 
 @asynccontextmanager
@@ -161,7 +147,7 @@ async def test_observer_proposal_admitted_then_accepted_reaches_every_replica(
         assert paragraph_text(await server_doc(server, group)) == amended
         await member.wait_for(lambda d: paragraph_text(d) == amended)
         await node.send(
-            "until", clients=["ws", "sio"], state=state_of(await server_doc(server, group))
+            "until", clients=["ws", "sio"], state=replica_state(await server_doc(server, group))
         )
         await node.expect("reached")
         await follower.wait_for(lambda: paragraph_text(follower.doc) == amended)

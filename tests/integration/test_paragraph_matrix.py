@@ -11,12 +11,11 @@ from typing import Any
 
 import pytest
 
-from client import DocumentClient
 from tests.support.groups import Api, Group
+from tests.support.matrix import ROLES, ack_verdict, http_verdict, role_clients
 from tests.support.paragraphs import content, decisions, doc_path
 from tests.support.servers import RunningServer
 
-ROLES = ("chair", "secretariat", "member", "observer", "follower", "anonymous")
 OFFICERS = {"chair", "secretariat"}
 EDITORS = OFFICERS | {"member"}
 
@@ -119,22 +118,13 @@ async def test_matrix_over_http(api: Api, group: Group) -> None:
         path = doc_path(group.document, command.path.format(**ids))
         body = None if command.method in ("GET", "DELETE") else command.body
         reply = await api.call(command.method, path, token, body)
-        if reply.status < 300:
-            assert reply.status == command.status, (command.event, role, reply.body)
-            return True, None
-        assert reply.status == 403, (command.event, role, reply.status, reply.body)
-        return False, reply.code
+        return http_verdict(reply, command.status, (command.event, role))
 
     await run_matrix(api, group, call)
 
 
 async def test_matrix_over_socketio(server: RunningServer, api: Api, group: Group) -> None:
-    clients: dict[str, DocumentClient] = {}
-    try:
-        for role in ROLES:
-            token = None if role == "anonymous" else group.token(role)
-            clients[role] = DocumentClient(server.url, group.document, token, reconnection=False)  # type: ignore[arg-type]
-            await clients[role].connect()
+    async with role_clients(server, group) as clients:
 
         async def call(role: str, command: Command, ids: dict[str, Any]) -> tuple[bool, str | None]:
             payload = {**command.body, **ids}
@@ -146,15 +136,6 @@ async def test_matrix_over_socketio(server: RunningServer, api: Api, group: Grou
                 payload = {**command.body, "proposal": ids["proposal"]}
             elif command.event == "opinion-remove":
                 payload = {"opinion": ids["opinion"]}
-            ack = await clients[role].send_raw(command.event, payload)
-            if ack.get("ok"):
-                assert "result" in ack, ack
-                return True, None
-            return False, ack["error"]["code"]
+            return ack_verdict(await clients[role].send_raw(command.event, payload))
 
         await run_matrix(api, group, call)
-        # Connections stay open after refusals.
-        assert all(c.sio.connected for c in clients.values())
-    finally:
-        for client in clients.values():
-            await client.close()

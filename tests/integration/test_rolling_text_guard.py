@@ -19,7 +19,13 @@ import pytest
 
 from client import DocumentClient
 from crdt import schema
-from tests.support.docs import move_paragraph, seed_paragraphs, server_change, set_status
+from tests.support.docs import (
+    move_paragraph,
+    replica_state,
+    seed_paragraphs,
+    server_change,
+    set_status,
+)
 from tests.support.groups import Api, Group, watch_disconnect
 from tests.support.node import NodeDriver
 from tests.support.servers import RunningServer
@@ -59,19 +65,6 @@ async def seed(server: RunningServer, group: Group) -> list[str]:
     return ids
 
 
-def state_of(doc: pycrdt.Doc[Any]) -> dict[str, Any]:
-    """What the node driver reports for its replicas (plain JSON: ints and floats alike)."""
-    index = dict(schema.index(doc).items())
-    plain = {
-        "meta": dict(schema.meta(doc).items()),
-        "index": index,
-        "opinions": dict(schema.opinions_root(doc).items()),
-        "texts": {pid: str(schema.text_root(doc, pid)) for pid in index},
-    }
-    parsed: dict[str, Any] = json.loads(json.dumps(plain))
-    return parsed
-
-
 def server_doc(server: RunningServer, group: Group) -> pycrdt.Doc[Any]:
     room = server.rooms.loaded(group.document)
     assert room is not None
@@ -103,9 +96,9 @@ async def node_reaches(node: NodeDriver, clients: list[str], state: dict[str, An
 
 async def python_reaches(client: DocumentClient, state: dict[str, Any]) -> None:
     try:
-        await client.wait_for(lambda d: state_of(d) == state, timeout=30)
+        await client.wait_for(lambda d: replica_state(d) == state, timeout=30)
     except TimeoutError:
-        raise AssertionError(f"the Python replica is at {state_of(client.doc)}") from None
+        raise AssertionError(f"the Python replica is at {replica_state(client.doc)}") from None
 
 
 @pytest.mark.node
@@ -113,7 +106,7 @@ async def test_a_stock_client_cannot_change_governed_state(
     server: RunningServer, api: Api, group: Group
 ) -> None:
     await seed(server, group)
-    governed = state_of(server_doc(server, group))
+    governed = replica_state(server_doc(server, group))
     before = await api.ok("GET", f"/api/documents/{group.document}", group.token("member"))
     member = group.token("member")
     async with (
@@ -125,7 +118,7 @@ async def test_a_stock_client_cannot_change_governed_state(
         assert tampered != governed  # it did write: every entry, and deleted some
         await node_reaches(node, ["tamperer", "sio"], governed)
         await python_reaches(python, governed)
-    assert state_of(server_doc(server, group)) == governed
+    assert replica_state(server_doc(server, group)) == governed
     assert len(server_doc(server, group).get(schema.V1_PARAGRAPHS, type=pycrdt.Array)) == 0
     after = await api.ok("GET", f"/api/documents/{group.document}", group.token("member"))
     assert after == before
@@ -139,7 +132,7 @@ async def test_a_stock_client_cannot_change_governed_state(
     doc: pycrdt.Doc[Any] = pycrdt.Doc()
     for part in stored.parts:
         doc.apply_update(part)
-    assert state_of(doc) == governed
+    assert replica_state(doc) == governed
 
 
 @pytest.mark.node
@@ -158,7 +151,7 @@ async def test_a_members_edit_of_an_agreed_paragraph_does_not_take(
             "anchor": {"paragraph_id": "op1", "start": start, "end": start + len("governments")},
         },
     )
-    locked = state_of(server_doc(server, group))
+    locked = replica_state(server_doc(server, group))
     member, chair = group.token("member"), group.token("chair")
     async with (
         DocumentClient(server.url, group.document, member) as python,
@@ -205,7 +198,7 @@ async def test_a_members_edit_of_an_agreed_paragraph_does_not_take(
             lambda _: any(e.get("code") == "paragraph_locked" for e in python.errors)
         )
         # The chair's edit is kept everywhere.
-        await officer.wait_for(lambda d: state_of(d) == opened)
+        await officer.wait_for(lambda d: replica_state(d) == opened)
         text = schema.text_root(officer.doc, "op1")
         text.insert(len(str(text).encode()), " (as agreed)")
         await officer.flush()
@@ -214,7 +207,7 @@ async def test_a_members_edit_of_an_agreed_paragraph_does_not_take(
         await node_reaches(node, ["ws", "sio"], chaired)
         await python_reaches(python, chaired)
         assert officer.errors == []
-    assert state_of(server_doc(server, group)) == chaired
+    assert replica_state(server_doc(server, group)) == chaired
 
     # The comment on "governments" stays on its words (re-anchored in the background).
     async def on_its_words() -> dict[str, Any]:
@@ -319,12 +312,12 @@ async def test_offline_words_of_an_npm_client_survive_a_move(
         await move_paragraph(server.rooms, group.document, "op5", after=None)
         await node.send("online", client="B")
         await node.expect("online")
-        want = state_of(server_doc(server, group))
+        want = replica_state(server_doc(server, group))
         want["texts"]["op5"] = "Fifth offline paragraph."
         await node_reaches(node, ["A", "B"], want)
         await python_reaches(python, want)
         assert order_of(python.doc)[0] == "OP5"
-    assert state_of(server_doc(server, group)) == want
+    assert replica_state(server_doc(server, group)) == want
 
 
 async def test_concurrent_moves_with_one_side_offline_never_duplicate(

@@ -3,10 +3,10 @@ the live ``amendment-*`` events a Socket.IO connection gets."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from tests.support.groups import Api, Group, Reply
+from tests.support.live import EventRecorder
 
 LIVE_EVENTS = ("amendment-created", "amendment-updated", "amendment-removed")
 
@@ -35,40 +35,31 @@ async def visible_ids(api: Api, group: Group, token: str | None) -> list[int]:
     return [a["id"] for a in got["amendments"]]
 
 
-class LiveAmendments:
+class LiveAmendments(EventRecorder):
     """Records the amendment events one Socket.IO connection (``sio``, ``namespace``) gets."""
 
     def __init__(self, sio: Any, namespace: str) -> None:
-        self.events: list[tuple[str, dict[str, Any]]] = []
-        self._arrived = asyncio.Event()
-        for event in LIVE_EVENTS:
-            sio.on(event, self._recorder(event), namespace=namespace)
-
-    def _recorder(self, event: str) -> Any:
-        def record(data: dict[str, Any]) -> None:
-            self.events.append((event, data))
-            self._arrived.set()
-
-        return record
+        super().__init__(sio, namespace, LIVE_EVENTS)
 
     def about(self, amendment_id: int) -> list[tuple[str, dict[str, Any]]]:
         return [(name, data) for name, data in self.events if data["id"] == amendment_id]
+
+    def first(self, event: str, amendment_id: int, **fields: Any) -> dict[str, Any] | None:
+        """The first ``event`` received about ``amendment_id`` whose data has ``fields``."""
+        for name, data in self.events:
+            if (
+                name == event
+                and data["id"] == amendment_id
+                and all(data.get(k) == v for k, v in fields.items())
+            ):
+                return data
+        return None
 
     async def wait_for(
         self, event: str, amendment_id: int, timeout: float = 10.0, **fields: Any
     ) -> dict[str, Any]:
         """The first ``event`` about ``amendment_id`` whose data has ``fields``."""
-
-        async def wait() -> dict[str, Any]:
-            while True:
-                for name, data in self.events:
-                    if (
-                        name == event
-                        and data["id"] == amendment_id
-                        and all(data.get(k) == v for k, v in fields.items())
-                    ):
-                        return data
-                self._arrived.clear()
-                await self._arrived.wait()
-
-        return await asyncio.wait_for(wait(), timeout)
+        await self.wait_until(lambda r: r.first(event, amendment_id, **fields) is not None, timeout)
+        found = self.first(event, amendment_id, **fields)
+        assert found is not None
+        return found

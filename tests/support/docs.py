@@ -3,6 +3,7 @@ rolling text written server-side."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -88,3 +89,17 @@ async def move_paragraph(
 def paragraph_texts(doc: pycrdt.Doc[Any]) -> list[tuple[str, str]]:
     """(label, text) of every paragraph, in document order."""
     return [(p.label, str(schema.text_root(doc, p.id))) for p in schema.paragraph_records(doc)]
+
+
+def replica_state(doc: pycrdt.Doc[Any]) -> dict[str, Any]:
+    """A replica's rolling text as plain JSON (meta, index, opinions, each paragraph's
+    text): what tests/node/governed.mjs reports for its replicas (ints and floats alike)."""
+    index = dict(schema.index(doc).items())
+    plain = {
+        "meta": dict(schema.meta(doc).items()),
+        "index": index,
+        "opinions": dict(schema.opinions_root(doc).items()),
+        "texts": {pid: str(schema.text_root(doc, pid)) for pid in index},
+    }
+    parsed: dict[str, Any] = json.loads(json.dumps(plain))
+    return parsed

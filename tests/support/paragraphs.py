@@ -3,11 +3,11 @@ chair does, read the document, call commands over HTTP or Socket.IO."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
 from tests.support.groups import Api, Group
+from tests.support.live import EventRecorder
 
 # The rolling text's first paragraphs: (label, section, kind, text).
 ROLLING = (
@@ -63,21 +63,11 @@ GOVERNANCE_EVENTS = (
 )
 
 
-class Recorder:
+class Recorder(EventRecorder):
     """Records the governance events a Socket.IO client gets on one namespace."""
 
     def __init__(self, sio: Any, namespace: str) -> None:
-        self.events: list[tuple[str, dict[str, Any]]] = []
-        self._arrived = asyncio.Event()
-        for event in GOVERNANCE_EVENTS:
-            sio.on(event, self._recorder(event), namespace=namespace)
-
-    def _recorder(self, event: str) -> Any:
-        def record(data: dict[str, Any]) -> None:
-            self.events.append((event, data))
-            self._arrived.set()
-
-        return record
+        super().__init__(sio, namespace, GOVERNANCE_EVENTS)
 
     def of(self, event: str) -> list[dict[str, Any]]:
         return [data for name, data in self.events if name == event]
@@ -94,12 +84,7 @@ class Recorder:
         return [d["id"] for state in self.of("paragraphs-state") for d in state["decisions"]]
 
     async def wait_for(self, predicate: Callable[[Recorder], bool], timeout: float = 10.0) -> None:
-        async def wait() -> None:
-            while not predicate(self):
-                self._arrived.clear()
-                await self._arrived.wait()
-
-        await asyncio.wait_for(wait(), timeout)
+        await self.wait_until(predicate, timeout)
 
     async def wait_decision(self, decision_id: int, timeout: float = 10.0) -> None:
         await self.wait_for(lambda r: decision_id in r.decision_ids(), timeout)

@@ -1,86 +1,19 @@
-// The amendments' HTTP calls and resources (issue 18, /work/briefs/contract18.md), typed
-// BY HAND after the contract's models while the server is built in parallel: once the
-// server is merged, `make web-types` generates them and each alias below becomes
-// `components["schemas"]["<Name>"]` (the names are the contract's).
+// The amendments' HTTP calls (issue 18, /work/briefs/contract18.md), typed by the
+// server's OpenAPI document (../api/schema, `make web-types`); the names here are the
+// page's, each an alias of the server's model.
 import { getJson, sendJson } from "../api/http";
-import type { Me } from "../api/types";
+import type { components } from "../api/schema";
+import type { Body } from "../api/types";
 
-export type AmendmentKind = "replace" | "insert" | "delete";
-export type AmendmentModeration = "visible" | "pending" | "rejected";
-export type AmendmentState = "open" | "accepted" | "rejected" | "bracketed" | "withdrawn";
-export type AmendmentDecisionKind = "accept" | "reject" | "bracket";
-
-/** Who proposed: a member for their delegation, an observer for their organisation. */
-export interface AmendmentProposer {
-  person_id: number | null;
-  name: string;
-  role: string;
-  delegation: string | null;
-}
-
-export interface AmendmentQuote {
-  exact: string;
-  prefix: string;
-  suffix: string;
-}
-
-/** Where the anchored words are now: code points in the paragraph's text (null: detached). */
-export interface AmendmentAnchor {
-  attached: boolean;
-  start: number | null;
-  end: number | null;
-}
-
-export interface AmendmentDecision {
-  by: string;
-  at: string;
-  session: number | null;
-  note: string | null;
-}
+type Schemas = components["schemas"];
 
 /** `Amendment` in the contract. */
-export interface Amendment {
-  id: number;
-  document: string;
-  paragraph: string;
-  kind: AmendmentKind;
-  text: string;
-  justification: string;
-  proposer: AmendmentProposer;
-  moderation: AmendmentModeration;
-  state: AmendmentState;
-  outdated: boolean;
-  quote: AmendmentQuote;
-  current: string | null;
-  anchor: AmendmentAnchor;
-  support: string[];
-  oppose: string[];
-  created_at: string;
-  decision: AmendmentDecision | null;
-}
-
-/** `AmendmentList`. */
-export interface AmendmentList {
-  amendments: Amendment[];
-}
-
-/** `AmendmentCreate`: code points; insert may have start == end. */
-export interface AmendmentCreate {
-  paragraph: string;
-  start: number;
-  end: number;
-  kind: AmendmentKind;
-  text?: string;
-  justification?: string;
-}
-
-/** `AmendmentDecide`. */
-export interface AmendmentDecide {
-  decision: AmendmentDecisionKind;
-  session?: number | null;
-  note?: string;
-  confirm_outdated?: boolean;
-}
+export type Amendment = Schemas["Amendment"];
+export type AmendmentList = Schemas["AmendmentList"];
+export type AmendmentKind = Amendment["kind"];
+export type AmendmentState = Amendment["state"];
+export type AmendmentDecide = Schemas["AmendmentDecide"];
+export type AmendmentDecisionKind = AmendmentDecide["decision"];
 
 /** Live events (server -> client) on `/yjs|D` and the session follow namespace. */
 export interface AmendmentEvent {
@@ -90,14 +23,6 @@ export interface AmendmentEvent {
 export interface AmendmentRemoved {
   document?: string;
   id: number;
-}
-
-/** The amendment rows of the server's permission matrix (`/api/me`'s `can`). */
-export type AmendmentAction = "propose_amendment" | "support_amendment" | "decide_amendments";
-
-export function mayAmend(me: Me, action: AmendmentAction): boolean {
-  // Typed by hand until the generated `Action` union has these rows.
-  return me.signed_in === true && (me.can as readonly string[]).includes(action);
 }
 
 /** The amendment commands of one document. */
@@ -114,7 +39,7 @@ export class AmendmentApi {
   get(id: number): Promise<Amendment> {
     return getJson(`${this.base}/${id}`);
   }
-  propose(body: AmendmentCreate): Promise<Amendment> {
+  propose(body: Body<Schemas["AmendmentCreate"], "paragraph" | "start" | "end" | "kind">): Promise<Amendment> {
     return sendJson("POST", this.base, body);
   }
   support(id: number): Promise<Amendment> {
@@ -129,7 +54,7 @@ export class AmendmentApi {
   admit(id: number, session: number | null): Promise<Amendment> {
     return sendJson("POST", `${this.base}/${id}/admit`, { session });
   }
-  decide(id: number, body: AmendmentDecide): Promise<Amendment> {
+  decide(id: number, body: Body<AmendmentDecide, "decision">): Promise<Amendment> {
     return sendJson("POST", `${this.base}/${id}/decide`, body);
   }
   withdraw(id: number): Promise<Amendment> {

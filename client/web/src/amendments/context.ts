@@ -2,10 +2,10 @@
 // rights (rows of the server's matrix, from /api/me's `can`), the delegations' colours
 // (GET .../authors), the live session decisions are recorded in, and messages.
 import type * as Y from "yjs";
-import type { Me } from "../api/types";
+import { type Me, may } from "../api/types";
 import { t } from "../lib/i18n";
 import { errorText } from "../paragraphs/context";
-import { type Amendment, type AmendmentApi, mayAmend } from "./api";
+import type { Amendment, AmendmentApi } from "./api";
 import type { AmendmentStore } from "./store";
 
 export interface AmendRights {
@@ -36,9 +36,9 @@ export interface AmendContext {
 export function amendRights(me: Me | null): AmendRights {
   if (!me) return { propose: false, support: false, decide: false, observer: false, readOnly: true };
   return {
-    propose: mayAmend(me, "propose_amendment"),
-    support: mayAmend(me, "support_amendment"),
-    decide: mayAmend(me, "decide_amendments"),
+    propose: may(me, "propose_amendment"),
+    support: may(me, "support_amendment"),
+    decide: may(me, "decide_amendments"),
     observer: (me.role ?? "") === "observer",
     readOnly: false,
   };

@@ -5,7 +5,7 @@
 // (focus stays), and its marks are set in one editor transaction.
 import { EditorView } from "@codemirror/view";
 import { record } from "../doc/schema";
-import { h, place } from "../lib/dom";
+import { h, KeyedList } from "../lib/dom";
 import { t } from "../lib/i18n";
 import type { Amendment } from "./api";
 import { proposeAmendment, type Picked } from "./composer";
@@ -67,9 +67,9 @@ function domSelection(view: EditorView): Picked | null {
 }
 
 export function amendPanel(ctx: AmendContext, pid: string, li: HTMLElement, label: () => string): AmendPanel {
-  const items = new Map<number, { el: HTMLElement; sig: string }>();
   const heading = h("h3", { class: "rt-amend-heading", id: "amend-h-" + pid.replace(/[^\w-]/g, "_") });
   const list = h("div", { class: "rt-amend-list" });
+  const items = new KeyedList<Amendment>(list, (a) => a.id, (a) => JSON.stringify(a), (a) => amendmentEl(ctx, a, "panel"));
   const box = h("section", { class: "rt-amendments", "data-paragraph": pid, "aria-labelledby": heading.id, hidden: true }, heading, list);
   const editorView = (): EditorView | null => {
     const content = li.querySelector<HTMLElement>(".cm-content");
@@ -122,28 +122,7 @@ export function amendPanel(ctx: AmendContext, pid: string, li: HTMLElement, labe
     const view = editorView();
     if (view) showSuggestions(view, markSpecs(ctx, view.state.doc.toString(), all));
     const visible = all.filter(shown);
-    const seen = new Set<number>();
-    const els = visible.map((a) => {
-      seen.add(a.id);
-      const sig = JSON.stringify(a);
-      let s = items.get(a.id);
-      if (!s || s.sig !== sig) {
-        const el = amendmentEl(ctx, a, "panel");
-        const hadFocus = s?.el.contains(document.activeElement) ?? false;
-        if (s) s.el.replaceWith(el);
-        s = { el, sig };
-        items.set(a.id, s);
-        if (hadFocus) el.focus();
-      }
-      return s.el;
-    });
-    for (const [id, s] of items) {
-      if (!seen.has(id)) {
-        s.el.remove();
-        items.delete(id);
-      }
-    }
-    place(list, els);
+    items.render(visible);
     box.hidden = visible.length === 0;
     heading.textContent = t("amendmentsN", { n: visible.length, label: label() });
     li.dataset["amendments"] = String(visible.length);

@@ -3,7 +3,7 @@
 // admitted ones awaiting the chair (accept, reject, bracket; an outdated one asks for a
 // confirmation against the current text). Live: it follows the store.
 import { record } from "../doc/schema";
-import { h, place } from "../lib/dom";
+import { h, KeyedList } from "../lib/dom";
 import { t } from "../lib/i18n";
 import type { Amendment } from "./api";
 import type { AmendContext } from "./context";
@@ -21,34 +21,22 @@ export function amendmentQueue(ctx: AmendContext): HTMLElement {
   const list = h("ul", { class: "rt-amend-queue-list" });
   const empty = h("p", { class: "rt-amend-queue-empty" }, t("amendQueueEmpty"));
   const panel = h("section", { class: "rt-amend-queue", "aria-labelledby": heading.id }, heading, h("p", { class: "rt-hint" }, t("amendQueueHint")), list, empty);
-  const shown = new Map<number, { li: HTMLElement; sig: string }>();
+  const where = (a: Amendment): string => record(ctx.doc, a.paragraph)?.label ?? a.paragraph;
+  const shown = new KeyedList<Amendment>(
+    list,
+    (a) => a.id,
+    (a) => JSON.stringify([a, where(a)]),
+    (a) => h("li", { class: "rt-amend-queue-item", "data-id": String(a.id), "data-moderation": a.moderation }, h("p", { class: "rt-amend-where" }, t("paragraphGroup", { label: where(a) })), amendmentEl(ctx, a, "queue")),
+    // The same control of the rebuilt item (its first class) gets the focus back.
+    (li, focused) => {
+      const focusClass = focused.className.split(" ")[0];
+      if (focusClass) li.querySelector<HTMLElement>("." + focusClass)?.focus();
+    },
+  );
 
   const render = (): void => {
     const items = waiting(ctx);
-    const seen = new Set<number>();
-    const els = items.map((a) => {
-      seen.add(a.id);
-      const where = record(ctx.doc, a.paragraph)?.label ?? a.paragraph;
-      const sig = JSON.stringify([a, where]);
-      let s = shown.get(a.id);
-      if (!s || s.sig !== sig) {
-        const hadFocus = s?.li.contains(document.activeElement) ?? false;
-        const focusClass = hadFocus ? (document.activeElement as HTMLElement).className.split(" ")[0] : "";
-        const li = h("li", { class: "rt-amend-queue-item", "data-id": String(a.id), "data-moderation": a.moderation }, h("p", { class: "rt-amend-where" }, t("paragraphGroup", { label: where })), amendmentEl(ctx, a, "queue"));
-        if (s) s.li.replaceWith(li);
-        s = { li, sig };
-        shown.set(a.id, s);
-        if (focusClass) li.querySelector<HTMLElement>("." + focusClass)?.focus();
-      }
-      return s.li;
-    });
-    for (const [id, s] of shown) {
-      if (!seen.has(id)) {
-        s.li.remove();
-        shown.delete(id);
-      }
-    }
-    place(list, els);
+    shown.render(items);
     const pending = items.filter((a) => a.moderation === "pending").length;
     heading.textContent = items.length ? t("amendQueueN", { n: items.length, pending }) : t("amendQueue");
     empty.hidden = items.length > 0;

@@ -11,6 +11,9 @@ export type Answer<P extends keyof paths> = paths[P] extends {
   ? T
   : never;
 
+/** A request body: the fields in ``K`` given, the others left to the server's defaults. */
+export type Body<T, K extends keyof T> = Pick<T, K> & Partial<T>;
+
 export type Me = Schemas["Me"];
 /** A row of the server's permission matrix. */
 export type Action = Me["can"][number];

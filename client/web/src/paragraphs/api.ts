@@ -3,11 +3,10 @@
 // here are the page's, each an alias of the server's model.
 import { getJson, sendJson } from "../api/http";
 import type { components } from "../api/schema";
+import type { Body } from "../api/types";
 import type { Status } from "../doc/schema";
 
 type Schemas = components["schemas"];
-/** A request body: the fields in ``K`` given, the others left to the server's defaults. */
-type Body<T, K extends keyof T> = Pick<T, K> & Partial<T>;
 
 /** A paragraph as the API returns it (`Paragraph`). */
 export type ParagraphData = Schemas["Paragraph"];
