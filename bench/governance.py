@@ -1,4 +1,6 @@
-"""Rolling-text governance benchmark: ``python -m bench.governance --mode status|lock``.
+"""Rolling-text governance benchmark: ``python -m bench.governance --mode <mode>``.
+
+Modes ``status``, ``lock`` and ``amendment``.
 
 ``status``: the chair changes paragraph statuses over HTTP at R/s during a live
 session while F light followers of ``/session|<id>`` receive ``paragraph-changed``:
@@ -6,6 +8,12 @@ status -> follower latency, delivered vs expected, losses, duplicates, order.
 ``lock``: a member's replica edits an agreed paragraph at R/s over y-websocket (or
 Socket.IO); the server reverts every edit; F light followers of the document:
 edit -> reverted-on-follower latency, and every follower must end with the locked text.
+
+``amendment``: N proposals by a member (replacements of distinct marker words in
+the session's document), accepted by the chair over HTTP at R/s while F light
+followers of ``/session|<id>`` receive ``amendment-updated`` and the draft's updates:
+accept -> event latency, accept -> new words in the follower's copy, and every
+follower must end with each accepted replacement exactly once.
 
 Three processes as for ``bench.transcript``: the server (``rollingtext serve``,
 SQLite in a temporary dir), the load generator (``bench.governanceload``) and this
@@ -32,7 +40,8 @@ from bench.server import BenchServer, Usage, peak_rss_bytes
 from bench.transcript import call_api, drive
 
 MB = 1024 * 1024
-DEFAULTS = {"status": (1000, 30.0), "lock": (300, 20.0)}  # followers, duration
+# followers, duration
+DEFAULTS = {"status": (1000, 30.0), "lock": (300, 20.0), "amendment": (1000, 30.0)}
 TEXTS = (
     "Encourages Member States to [strengthen] enhanced cooperation on public policy issues "
     "pertaining to the Internet, with the participation of all stakeholders",
@@ -48,11 +57,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m bench.governance", description=__doc__.split("\n")[0]
     )
-    p.add_argument("--mode", choices=("status", "lock"), default="status")
-    p.add_argument("--followers", type=int, help="followers (status 1000, lock 300)")
-    p.add_argument("--rate", type=float, default=2.0, help="changes or edits per second (2)")
-    p.add_argument("--duration", type=float, help="seconds of sending (status 30, lock 20)")
-    p.add_argument("--paragraphs", type=int, default=5, help="status: paragraphs cycled (5)")
+    p.add_argument("--mode", choices=tuple(DEFAULTS), default="status")
+    p.add_argument("--followers", type=int, help="followers (status, amendment 1000; lock 300)")
+    p.add_argument(
+        "--rate", type=float, default=2.0, help="changes, edits or accepts per second (2)"
+    )
+    p.add_argument(
+        "--duration", type=float, help="seconds of sending (status, amendment 30; lock 20)"
+    )
+    p.add_argument(
+        "--paragraphs", type=int, default=5, help="status, amendment: paragraphs used (5)"
+    )
     p.add_argument(
         "--transport", choices=("ws", "sio"), default="ws", help="lock: editor and followers"
     )
@@ -75,10 +90,53 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def marker(k: int) -> str:
+    """The k-th proposal's words to replace (distinct, none a part of another)."""
+    return f"mark{k:04d}"
+
+
+def replacement(k: int) -> str:
+    return f"AMENDED{k:04d}"
+
+
+def marked_text(text: str, proposals: range) -> str:
+    """A paragraph's text holding the marker words of ``proposals``."""
+    return f"{text}, in particular " + " ".join(marker(k) for k in proposals)
+
+
+async def propose(
+    call: Any, document: str, paragraph: str, text: str, k: int, tokens: dict[str, str]
+) -> dict[str, Any]:
+    """The member proposes to replace marker k by its replacement (visible at once)."""
+    start = text.index(marker(k))
+    made = await call(
+        "POST",
+        f"/api/documents/{document}/amendments",
+        {
+            "paragraph": paragraph,
+            "start": start,
+            "end": start + len(marker(k)),
+            "kind": "replace",
+            "text": replacement(k),
+            "justification": "benchmark",
+        },
+        tokens["member"],
+    )
+    if made["moderation"] != "visible":
+        raise RuntimeError(f"a member's proposal is {made['moderation']}, not visible")
+    return {
+        "id": made["id"],
+        "paragraph": paragraph,
+        "marker": marker(k),
+        "replacement": replacement(k),
+    }
+
+
 async def set_up(server: BenchServer, args: argparse.Namespace) -> dict[str, Any]:
     """A group (public follow) with a chair, a member of Brazil and a follower, each
     with a token from an invitation; the rolling text with its paragraphs; a live
-    plenary on it. Lock mode: the last paragraph set to agreed by the chair."""
+    plenary on it. Lock mode: the last paragraph set to agreed by the chair. Amendment
+    mode: the paragraphs hold marker words, and the member proposes to replace each."""
     operator = server.token("chair", "bench-operator")
     slug = f"bench-{uuid.uuid4().hex[:8]}"
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
@@ -139,10 +197,13 @@ async def set_up(server: BenchServer, args: argparse.Namespace) -> dict[str, Any
         )
         sid = session["id"]
         await call("POST", f"/api/sessions/{sid}/status", {"status": "live"})
-        count = args.paragraphs if args.mode == "status" else 2
+        count = 2 if args.mode == "lock" else args.paragraphs
+        proposals = round(args.rate * args.duration) if args.mode == "amendment" else 0
         paragraphs, texts = [], []
         for i in range(count):
             text = TEXTS[i % len(TEXTS)]
+            if proposals:
+                text = marked_text(text, range(i, proposals, count))
             made = await call(
                 "POST",
                 f"/api/documents/{document}/paragraphs",
@@ -164,7 +225,12 @@ async def set_up(server: BenchServer, args: argparse.Namespace) -> dict[str, Any
                 {"status": "agreed", "session": sid},
                 tokens["chair"],
             )
+        amendments = [
+            await propose(call, document, paragraphs[k % count], texts[k % count], k, tokens)
+            for k in range(proposals)
+        ]
     return {
+        "amendments": amendments,
         "session_id": sid,
         "group_id": gid,
         "document": document,
@@ -197,7 +263,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     machine = MachineUsage()
     try:
         cfg.update(await set_up(server, args))
-        if args.mode == "status":
+        if args.mode in ("status", "amendment"):
             # The light session followers read the token under this key.
             cfg["follower_token"] = cfg["session_follower_token"]
         with tempfile.TemporaryDirectory(prefix="rollingtext-bench-") as tmp:
