@@ -144,6 +144,8 @@ def analyse_events(
         "http_errors": [a.error for a in accepts if a.error][:5],
         "client_errors": sum(len(f.errors) for f in followers),
         "client_error_samples": [e for f in followers for e in f.errors][:5],
+        # The accept's paragraph decision (action "amendment") comes as paragraph-changed.
+        "paragraph_changed_events": sum(len(f.changes) for f in followers),
         "other_events": {
             name: sum(f.other_events.get(name, 0) for f in followers)
             for name in sorted({name for f in followers for name in f.other_events})

@@ -34,6 +34,7 @@ from typing import Any
 
 import aiohttp
 
+from bench.amendmentsetup import marked_text, propose_all
 from bench.cluster import MachineUsage
 from bench.governancereport import failures, report
 from bench.server import BenchServer, Usage, peak_rss_bytes
@@ -90,53 +91,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def marker(k: int) -> str:
-    """The k-th proposal's words to replace (distinct, none a part of another)."""
-    return f"mark{k:04d}"
-
-
-def replacement(k: int) -> str:
-    return f"AMENDED{k:04d}"
-
-
-def marked_text(text: str, proposals: range) -> str:
-    """A paragraph's text holding the marker words of ``proposals``."""
-    return f"{text}, in particular " + " ".join(marker(k) for k in proposals)
-
-
-async def propose(
-    call: Any, document: str, paragraph: str, text: str, k: int, tokens: dict[str, str]
-) -> dict[str, Any]:
-    """The member proposes to replace marker k by its replacement (visible at once)."""
-    start = text.index(marker(k))
-    made = await call(
-        "POST",
-        f"/api/documents/{document}/amendments",
-        {
-            "paragraph": paragraph,
-            "start": start,
-            "end": start + len(marker(k)),
-            "kind": "replace",
-            "text": replacement(k),
-            "justification": "benchmark",
-        },
-        tokens["member"],
-    )
-    if made["moderation"] != "visible":
-        raise RuntimeError(f"a member's proposal is {made['moderation']}, not visible")
-    return {
-        "id": made["id"],
-        "paragraph": paragraph,
-        "marker": marker(k),
-        "replacement": replacement(k),
-    }
-
-
 async def set_up(server: BenchServer, args: argparse.Namespace) -> dict[str, Any]:
     """A group (public follow) with a chair, a member of Brazil and a follower, each
     with a token from an invitation; the rolling text with its paragraphs; a live
     plenary on it. Lock mode: the last paragraph set to agreed by the chair. Amendment
-    mode: the paragraphs hold marker words, and the member proposes to replace each."""
+    mode: the paragraphs hold marker words, and members propose to replace each."""
     operator = server.token("chair", "bench-operator")
     slug = f"bench-{uuid.uuid4().hex[:8]}"
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
@@ -157,7 +116,7 @@ async def set_up(server: BenchServer, args: argparse.Namespace) -> dict[str, Any
             f"/api/groups/{gid}/delegations",
             {"name": "Brazil", "stakeholder_group": "member_states"},
         )
-        tokens = {}
+        tokens: dict[str, str] = {}
         for role in ("chair", "member", "follower"):
             person_body: dict[str, Any] = {"name": f"Bench {role}", "role": role}
             if role == "member":
@@ -225,10 +184,7 @@ async def set_up(server: BenchServer, args: argparse.Namespace) -> dict[str, Any
                 {"status": "agreed", "session": sid},
                 tokens["chair"],
             )
-        amendments = [
-            await propose(call, document, paragraphs[k % count], texts[k % count], k, tokens)
-            for k in range(proposals)
-        ]
+        amendments = await propose_all(call, gid, document, paragraphs, texts, proposals)
     return {
         "amendments": amendments,
         "session_id": sid,

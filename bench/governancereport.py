@@ -192,6 +192,6 @@ def _amendment(args: argparse.Namespace, r: dict[str, Any]) -> list[str]:
         f"duplicates {r['duplicates']}, unknown {r['unknown_events']}, altered {r['altered']}, "
         f"other amendment updates {r['other_amendment_updates']}",
         f"followers ending with every replacement exactly once: {r['followers_correct']}/"
-        f"{r['followers']}; other events: "
+        f"{r['followers']}; other events: paragraph-changed x{r['paragraph_changed_events']}, "
         + (", ".join(f"{k} x{v}" for k, v in r["other_events"].items()) or "none"),
     ]
