@@ -125,6 +125,7 @@ def analyse_events(
             last[accept.k] = max(lat, last.get(accept.k, -1.0))
     ok = [a for a in accepts if a.ok]
     expected = len(ok) * len(connected)
+    decided = paragraph_changed_ms(accepts, connected)
     return {
         "accepts_sent": len(accepts),
         "accepts_ok": len(ok),
@@ -146,11 +147,32 @@ def analyse_events(
         "client_error_samples": [e for f in followers for e in f.errors][:5],
         # The accept's paragraph decision (action "amendment") comes as paragraph-changed.
         "paragraph_changed_events": sum(len(f.changes) for f in followers),
+        "paragraph_changed_ms": summary(decided),
         "other_events": {
             name: sum(f.other_events.get(name, 0) for f in followers)
             for name in sorted({name for f in followers for name in f.other_events})
         },
     }
+
+
+def paragraph_changed_ms(accepts: list[Accept], followers: list[SessionFollower]) -> list[float]:
+    """Per (accept, follower): the first ``paragraph-changed`` whose decision records
+    this accept (``action: amendment``, ``after.amendment``) minus the chair's send time."""
+    by_id = {a.amendment: a for a in accepts if a.ok}
+    out: list[float] = []
+    for f in followers:
+        seen: set[int] = set()
+        for event, t in f.paragraph_changes():
+            decision = event.get("decision") or {}
+            after = decision.get("after")
+            aid = after.get("amendment") if isinstance(after, dict) else None
+            if decision.get("action") != "amendment" or not isinstance(aid, int):
+                continue
+            accept = by_id.get(aid)
+            if accept is not None and aid not in seen:
+                seen.add(accept.amendment)
+                out.append((t - accept.at) * 1000)
+    return out
 
 
 async def server_accepted(http: aiohttp.ClientSession, cfg: dict[str, Any]) -> int:

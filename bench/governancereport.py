@@ -186,6 +186,8 @@ def _amendment(args: argparse.Namespace, r: dict[str, Any]) -> list[str]:
         + f" ({r['draft_followers']} followers, {r['draft_streams']} distinct stream(s), "
         f"never visible {r['draft_not_visible']})",
         f"accept POST -> response ms: {_ms(r['ack_ms'])}",
+        f"accept -> paragraph-changed (its paragraph decision) ms: "
+        f"{_ms(r.get('paragraph_changed_ms', {}))}",
         f"accepts sent {r['accepts_sent']}, answered 2xx {r['accepts_ok']}, accepted on the "
         f"server {r['server_accepted']}",
         f"delivered {r['delivered']}/{r['expected_deliveries']}, lost {r['lost']}, "

@@ -68,6 +68,16 @@ def _event(f: SessionFollower, amendment: dict[str, Any], at: float) -> None:
     f._on_frame(wsclient.OP_TEXT, frame, at)
 
 
+def _decided(f: SessionFollower, action: str, after: Any, at: float) -> None:
+    event = {
+        "document": "d",
+        "paragraph": {"id": PID},
+        "decision": {"action": action, "after": after},
+    }
+    frame = b"42" + NS + b"," + json.dumps(["paragraph-changed", event]).encode()
+    f._on_frame(wsclient.OP_TEXT, frame, at)
+
+
 def _amendment(a: Accept, state: str = "accepted", session: int = SID) -> dict[str, Any]:
     return {
         "id": a.amendment,
@@ -135,6 +145,9 @@ def test_event_analysis_counts_losses_duplicates_unknown_and_altered() -> None:
         _event(faulty, _amendment(accepts[0]), 10.060)  # duplicate
         _event(faulty, _amendment(accepts[1], session=99), 11.030)  # wrong session
         _event(faulty, {**_amendment(accepts[2]), "id": 5}, 12.040)  # unknown; 2 lost
+        _decided(complete, "status", "agreed", 10.002)  # not an amendment's decision
+        _decided(complete, "amendment", {"amendment": 101, "decision": "accept"}, 11.008)
+        _decided(complete, "amendment", {"amendment": 101, "decision": "accept"}, 11.009)
         return analyse_events(accepts, [complete, faulty], SID)
 
     r = asyncio.run(go())
@@ -144,3 +157,5 @@ def test_event_analysis_counts_losses_duplicates_unknown_and_altered() -> None:
     assert round(r["latency_ms"]["min"], 3) == 10.0
     assert round(r["latency_ms"]["max"], 3) == 50.0
     assert round(r["fanout_last_ms"]["max"], 3) == 50.0
+    assert r["paragraph_changed_ms"]["n"] == 1  # the second one for 101 is a repeat
+    assert round(r["paragraph_changed_ms"]["max"], 3) == 8.0
