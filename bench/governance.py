@@ -1,4 +1,6 @@
-"""Rolling-text governance benchmark: ``python -m bench.governance --mode status|lock``.
+"""Rolling-text governance benchmark: ``python -m bench.governance --mode <mode>``.
+
+Modes ``status``, ``lock`` and ``amendment``.
 
 ``status``: the chair changes paragraph statuses over HTTP at R/s during a live
 session while F light followers of ``/session|<id>`` receive ``paragraph-changed``:
@@ -6,6 +8,12 @@ status -> follower latency, delivered vs expected, losses, duplicates, order.
 ``lock``: a member's replica edits an agreed paragraph at R/s over y-websocket (or
 Socket.IO); the server reverts every edit; F light followers of the document:
 edit -> reverted-on-follower latency, and every follower must end with the locked text.
+
+``amendment``: N proposals by a member (replacements of distinct marker words in
+the session's document), accepted by the chair over HTTP at R/s while F light
+followers of ``/session|<id>`` receive ``amendment-updated`` and the draft's updates:
+accept -> event latency, accept -> new words in the follower's copy, and every
+follower must end with each accepted replacement exactly once.
 
 Three processes as for ``bench.transcript``: the server (``rollingtext serve``,
 SQLite in a temporary dir), the load generator (``bench.governanceload``) and this
@@ -26,13 +34,15 @@ from typing import Any
 
 import aiohttp
 
+from bench.amendmentsetup import marked_text, propose_all
 from bench.cluster import MachineUsage
 from bench.governancereport import failures, report
 from bench.server import BenchServer, Usage, peak_rss_bytes
 from bench.transcript import call_api, drive
 
 MB = 1024 * 1024
-DEFAULTS = {"status": (1000, 30.0), "lock": (300, 20.0)}  # followers, duration
+# followers, duration
+DEFAULTS = {"status": (1000, 30.0), "lock": (300, 20.0), "amendment": (1000, 30.0)}
 TEXTS = (
     "Encourages Member States to [strengthen] enhanced cooperation on public policy issues "
     "pertaining to the Internet, with the participation of all stakeholders",
@@ -48,11 +58,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m bench.governance", description=__doc__.split("\n")[0]
     )
-    p.add_argument("--mode", choices=("status", "lock"), default="status")
-    p.add_argument("--followers", type=int, help="followers (status 1000, lock 300)")
-    p.add_argument("--rate", type=float, default=2.0, help="changes or edits per second (2)")
-    p.add_argument("--duration", type=float, help="seconds of sending (status 30, lock 20)")
-    p.add_argument("--paragraphs", type=int, default=5, help="status: paragraphs cycled (5)")
+    p.add_argument("--mode", choices=tuple(DEFAULTS), default="status")
+    p.add_argument("--followers", type=int, help="followers (status, amendment 1000; lock 300)")
+    p.add_argument(
+        "--rate", type=float, default=2.0, help="changes, edits or accepts per second (2)"
+    )
+    p.add_argument(
+        "--duration", type=float, help="seconds of sending (status, amendment 30; lock 20)"
+    )
+    p.add_argument(
+        "--paragraphs", type=int, default=5, help="status, amendment: paragraphs used (5)"
+    )
     p.add_argument(
         "--transport", choices=("ws", "sio"), default="ws", help="lock: editor and followers"
     )
@@ -78,7 +94,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 async def set_up(server: BenchServer, args: argparse.Namespace) -> dict[str, Any]:
     """A group (public follow) with a chair, a member of Brazil and a follower, each
     with a token from an invitation; the rolling text with its paragraphs; a live
-    plenary on it. Lock mode: the last paragraph set to agreed by the chair."""
+    plenary on it. Lock mode: the last paragraph set to agreed by the chair. Amendment
+    mode: the paragraphs hold marker words, and members propose to replace each."""
     operator = server.token("chair", "bench-operator")
     slug = f"bench-{uuid.uuid4().hex[:8]}"
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
@@ -99,7 +116,7 @@ async def set_up(server: BenchServer, args: argparse.Namespace) -> dict[str, Any
             f"/api/groups/{gid}/delegations",
             {"name": "Brazil", "stakeholder_group": "member_states"},
         )
-        tokens = {}
+        tokens: dict[str, str] = {}
         for role in ("chair", "member", "follower"):
             person_body: dict[str, Any] = {"name": f"Bench {role}", "role": role}
             if role == "member":
@@ -139,10 +156,13 @@ async def set_up(server: BenchServer, args: argparse.Namespace) -> dict[str, Any
         )
         sid = session["id"]
         await call("POST", f"/api/sessions/{sid}/status", {"status": "live"})
-        count = args.paragraphs if args.mode == "status" else 2
+        count = 2 if args.mode == "lock" else args.paragraphs
+        proposals = round(args.rate * args.duration) if args.mode == "amendment" else 0
         paragraphs, texts = [], []
         for i in range(count):
             text = TEXTS[i % len(TEXTS)]
+            if proposals:
+                text = marked_text(text, range(i, proposals, count))
             made = await call(
                 "POST",
                 f"/api/documents/{document}/paragraphs",
@@ -164,7 +184,9 @@ async def set_up(server: BenchServer, args: argparse.Namespace) -> dict[str, Any
                 {"status": "agreed", "session": sid},
                 tokens["chair"],
             )
+        amendments = await propose_all(call, gid, document, paragraphs, texts, proposals)
     return {
+        "amendments": amendments,
         "session_id": sid,
         "group_id": gid,
         "document": document,
@@ -197,7 +219,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     machine = MachineUsage()
     try:
         cfg.update(await set_up(server, args))
-        if args.mode == "status":
+        if args.mode in ("status", "amendment"):
             # The light session followers read the token under this key.
             cfg["follower_token"] = cfg["session_follower_token"]
         with tempfile.TemporaryDirectory(prefix="rollingtext-bench-") as tmp:

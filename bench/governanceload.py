@@ -3,7 +3,8 @@
 One asyncio process. ``status`` mode: F light followers of a live session
 (``/session|<id>``, ``bench/sessionpeers.py``) while the chair changes paragraph
 statuses over HTTP at R/s; every ``paragraph-changed`` frame is kept raw with its
-read time and decoded after the run. ``lock`` mode lives in ``bench/lockload.py``.
+read time and decoded after the run. ``lock`` mode lives in ``bench/lockload.py``,
+``amendment`` mode in ``bench/amendmentload.py``.
 Prints ``PHASE <name>`` lines so the orchestrator (``bench/governance.py``) reads
 CPU counters exactly there.
 """
@@ -274,6 +275,10 @@ def main() -> int:
         from bench.lockload import run_lock
 
         runner = run_lock
+    elif cfg["mode"] == "amendment":
+        from bench.amendmentload import run_amendment
+
+        runner = run_amendment
     else:
         runner = run_status
     result = asyncio.run(asyncio.wait_for(runner(cfg), cfg["timeout"]))

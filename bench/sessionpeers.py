@@ -6,7 +6,8 @@ the server sends the draft's ``sync-step-1`` (binary, with an ack id: answered
 with an empty update), maybe ``awareness-update``, then the text events
 ``session-state`` and ``transcript-history``; live segments follow as
 ``42/session|<id>,["transcript-segment",{...}]``, and the rolling text's governed
-changes as ``42/session|<id>,["paragraph-changed",{...}]``.
+changes as ``42/session|<id>,["paragraph-changed",{...}]``, admitted amendments'
+changes as ``["amendment-updated",{...}]``.
 
 A ``SessionFollower`` keeps each live segment frame and each ``paragraph-changed``
 frame as raw bytes with the time it was read (``time.monotonic()``, system-wide)
@@ -56,6 +57,7 @@ class SessionFollower:
         self._event = b"42" + ns + b","  # an event packet without an ack id
         self._segment = self._event + b'["transcript-segment",'
         self._changed = self._event + b'["paragraph-changed",'
+        self._amended = self._event + b'["amendment-updated",'
         self._history = self._event + b'["transcript-history",'
         self._state = self._event + b'["session-state",'
         self._connected = b"40" + ns
@@ -70,6 +72,7 @@ class SessionFollower:
         self.session: dict[str, Any] = {}
         self.live: list[tuple[bytes, float]] = []  # raw transcript-segment frames, read time
         self.changes: list[tuple[bytes, float]] = []  # raw paragraph-changed frames, read time
+        self.amendments: list[tuple[bytes, float]] = []  # raw amendment-updated frames
         self.other_events: dict[str, int] = {}
         self.errors: list[str] = []
         self.pongs = 0
@@ -129,6 +132,8 @@ class SessionFollower:
             self.live.append((data, now))  # decoded after the run
         elif data.startswith(self._changed):
             self.changes.append((data, now))  # decoded after the run
+        elif data.startswith(self._amended):
+            self.amendments.append((data, now))  # decoded after the run
         elif data == b"2":  # Engine.IO ping
             assert self.ws is not None
             self.ws.send_text("3")
@@ -176,6 +181,11 @@ class SessionFollower:
         """The ``paragraph-changed`` events received, decoded, with their receive times."""
         start = len(self._event)
         return [(json.loads(raw[start:])[1], t) for raw, t in self.changes]
+
+    def amendment_updates(self) -> list[tuple[dict[str, Any], float]]:
+        """The ``amendment-updated`` events received, decoded, with their receive times."""
+        start = len(self._event)
+        return [(json.loads(raw[start:])[1], t) for raw, t in self.amendments]
 
 
 class Captioner(SessionFollower):
