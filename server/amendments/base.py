@@ -87,6 +87,18 @@ class AmendmentBase:
     async def _announce(self, name: str, changes: Changes) -> list[schemas.Amendment]:
         """Tell every peer what changed (as it may see it); the changed amendments."""
         made = await self._models(name, [a for a, _, _ in changes])
+        await self._publish(name, changes, made)
+        return made
+
+    async def _announce_read(
+        self, name: str, changes: Changes, stances: Sequence[AmendmentStance]
+    ) -> list[schemas.Amendment]:
+        """``_announce`` with the stances already read (no database round trip)."""
+        made = models(await self._ydoc(name), name, [a for a, _, _ in changes], stances)
+        await self._publish(name, changes, made)
+        return made
+
+    async def _publish(self, name: str, changes: Changes, made: list[schemas.Amendment]) -> None:
         await self.hub.publish(
             name,
             [
@@ -94,4 +106,3 @@ class AmendmentBase:
                 for m, (_, before, after) in zip(made, changes, strict=True)
             ],
         )
-        return made

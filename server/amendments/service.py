@@ -23,8 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crdt import anchors, schema
 from server import audit
 from server.amendments import edits, schemas
-from server.amendments.base import AmendmentBase
+from server.amendments.base import AmendmentBase, Changes
 from server.amendments.format import anchor_of, visibility
+from server.amendments.live import Visibility
 from server.amendments.models import Amendment, AmendmentStance
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
@@ -262,15 +263,11 @@ class AmendmentService(AmendmentBase):
             if not await _claim(db, row.id, "open", verdict):
                 raise InvalidTransition(f"amendment {amendment_id} was decided meanwhile")
         try:
-            await self._write(actor, name, row, body, tuple(supporters), d.group_id)
+            return await self._write(actor, name, row, body, tuple(supporters), d.group_id, before)
         except BaseException:
             async with self._sessions.begin() as db:
                 await _claim(db, row.id, verdict, "open")
             raise
-        async with self._sessions() as db:
-            fresh = await db.get(Amendment, row.id)
-        assert fresh is not None
-        return (await self._announce(name, [(fresh, before, visibility(fresh))]))[0]
 
     def _record(
         self,
@@ -299,8 +296,10 @@ class AmendmentService(AmendmentBase):
         body: schemas.AmendmentDecide,
         supporters: tuple[str, ...],
         group_id: int | None,
-    ) -> None:
-        """Apply an accepted or bracketed amendment to the text, as a paragraph decision."""
+        seen_before: Visibility | None,
+    ) -> schemas.Amendment:
+        """Apply an accepted or bracketed amendment to the text, as a paragraph decision;
+        the amendment as decided (announced before the paragraph's own event)."""
         anchor = anchor_of(row)
         aid = row.id
 
@@ -347,6 +346,10 @@ class AmendmentService(AmendmentBase):
             }
             return self._governance.paragraph_outcome(doc, done, "amendment", before, after)
 
+        decided: list[Amendment] = []
+        stances: list[AmendmentStance] = []
+        announced: list[schemas.Amendment] = []
+
         async def record(db: AsyncSession, decision: ParagraphDecision) -> None:
             fresh = await db.get(Amendment, aid, populate_existing=True)
             assert fresh is not None
@@ -356,6 +359,19 @@ class AmendmentService(AmendmentBase):
                 db, fresh, actor, body, group_id, name, decision.at,
                 decision_id=decision.id, confirm_outdated=body.confirm_outdated,
             )  # fmt: skip
+            decided.append(fresh)
+            stances.extend(
+                await db.scalars(
+                    select(AmendmentStance)
+                    .where(AmendmentStance.amendment_id == aid)
+                    .order_by(AmendmentStance.id)
+                )
+            )
+
+        async def announce() -> None:
+            fresh = decided[0]
+            changes: Changes = [(fresh, seen_before, visibility(fresh))]
+            announced.extend(await self._announce_read(name, changes, stances))
 
         proposer = Author(row.proposer_person_id, row.proposer_name, row.proposer_delegation)
         await self._governance.govern(
@@ -366,4 +382,6 @@ class AmendmentService(AmendmentBase):
             session=body.session,
             extra=record,
             author=proposer if body.decision == "accept" else SERVER,
+            first=announce,
         )
+        return announced[0]

@@ -152,10 +152,13 @@ class GovernanceBase:
         extra: Extra | None = None,
         more: Callable[[], list[GovernanceEvent]] | None = None,
         author: Author = SERVER,
+        first: Callable[[], Awaitable[object]] | None = None,
     ) -> tuple[Outcome, schemas.ParagraphDecision]:
         """Check, write, record, announce (see the module docstring). ``permission``
         None: ``check`` decides who may. ``author``: whom the write's new Yjs client
-        ids are attributed to (default: the server's own edit)."""
+        ids are attributed to (default: the server's own edit). ``first``: the caller's
+        own announcement, made once the decision is committed and before this one (an
+        accepted amendment's news is what its followers wait for: one fan-out sooner)."""
         async with self.lock(name):
             async with self._sessions() as db:
                 d = await self._document(db, actor, name)
@@ -200,6 +203,8 @@ class GovernanceBase:
                     after=outcome.after, session_id=session, proposal=proposal, **outcome.audit,
                 )  # fmt: skip
             decision = records.decision(row)
+            if first is not None:
+                await first()
             events = [self._event(name, outcome, decision)]
             await self.hub.publish(name, events + (more() if more is not None else []))
         return outcome, decision
