@@ -11,6 +11,7 @@ person whose update deleted it, as the storage records it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -137,6 +138,6 @@ def check_diff(script: Script, older: bytes, newer: bytes, paragraphs: list[Any]
                     expected.name,
                     expected.delegation,
                 ), (s["op"], ch)
-        for left, right in zip(segs, segs[1:], strict=False):
+        for left, right in itertools.pairwise(segs):
             assert (left["op"], left["author"]) != (right["op"], right["author"]), "not merged"
     assert seen == set(script.ids)

@@ -63,9 +63,7 @@ async def _play(before: list[Edit], between: list[Edit]) -> None:
     deleters = records.deleters()
     paragraphs = []
     for para in raw.paragraphs:
-        segments = diff.attribute(
-            para.pieces, lambda c: _plain(records.owners.get(c)), deleters
-        )
+        segments = diff.attribute(para.pieces, lambda c: _plain(records.owners.get(c)), deleters)
         paragraphs.append(
             {
                 "id": para.id,
