@@ -269,3 +269,30 @@ def test_runs_match_real_yjs_item_order(seed: int) -> None:
             )
             assert units({name: got})[name] == yjs, name
     assert formats > 0, "the script made no formatting marks: the test checks less than it says"
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_damaged_states_are_refused_cleanly(data: st.DataObject) -> None:
+    """Flipped, cut or inserted bytes anywhere in a real state: ``text_runs`` either
+    reads it or raises ``DecodeError``, never anything else (nor hangs)."""
+    replicas = Replicas(2, data.draw(st.integers(0, 2**16)))
+    for doc in replicas.docs:
+        replicas.edit(doc, 6)
+    replicas.converge()
+    state = bytearray(replicas.docs[0].get_update())
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(state) - 1))
+        action = data.draw(st.sampled_from(["flip", "cut", "insert"]))
+        if action == "flip":
+            state[at] = data.draw(st.integers(0, 255))
+        elif action == "cut":
+            del state[at:]
+            if not state:
+                state.append(0)
+        else:
+            state.insert(at, data.draw(st.integers(0, 255)))
+    try:
+        text_runs(bytes(state))
+    except DecodeError:
+        pass
