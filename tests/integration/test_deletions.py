@@ -97,6 +97,14 @@ async def test_the_deleter_is_recorded_once_and_kept(server_settings: Settings) 
             ack = await br.send_raw("sync-update", state)
             assert ack == {"ok": True}
             assert who(await lookup(server, group.document, ranges)) == [(len(gone), "Sweden")]
+        # Brazil comes back with a replica holding everything: it answers the server's
+        # sync step 1 with its whole delete set (sync step 2), and types on.
+        replica = pycrdt.Doc()
+        replica.apply_update(state)
+        async with DocumentClient(server.url, group.document, brazil.token, doc=replica) as again:
+            text(again).insert(len(SEED_TEXT), "! ")
+            await again.flush()
+        assert who(await lookup(server, group.document, ranges)) == [(len(gone), "Sweden")]
         assert await server.store.compact(group.document) >= 1
         assert who(await lookup(server, group.document, ranges)) == [(len(gone), "Sweden")]
     # A restart: no cache, the records come from the database. Brazil's whole delete
