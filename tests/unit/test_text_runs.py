@@ -87,6 +87,9 @@ class Replicas:
             for _ in range(count)
         ]
         self.orders: list[dict[str, list[tuple[int, int]]]] = [{} for _ in range(count)]
+        # Every transaction of the first replica, as a store's log would hold them.
+        self.log: list[bytes] = []
+        self.docs[0].observe(lambda event: self.log.append(event.update))
         self.ids: dict[str, set[tuple[int, int]]] = {name: set() for name in ROOTS}
         self.gone: set[tuple[int, int]] = set()
 
@@ -190,6 +193,10 @@ def test_runs_match_every_replica(seed: int, count: int, rounds: int, ops: int) 
             check_stable(runs, replicas, index)
     replicas.converge()
     final = [check(doc) for doc in replicas.docs]
+    # The store's state is its log merged (snapshot + rows): read the same.
+    if replicas.log:
+        merged = text_runs(pycrdt.merge_updates(*replicas.log), lambda n: n.startswith("p:"))
+        assert units(merged) == units(final[0])
     for index, runs in enumerate(final):
         check_stable(runs, replicas, index)
     for name, runs in final[0].items():  # converged: every deletion made is seen
