@@ -280,49 +280,61 @@ def _cut(
     """Split structs at every id boundary anything refers to.
 
     Returns the pieces by last id (origins) and by first id (right origins,
-    delete ranges); links each piece to its client's previous and next.
+    delete ranges); links each piece to its client's previous and next. Most
+    references already fall on a struct's boundary: only the others cut.
     """
-    cuts: dict[int, set[int]] = {}
-    for items in blocks:
-        for it in items:
-            if it.origin is not None:
-                c, k = it.origin
-                cuts.setdefault(c, set()).add(k + 1)
-            if it.rorigin is not None:
-                c, k = it.rorigin
-                cuts.setdefault(c, set()).add(k)
-    for c, k, n in deletes:
-        s = cuts.setdefault(c, set())
-        s.add(k)
-        s.add(k + n)
     ends: dict[tuple[int, int], _Item] = {}
     starts: dict[tuple[int, int], _Item] = {}
     for items in blocks:
         client = items[0].client
-        points = sorted(cuts.get(client, ()))
-        j, total = 0, len(points)
         prev: _Item | None = None
         for it in items:
-            start = it.clock
+            it.prev = prev
+            if prev is not None:
+                prev.nxt = it
+            starts[(client, it.clock)] = it
+            ends[(client, it.clock + it.length - 1)] = it
+            prev = it
+    cuts: dict[int, set[int]] = {}
+    for items in blocks:
+        for it in items:
+            origin = it.origin
+            if origin is not None and origin not in ends:
+                cuts.setdefault(origin[0], set()).add(origin[1] + 1)
+            rorigin = it.rorigin
+            if rorigin is not None and rorigin not in starts:
+                cuts.setdefault(rorigin[0], set()).add(rorigin[1])
+    for c, k, n in deletes:
+        if (c, k) not in starts:
+            cuts.setdefault(c, set()).add(k)
+        if (c, k + n - 1) not in ends:
+            cuts.setdefault(c, set()).add(k + n)
+    for items in blocks:
+        client = items[0].client
+        wanted = cuts.get(client)
+        if not wanted:
+            continue
+        points = sorted(wanted)
+        j, total = 0, len(points)
+        piece: _Item | None = items[0]
+        while piece is not None and j < total:
+            start = piece.clock
+            end = start + piece.length
             while j < total and points[j] <= start:
                 j += 1
-            piece = it
-            end = start + it.length
-            while True:
-                if j < total and points[j] < end:
-                    right = piece.split(points[j] - piece.clock)
-                    j += 1
-                else:
-                    right = None
-                piece.prev = prev
-                if prev is not None:
-                    prev.nxt = piece
-                starts[(client, piece.clock)] = piece
-                ends[(client, piece.clock + piece.length - 1)] = piece
-                prev = piece
-                if right is None:
-                    break
+            while j < total and points[j] < end:
+                right = piece.split(points[j] - piece.clock)
+                j += 1
+                right.prev = piece
+                right.nxt = piece.nxt
+                if right.nxt is not None:
+                    right.nxt.prev = right
+                piece.nxt = right
+                ends[(client, right.clock - 1)] = piece
+                starts[(client, right.clock)] = right
+                ends[(client, end - 1)] = right
                 piece = right
+            piece = piece.nxt
     for c, k, n in deletes:
         gone = starts.get((c, k))
         end = k + n
