@@ -387,20 +387,22 @@ def _integrate_from(
     while stack:
         it = stack[-1]
         dep = it.prev
-        if dep is None or dep.state == _DONE:
-            dep = None
+        if dep is not None and dep.state != _DONE:
+            left = right = None
+        else:
+            dep = left = right = None
             if it.origin is not None:
-                dep = ends.get(it.origin)
-                if dep is None:
+                left = ends.get(it.origin)
+                if left is None:
                     raise DecodeError(f"update lacks the origin {it.origin} (not a full state)")
-                if dep.state == _DONE:
-                    dep = None
+                if left.state != _DONE:
+                    dep = left
             if dep is None and it.rorigin is not None:
-                dep = starts.get(it.rorigin)
-                if dep is None:
+                right = starts.get(it.rorigin)
+                if right is None:
                     raise DecodeError(f"update lacks the item {it.rorigin} (not a full state)")
-                if dep.state == _DONE:
-                    dep = None
+                if right.state != _DONE:
+                    dep = right
         if dep is not None:
             if dep.state == _PENDING:
                 raise DecodeError("update's items depend on each other in a cycle")
@@ -409,20 +411,20 @@ def _integrate_from(
             continue
         stack.pop()
         it.state = _DONE
-        _place(it, ends, starts, wanted, first, roots)
+        _place(it, left, right, ends, wanted, first, roots)
 
 
 def _place(
     it: _Item,
+    left: _Item | None,
+    right: _Item | None,
     ends: dict[tuple[int, int], _Item],
-    starts: dict[tuple[int, int], _Item],
     wanted: dict[str, bool],
     first: dict[str, _Item | None],
     roots: Callable[[str], bool] | None,
 ) -> None:
-    """Yjs ``getMissing`` (the parent) and ``integrate`` (the place), for one piece."""
-    left = ends[it.origin] if it.origin is not None else None
-    right = starts[it.rorigin] if it.rorigin is not None else None
+    """Yjs ``getMissing`` (the parent) and ``integrate`` (the place), for one piece
+    whose origin's item is ``left`` and right origin's ``right``."""
     if (left is not None and left.gc) or (right is not None and right.gc):
         it.root = None  # Yjs turns it into GC: it belongs nowhere
         return
