@@ -349,8 +349,14 @@ def text_runs(update: bytes, roots: Callable[[str], bool] | None = None) -> dict
 
     Reconstructs Yjs/YATA order from the structs of a full-state update (as
     Doc.get_update() / the store's snapshot+log merge produce). ``roots``
-    filters root names (e.g. ``lambda n: n.startswith("p:")``). Raises
-    ``DecodeError`` on a malformed update or one that refers to ids it lacks.
+    filters root names (e.g. ``lambda n: n.startswith("p:")``). A root is a
+    text when its sequence holds only characters, collected ones, formatting
+    marks and embeds (an emptied array is indistinguishable from an emptied
+    text). Raises ``DecodeError`` on a malformed update or one that refers to
+    ids it lacks.
+
+    CPU-bound (about 100-200 ms for a 1 MB, 2,000-paragraph state): a server
+    calls it off the event loop (``asyncio.to_thread``).
     """
     # Tens of thousands of small objects, none garbage until the end: the cyclic
     # collector would walk them again and again (a quarter of the time) for nothing.
