@@ -223,3 +223,36 @@ async def test_known_deletions_cost_no_query(db_url: str) -> None:
         assert found == [(1001, 0, 1, BRAZIL), (1001, 1, 1, None), (1001, 2, 3, SWEDEN)]
     finally:
         await engine.dispose()
+
+
+async def test_two_processes_racing_resolve_to_the_first_recorded(db_url: str) -> None:
+    """Each process remembers what it recorded, not what the other did: both may
+    record the same characters; the lookup gives them to the row committed first."""
+    base = typed(1001, "abcdefghij")
+    doc = pycrdt.Doc()
+    doc.apply_update(base)
+    t = doc.get(TEXT_ROOT, type=pycrdt.Text)
+
+    def deleting(start: int, end: int) -> bytes:
+        before = doc.get_state()
+        del t[start:end]
+        return doc.get_update(before)
+
+    last = deleting(9, 10)  # "j"
+    middle = deleting(2, 5)  # "cde"
+    wide = deleting(0, 4)  # "ab", "fg": with "cde" already gone, clocks 0-6
+    async with open_store(db_url) as one, open_store(db_url) as two:
+        await one.append("doc", base, author=BRAZIL)
+        await two.append("doc", last, author=BRAZIL)  # two now knows client 1001's record
+        await one.append("doc", middle, author=SWEDEN)
+        # Two's memory predates one's row: it records all of clocks 0-6 again.
+        await two.append("doc", wide, author=BRAZIL, deletes=[(1001, 0, 7)])
+        assert await count_rows(db_url) == 3
+        for store in (one, two):
+            assert await store.deleters("doc", [(1001, 0, 10)]) == [
+                (1001, 0, 2, BRAZIL),
+                (1001, 2, 3, SWEDEN),
+                (1001, 5, 2, BRAZIL),
+                (1001, 7, 2, None),
+                (1001, 9, 1, BRAZIL),
+            ]
