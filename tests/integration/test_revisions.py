@@ -153,6 +153,10 @@ async def test_bad_input_is_refused_and_changes_nothing(api: Api, group: Group) 
     assert missing.status == 404
     backwards = await api.call("GET", doc_path(group.document, "/diff?from=2&to=1"), chair)
     assert (backwards.status, set(backwards.fields)) == (422, {"from"})
+    for query, field in (("from=x", "from"), ("to=0", "to"), ("from=1&changed_only=maybe",
+                                                                "changed_only")):  # fmt: skip
+        bad = await api.call("GET", doc_path(group.document, f"/diff?{query}"), chair)
+        assert (bad.status, set(bad.fields)) == (422, {field}), (query, bad.body)
     restore = versions_path(group, "/1/restore")
     for body in ({}, {"paragraph_id": ""}, {"paragraph_id": 5}):
         assert (await api.call("POST", restore, chair, body)).status == 422, body
