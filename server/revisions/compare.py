@@ -31,7 +31,7 @@ class Sides:
     stepping through them or comparing each with now decodes each version once).
     Used from worker threads: the map is locked, decoding is not."""
 
-    def __init__(self, size: int = 8) -> None:
+    def __init__(self, size: int = 4) -> None:
         self._size = size
         self._kept: OrderedDict[tuple[str, int, datetime], diff.Side] = OrderedDict()
         self._lock = threading.Lock()
