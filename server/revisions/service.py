@@ -189,6 +189,11 @@ class RevisionService:
             older, newer = await self._sides(db, document, query)
         if newer.number is None:
             newer = schemas.VersionState(None, "now", utcnow(), await self._live_state(document))
+        # Who typed and who deleted are recorded with each update's durable write: wait
+        # for the writes of everything in these states, so none is left unattributed.
+        room = self._rooms.loaded(document)
+        if room is not None:
+            await room.flush()
         return await compare.document_diff(
             self._sessions, d, older, newer, changed_only=query.changed_only, sides=self._decoded
         )
