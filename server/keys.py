@@ -14,6 +14,7 @@ from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
 from server.groups.service import GroupService
+from server.outputs.service import OutputService
 from server.paragraphs.proposals import GovernanceService
 from server.rooms.manager import RoomManager
 from server.sessions.service import SessionService
@@ -38,4 +39,5 @@ TRANSCRIPTS = web.AppKey("transcripts", TranscriptService)
 COMMENTS = web.AppKey("comments", CommentService)
 PARAGRAPHS = web.AppKey("paragraphs", GovernanceService)
 AMENDMENTS = web.AppKey("amendments", AmendmentService)
+OUTPUTS = web.AppKey("outputs", OutputService)
 LIMITS = web.AppKey("limits", EdgeLimits)

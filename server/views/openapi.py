@@ -20,6 +20,7 @@ from server.contract.openapi import document
 from server.documents.views import api as documents_api
 from server.errors import RollingTextError
 from server.groups.views import api as groups_api
+from server.outputs.views import api as outputs_api
 from server.paragraphs.views import LIVE_DESCRIPTION as PARAGRAPHS_LIVE
 from server.paragraphs.views import api as paragraphs_api
 from server.sessions.views import LIVE_DESCRIPTION as SESSIONS_LIVE
@@ -34,6 +35,7 @@ APIS: tuple[Api, ...] = (
     comments_api,
     paragraphs_api,
     amendments_api,
+    outputs_api,
     health.api,
     document_api.api,
 )
