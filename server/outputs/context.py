@@ -71,12 +71,12 @@ async def _participation(
     if at is not None:
         delegations_q = delegations_q.where(Delegation.created_at <= at)
         members_q = members_q.where(Person.created_at <= at)
-    delegations = dict(
-        (await db.execute(delegations_q.group_by(Delegation.stakeholder_group_id))).tuples().all()
-    )
-    members = dict(
-        (await db.execute(members_q.group_by(Delegation.stakeholder_group_id))).tuples().all()
-    )
+    delegations: dict[int, int] = {
+        sg: n for sg, n in await db.execute(delegations_q.group_by(Delegation.stakeholder_group_id))
+    }
+    members: dict[int, int] = {
+        sg: n for sg, n in await db.execute(members_q.group_by(Delegation.stakeholder_group_id))
+    }
     groups = await db.scalars(
         select(StakeholderGroup)
         .where(StakeholderGroup.group_id == group_id)
