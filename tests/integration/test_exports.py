@@ -175,8 +175,8 @@ async def test_an_export_of_a_version_is_the_same_after_later_edits(wg: Demo) ->
                     {"label": "OP8", "section": "E", "kind": "recommendation",
                      "text": "A later [recommendation]."})  # fmt: skip
     await wg.api.ok("POST", f"{DOC}/paragraphs/OP7/delete", wg.token, {})
-    await wg.api.ok("POST", f"{DOC}/opinions", wg.token,
-                    {"text": "A later view.", "delegations": ["Japan"], "section": "D"})  # fmt: skip
+    opinion = {"text": "A later view.", "delegations": ["Japan"], "section": "D"}
+    await wg.api.ok("POST", f"{DOC}/opinions", wg.token, opinion)
     await wg.api.ok("POST", f"/api/groups/{wg.gid}/meetings", wg.token,
                     {"number": 5, "title": "WGEC 5th meeting", "venue": "Geneva",
                      "starts_on": "2099-01-10", "ends_on": "2099-01-11"})  # fmt: skip
