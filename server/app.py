@@ -42,11 +42,11 @@ from server.live.events import LiveEvents
 from server.live.hub import LiveHub
 from server.logs import client_error_logger
 from server.outputs.service import OutputService
-from server.outputs.state import stored_states
 from server.paragraphs import views as paragraph_views
 from server.paragraphs.live import GovernancePublisher
 from server.paragraphs.proposals import GovernanceService
 from server.ratelimit import RateLimiter
+from server.revisions.service import RevisionService
 from server.rooms.manager import RoomManager
 from server.scaleout.redis_bus import RedisDocumentBus, RedisLockedStore
 from server.sessions.follow import SessionFollow
@@ -156,7 +156,6 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     # One ordered live hub for every domain's events; domains publish through it.
     hub = LiveHub(log, bus)
     session_events = SessionPublisher(hub)
-    app[keys.SESSIONS] = SessionService(sessions, rooms=rooms, hub=session_events, logger=log)
     app[keys.TRANSCRIPTS] = TranscriptService(sessions, session_events, log)
     app[keys.COMMENTS] = CommentService(
         sessions,
@@ -176,6 +175,18 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
         logger=log,
         affiliation=groups.affiliation,
     )
+    # Versions: issued by officers, frozen at a session's end (the same path), compared
+    # and restored from.
+    app[keys.REVISIONS] = RevisionService(
+        sessions,
+        rooms=rooms,
+        logger=log,
+        governance=app[keys.PARAGRAPHS],
+        affiliation=groups.affiliation,
+    )
+    app[keys.SESSIONS] = SessionService(
+        sessions, rooms=rooms, hub=session_events, logger=log, revisions=app[keys.REVISIONS]
+    )
     app[keys.AMENDMENTS] = AmendmentService(
         sessions,
         rooms=rooms,
@@ -184,8 +195,8 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
         logger=log,
         affiliation=groups.affiliation,
     )
-    # Exports read "the document at version N" through the versions' state source.
-    app[keys.OUTPUTS] = OutputService(sessions, states=stored_states(sessions, rooms), logger=log)
+    # Exports read "the document at version N" from the revisions domain.
+    app[keys.OUTPUTS] = OutputService(sessions, states=app[keys.REVISIONS].state, logger=log)
     # A v1 document upgraded on load: its comments re-anchor on the copied text.
     rooms.after_upgrade(partial(reanchor, sessions, log))
     # Words a client deleted from a locked paragraph, typed back: the same.

@@ -16,6 +16,7 @@ from server.groups.observers import ObserverService
 from server.groups.service import GroupService
 from server.outputs.service import OutputService
 from server.paragraphs.proposals import GovernanceService
+from server.revisions.service import RevisionService
 from server.rooms.manager import RoomManager
 from server.sessions.service import SessionService
 from server.sessions.transcript import TranscriptService
@@ -39,5 +40,6 @@ TRANSCRIPTS = web.AppKey("transcripts", TranscriptService)
 COMMENTS = web.AppKey("comments", CommentService)
 PARAGRAPHS = web.AppKey("paragraphs", GovernanceService)
 AMENDMENTS = web.AppKey("amendments", AmendmentService)
+REVISIONS = web.AppKey("revisions", RevisionService)
 OUTPUTS = web.AppKey("outputs", OutputService)
 LIMITS = web.AppKey("limits", EdgeLimits)

@@ -23,6 +23,7 @@ from server.groups.views import api as groups_api
 from server.outputs.views import api as outputs_api
 from server.paragraphs.views import LIVE_DESCRIPTION as PARAGRAPHS_LIVE
 from server.paragraphs.views import api as paragraphs_api
+from server.revisions.views import api as revisions_api
 from server.sessions.views import LIVE_DESCRIPTION as SESSIONS_LIVE
 from server.sessions.views import api as sessions_api
 from server.views import api as document_api
@@ -35,6 +36,7 @@ APIS: tuple[Api, ...] = (
     comments_api,
     paragraphs_api,
     amendments_api,
+    revisions_api,
     outputs_api,
     health.api,
     document_api.api,
