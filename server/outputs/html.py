@@ -24,7 +24,7 @@ h2 { font-size: 1.3em; margin-top: 1.6em; border-bottom: 1px solid #999; }
 h3 { font-size: 1.1em; margin-top: 1.3em; }
 h4 { font-size: 1em; margin-top: 1.1em; }
 p.para { margin: .8em 0 .1em; }
-p.para .label { font-weight: bold; margin-right: .5em; }
+p.para .label { font-weight: bold; margin-right: .3em; }
 p.details { margin: 0 0 .8em; font-size: .85em; color: #555; font-style: italic; }
 .bracketed { background: #fff3c4; }
 table { border-collapse: collapse; margin: 1em 0; }
@@ -66,7 +66,7 @@ def _block(block: Block) -> str:
     if isinstance(block, Para):
         out = (
             f'<p class="para" id="p-{escape(block.id)}"><span class="label">'
-            f"{escape(block.label)}</span>{marked(block.text)}</p>"
+            f"{escape(block.label)}</span> {marked(block.text)}</p>"
         )
         return out + (f'\n<p class="details">{escape(block.details)}</p>' if block.details else "")
     if isinstance(block, Prose):

@@ -157,11 +157,14 @@ async def end_plenary(wg: Demo) -> None:
 
 
 async def test_an_export_of_a_version_is_the_same_after_later_edits(wg: Demo) -> None:
-    await end_plenary(wg)
+    await end_plenary(wg)  # version 1, frozen at the session's end
+    issued = await wg.api.ok("POST", f"{DOC}/versions", wg.token, {"label": "Rev.2"})
+    assert issued["number"] == 2
     formats = ("md", "html", "docx")
-    before = {(f, p): (await wg.export(format=f, part=p, version=1)).body
-              for f in formats for p in PARTS}  # fmt: skip
-    assert b"end of session" in before[("md", "report")]
+    before = {(f, p, n): (await wg.export(format=f, part=p, version=n)).body
+              for f in formats for p in PARTS for n in (1, 2)}  # fmt: skip
+    assert b"end of session" in before[("md", "report", 1)]
+    assert b"*Version 2: Rev.2, " in before[("md", "report", 2)]
 
     # Later: text edited, a status decided, a paragraph added and one deleted, an
     # opinion, a meeting planned.
@@ -181,14 +184,14 @@ async def test_an_export_of_a_version_is_the_same_after_later_edits(wg: Demo) ->
                     {"number": 5, "title": "WGEC 5th meeting", "venue": "Geneva",
                      "starts_on": "2099-01-10", "ends_on": "2099-01-11"})  # fmt: skip
 
-    for key, body in before.items():
-        again = (await wg.export(format=key[0], part=key[1], version=1)).body
-        assert again == body, key
+    for (fmt, part, number), body in before.items():
+        again = (await wg.export(format=fmt, part=part, version=number)).body
+        assert again == body, (fmt, part, number)
     now = (await wg.export(format="md", part="report")).text
     for later in ("EDITED LATER", "**OP8**", "A later view.", "WGEC 5th meeting"):
         assert later in now
     assert "**OP7**" not in now
-    assert "**OP7**" in before[("md", "report")].decode()
+    assert "**OP7**" in before[("md", "report", 2)].decode()
 
 
 async def test_cli_writes_the_export_and_refuses_bad_options(
