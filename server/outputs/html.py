@@ -31,6 +31,7 @@ table { border-collapse: collapse; margin: 1em 0; }
 caption { caption-side: top; text-align: left; font-style: italic; padding-bottom: .3em; }
 th, td { border: 1px solid #888; padding: .25em .6em; }
 td.n, th.n { text-align: right; }
+tbody th { text-align: left; font-weight: normal; }
 tr.total td { font-weight: bold; }
 @page { size: A4; margin: 2cm; }
 @media print {
@@ -71,9 +72,6 @@ def _block(block: Block) -> str:
         return out + (f'\n<p class="details">{escape(block.details)}</p>' if block.details else "")
     if isinstance(block, Prose):
         return f"<p>{escape(block.text)}</p>"
-    if isinstance(block, Bullets):
-        items = "".join(f"\n<li>{escape(item)}</li>" for item in block.items)
-        return f'<ul class="level-{block.level}">{items}\n</ul>'
     if isinstance(block, Table):
         numeric = ' class="n"'
         head = "".join(
@@ -95,9 +93,37 @@ def _block(block: Block) -> str:
     raise TypeError(f"not a block: {block!r}")
 
 
+def _lists(run: list[Bullets]) -> str:
+    """Consecutive bullet blocks as one list; a level-2 block nests in the item before."""
+    items: list[str] = []
+    for bullets in run:
+        if bullets.level > 1 and items:
+            nested = "".join(f"\n<li>{escape(item)}</li>" for item in bullets.items)
+            items[-1] = items[-1].removesuffix("</li>") + f"\n<ul>{nested}\n</ul></li>"
+        else:
+            items += [f"<li>{escape(item)}</li>" for item in bullets.items]
+    return "<ul>\n" + "\n".join(items) + "\n</ul>"
+
+
+def _body(blocks: Iterable[Block]) -> str:
+    out: list[str] = []
+    run: list[Bullets] = []
+    for block in blocks:
+        if isinstance(block, Bullets):
+            run.append(block)
+            continue
+        if run:
+            out.append(_lists(run))
+            run = []
+        out.append(_block(block))
+    if run:
+        out.append(_lists(run))
+    return "\n".join(out)
+
+
 def render(blocks: Iterable[Block], *, title: str, lang: str = "en") -> str:
     """A whole HTML page of ``blocks`` (no external resources)."""
-    body = "\n".join(_block(b) for b in blocks)
+    body = _body(blocks)
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
