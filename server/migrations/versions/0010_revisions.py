@@ -5,7 +5,7 @@ document in the order they were made, kind ``session_end``, and their paragraphs
 counted from their stored state.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-29 22:40:00.000000
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 
 revision: str = "0010"
 # The integrator re-chains this after 0009_deletions.
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
