@@ -189,9 +189,8 @@ def _methodology(model: DocumentAt) -> list[Block]:
     q = ctx.questionnaire
     if q is not None:
         out.append(Heading(2, "Questionnaire"))
-        out.append(
-            Prose(f"{q.title}: {q.questions} questions, {q.total} respondents by stakeholder group")
-        )
+        said = f"{q.title}: {q.questions} questions; {q.total} respondents, by stakeholder group:"
+        out.append(Prose(said))
         out.append(Bullets(tuple(f"{name}: {n}" for name, n in q.respondents.items())))
     return out
 

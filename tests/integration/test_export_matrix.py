@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from tests.support.exports import export
-from tests.support.groups import Api, Group
+from tests.support.groups import Api, Group, build_group
 from tests.support.matrix import ROLES
+from tests.support.servers import RunningServer
 from tests.support.sessions import new_meeting, new_session, set_status
 
 READERS_OF_PRIVATE = frozenset({"chair", "secretariat", "member"})
@@ -115,3 +116,14 @@ async def test_bad_parameters_are_a_422_naming_the_field_and_change_nothing(
     assert await api.ok("GET", f"/api/documents/{group.document}", chair) == before
     assert await api.ok("GET", f"/api/documents/{group.document}/versions", chair) == versions
     assert await api.audit(group.id, chair) == audit
+
+
+@pytest.mark.postgres
+async def test_private_breakout_exports_on_postgres(pg_server: RunningServer) -> None:
+    async with Api.open(pg_server.url) as api:
+        group = await build_group(api, pg_server.token("chair", "op"), seed_text=None)
+        document = await private_breakout(api, group)
+        for role, status in (("member", 200), ("observer", 403), ("anonymous", 401)):
+            for fmt in ("md", "docx"):
+                got = await export(api, document, token(group, role), format=fmt, version=1)
+                assert got.status == status, (role, fmt, got.body[:300])

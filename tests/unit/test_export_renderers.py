@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
@@ -14,7 +15,7 @@ import pytest
 
 from crdt import schema, updates
 from server.outputs import parts
-from server.outputs.model import DocumentAt, document_at
+from server.outputs.model import DocumentAt, QuestionnaireFigures, document_at
 from server.outputs.service import render
 
 markdown_it = pytest.importorskip("markdown_it")
@@ -104,3 +105,19 @@ def test_word_keeps_every_character_and_counts_agree_across_formats() -> None:
     columns, rows = parts.status_counts(m)
     total = dict(zip(columns, rows[-1][1], strict=True))
     assert total["Draft"] == len(TRICKY) and total["Total"] == len(TRICKY)
+
+
+def test_the_questionnaire_part_appears_only_with_figures() -> None:
+    figures = QuestionnaireFigures(
+        "WGEC questionnaire",
+        18,
+        {"Governments": 29, "Civil society": 23, "Technical and academic": 11, "Business": 8},
+    )
+    without = model()
+    with_figures = replace(without, context=replace(without.context, questionnaire=figures))
+    assert "Questionnaire" not in render(without, "report", "md").decode()
+    md = render(with_figures, "report", "md").decode()
+    assert "### Questionnaire" in md
+    total = sum(figures.respondents.values())
+    assert f"WGEC questionnaire: 18 questions; {total} respondents, by stakeholder group:" in md
+    assert "- Governments: 29" in md
