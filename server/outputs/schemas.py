@@ -3,9 +3,9 @@ the CLI validate with it."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from server.outputs.parts import Part
 from server.validation import MAX_ID
@@ -21,9 +21,17 @@ MEDIA_TYPES = {
 
 class ExportQuery(BaseModel):
     """``?format=md|html|docx&part=...&version=N``; an unknown parameter is refused
-    (a misspelt ``versoin`` must not silently export the current text)."""
+    (a misspelt ``versoin`` must not silently export the current text). ``token`` is
+    a credential (the "query" security scheme, for download links), not a parameter."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_credentials(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "token" in data:
+            return {key: value for key, value in data.items() if key != "token"}
+        return data
 
     format: Annotated[Format, Field(description="md (Markdown), html (printable) or docx (Word)")]
     part: Annotated[

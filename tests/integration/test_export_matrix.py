@@ -127,3 +127,12 @@ async def test_private_breakout_exports_on_postgres(pg_server: RunningServer) ->
             for fmt in ("md", "docx"):
                 got = await export(api, document, token(group, role), format=fmt, version=1)
                 assert got.status == status, (role, fmt, got.body[:300])
+
+
+async def test_a_download_link_carries_its_token_in_the_query(api: Api, group: Group) -> None:
+    document = await private_breakout(api, group)
+    link = {"format": "md", "token": group.token("member")}
+    member = await export(api, document, None, **link)
+    assert member.status == 200 and b"Q1" in member.body
+    link["token"] = group.token("observer")
+    assert (await export(api, document, None, **link)).status == 403

@@ -34,9 +34,10 @@ class Exported:
         return self.body.decode()
 
 
-async def export(api: Api, document: str, token: str | None, **params: Any) -> Exported:
-    """``GET /api/documents/<document>/export?<params>`` as ``token`` (None: anonymous)."""
-    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+async def export(api: Api, document: str, bearer: str | None, **params: Any) -> Exported:
+    """``GET /api/documents/<document>/export?<params>`` with the ``bearer`` token in the
+    Authorization header (None: none; a ``token`` parameter goes in the query)."""
+    headers = {} if bearer is None else {"Authorization": f"Bearer {bearer}"}
     query = {k: str(v) for k, v in params.items() if v is not None}
     async with api.session.get(
         f"{api.base_url}/api/documents/{document}/export", params=query, headers=headers
