@@ -3,22 +3,22 @@
 The report's "Description of the meetings and methodology" is generated from it:
 the group's meetings (dates, venue, title) and their sessions (kind, breakout lead),
 and participants by stakeholder group. For a version, only what existed at the
-version's moment counts (meetings begun, sessions scheduled to start, delegations and
-members added by then), so a version's report does not change when the group later
-plans a meeting or seats a delegation.
+version's moment counts (meetings begun, sessions scheduled to start or gone live,
+delegations and members added by then), so a version's report does not change when
+the group later plans a meeting or seats a delegation.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.tokens import Role
 from server.groups.models import Delegation, Person, StakeholderGroup, WorkingGroup
 from server.outputs.model import GroupContext, MeetingAt, Participation, SessionAt
-from server.sessions.models import Meeting, Session
+from server.sessions.models import Meeting, Session, SessionTransition
 
 
 async def _meetings(db: AsyncSession, group_id: int, at: datetime | None) -> tuple[MeetingAt, ...]:
@@ -30,8 +30,10 @@ async def _meetings(db: AsyncSession, group_id: int, at: datetime | None) -> tup
         .order_by(Session.scheduled_start, Session.id)
     )
     if at is not None:
-        meetings_q = meetings_q.where(Meeting.starts_on <= at.date())
-        sessions_q = sessions_q.where(Session.scheduled_start <= at)
+        # A session counts once scheduled to have started, or once it went live
+        # (early) by then; a meeting once begun, or once one of its sessions counts.
+        begun = select(SessionTransition.session_id).where(SessionTransition.at <= at)
+        sessions_q = sessions_q.where(or_(Session.scheduled_start <= at, Session.id.in_(begun)))
     by_meeting: dict[int, list[SessionAt]] = {}
     for session, lead in (await db.execute(sessions_q)).all():
         by_meeting.setdefault(session.meeting_id, []).append(
@@ -42,6 +44,10 @@ async def _meetings(db: AsyncSession, group_id: int, at: datetime | None) -> tup
                 ends=session.scheduled_end,
                 lead=lead,
             )
+        )
+    if at is not None:
+        meetings_q = meetings_q.where(
+            or_(Meeting.starts_on <= at.date(), Meeting.id.in_(list(by_meeting)))
         )
     rows = await db.scalars(meetings_q.order_by(Meeting.starts_on, Meeting.number))
     return tuple(

@@ -217,3 +217,31 @@ async def test_cli_writes_the_export_and_refuses_bad_options(
         "--version", "0",
     )  # fmt: skip
     assert code == 2 and "version (--version)" in err, err
+
+
+async def test_a_version_reports_a_session_held_early_but_not_one_planned_later(
+    wg: Demo,
+) -> None:
+    async def meeting(number: int, day: str) -> dict[str, Any]:
+        made: dict[str, Any] = await wg.api.ok(
+            "POST", f"/api/groups/{wg.gid}/meetings", wg.token,
+            {"number": number, "title": f"WGEC meeting {number}", "venue": "Geneva",
+             "starts_on": day, "ends_on": day},
+        )  # fmt: skip
+        return made
+
+    early = await meeting(5, "2099-03-01")
+    held = await wg.api.ok(
+        "POST", f"/api/meetings/{early['id']}/sessions", wg.token,
+        {"kind": "plenary", "title": "Brought forward", "document": demo.ROLLING,
+         "scheduled_start": "2099-03-01T10:00:00+01:00",
+         "scheduled_end": "2099-03-01T12:00:00+01:00"},
+    )  # fmt: skip
+    await wg.api.ok("POST", f"/api/sessions/{held['id']}/status", wg.token, {"status": "live"})
+    await meeting(6, "2099-06-01")
+    await wg.api.ok("POST", f"{DOC}/versions", wg.token, {"label": "Rev.3"})
+    report = (await wg.export(format="md", part="report", version=1)).text
+    assert "WGEC meeting 5, Geneva: 1 March 2099" in report
+    assert "Plenary: Brought forward (1 March 2099)" in report
+    assert "WGEC meeting 6" not in report
+    assert "WGEC meeting 6" in (await wg.export(format="md", part="report")).text
