@@ -7,7 +7,10 @@ between the two sides' times."""
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -23,6 +26,33 @@ from server.storage.sql import chunks
 Author = schemas.DiffAuthor
 
 
+class Sides:
+    """What diffs read from versions, kept for the last few (versions never change:
+    stepping through them or comparing each with now decodes each version once).
+    Used from worker threads: the map is locked, decoding is not."""
+
+    def __init__(self, size: int = 8) -> None:
+        self._size = size
+        self._kept: OrderedDict[tuple[str, int, datetime], diff.Side] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, document: str, version: schemas.VersionState) -> diff.Side:
+        """The version's side (decoded now if not kept); now's is never kept."""
+        if version.number is None or self._size == 0:
+            return diff.side(version.state)
+        key = (document, version.number, version.created_at)
+        with self._lock:
+            found = self._kept.get(key)
+        if found is None:
+            found = diff.side(version.state)
+        with self._lock:
+            self._kept[key] = found
+            self._kept.move_to_end(key)
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+        return found
+
+
 async def document_diff(
     sessions: async_sessionmaker[AsyncSession],
     d: DocumentRef,
@@ -30,8 +60,14 @@ async def document_diff(
     newer: schemas.VersionState,
     *,
     changed_only: bool = False,
+    sides: Sides | None = None,
 ) -> schemas.DocumentDiff:
-    raw = await asyncio.to_thread(diff.compare, older.state, newer.state)
+    kept = sides or Sides(0)
+
+    def work() -> diff.RawDiff:
+        return diff.compare(kept.get(d.name, older), kept.get(d.name, newer))
+
+    raw = await asyncio.to_thread(work)
     async with sessions() as db:
         owners = await _owners(db, d.id, raw.inserted_clients())
         by_client = await _deleters(db, d.id, raw.deleted_ranges())

@@ -173,15 +173,26 @@ def _changes(before: schema.Paragraph | None, after: schema.Paragraph | None) ->
     return out
 
 
-def compare(older: bytes, newer: bytes) -> RawDiff:
+@dataclass(frozen=True)
+class Side:
+    """What a diff reads from one state: the paragraph records in document order and
+    each paragraph text's runs. A version's never changes (the service caches it)."""
+
+    records: list[schema.Paragraph]
+    runs: dict[str, list[items.Run]]
+
+
+def side(state: bytes) -> Side:
+    return Side(schema.paragraph_records(read_doc(state)), items.text_runs(state, _is_text_root))
+
+
+def compare(older: bytes | Side, newer: bytes | Side) -> RawDiff:
     """Paragraph by paragraph, what changed from ``older`` to ``newer`` (in the newer
     document's order; paragraphs deleted on both sides or added and deleted between
     them are left out)."""
-    a_doc, b_doc = read_doc(older), read_doc(newer)
-    a_records = schema.paragraph_records(a_doc)
-    b_records = schema.paragraph_records(b_doc)
-    a_runs = items.text_runs(older, _is_text_root)
-    b_runs = items.text_runs(newer, _is_text_root)
+    a = older if isinstance(older, Side) else side(older)
+    b = newer if isinstance(newer, Side) else side(newer)
+    a_records, a_runs, b_records, b_runs = a.records, a.runs, b.records, b.runs
     a_by_id = {p.id: (i + 1, p) for i, p in enumerate(a_records)}
     out = []
     seen = set()

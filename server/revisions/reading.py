@@ -21,11 +21,6 @@ def read_doc(state: bytes) -> pycrdt.Doc[Any]:
     return doc
 
 
-def count_paragraphs(state: bytes) -> int:
-    """Paragraphs not deleted in ``state``."""
-    return sum(1 for p in schema.paragraph_records(read_doc(state)) if not p.deleted)
-
-
 def paragraph_in(state: bytes, paragraph_id: str) -> tuple[schema.Paragraph, str] | None:
     """A paragraph's record and text in ``state``; None if it has no such paragraph."""
     doc = read_doc(state)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import pycrdt
@@ -63,6 +63,8 @@ class RevisionService:
         self._governance = governance
         self._affiliation = affiliation
         self._locks: dict[str, asyncio.Lock] = {}
+        # Versions' decoded records and runs, for diffs (versions never change).
+        self._decoded = compare.Sides()
 
     # -- the state of a version (or now): what exports and diffs start from --------------
 
@@ -112,8 +114,9 @@ class RevisionService:
         transaction. The number is the document's next; a concurrent writer taking it
         first (another process) makes this one take the following number."""
         async with self._lock(document):
-            state = await self._live_state(document)
-            paragraphs = reading.count_paragraphs(state)
+            doc = await self._rooms.document(document)
+            state = updates.EMPTY_UPDATE if doc is None else doc.get_update()
+            paragraphs = 0 if doc is None else _live_paragraphs(doc)
             for _ in range(_NUMBER_TRIES):
                 latest = await db.scalar(
                     select(func.max(DocumentVersion.number)).where(
@@ -187,7 +190,7 @@ class RevisionService:
         if newer.number is None:
             newer = schemas.VersionState(None, "now", utcnow(), await self._live_state(document))
         return await compare.document_diff(
-            self._sessions, d, older, newer, changed_only=query.changed_only
+            self._sessions, d, older, newer, changed_only=query.changed_only, sides=self._decoded
         )
 
     async def _sides(
@@ -281,6 +284,16 @@ def summary(row: DocumentVersion) -> schemas.VersionSummary:
         created_at=row.created_at,
         bytes=len(row.state),
         paragraphs=row.paragraphs,
+    )
+
+
+def _live_paragraphs(doc: pycrdt.Doc[Any]) -> int:
+    """Paragraphs of the document not deleted (read from its index, no decoding)."""
+    deleted = schema.Status.DELETED.value
+    return sum(
+        1
+        for data in schema.index(doc).values()
+        if isinstance(data, Mapping) and data.get("status") != deleted
     )
 
 

@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 
+from tests.integration.test_breakout_privacy import SECRET, write_draft
 from tests.support.groups import Api, Group
 from tests.support.matrix import ROLES
 from tests.support.paragraphs import decisions, doc_path, seed
+from tests.support.servers import RunningServer
+from tests.support.sessions import live_session, set_status
 
 OFFICERS = frozenset({"chair", "secretariat"})
 READERS = frozenset(ROLES)
@@ -75,3 +78,32 @@ async def test_me_reports_the_revision_capabilities(api: Api, group: Group) -> N
         caps = set(me["can"])
         for action in ("issue_versions", "restore_from_version"):
             assert (action in caps) == (role in OFFICERS), (role, action)
+
+
+async def test_a_private_breakout_drafts_versions_follow_its_read_rule(
+    server: RunningServer, api: Api, group: Group
+) -> None:
+    """The version frozen when a private breakout ends: its members read it (list,
+    show, diff); observers, followers and anonymous followers get nothing."""
+    session = await live_session(api, group, "breakout", public_draft=None)
+    draft = session["document"]
+    await write_draft(server.rooms, draft)
+    chair = group.token("chair")
+    assert (await set_status(api, session["id"], chair, "ended")).status == 200
+    await api.ok("POST", doc_path(draft, "/versions"), chair, {"label": "after"})
+    paths = ("/versions", "/versions/1", "/diff?from=1&to=2", "/diff?from=1")
+    for role in ("member", "captioner", "secretariat"):
+        for path in paths:
+            assert (await api.call("GET", doc_path(draft, path), group.token(role))).status == 200
+    listed = await api.ok("GET", doc_path(draft, "/versions"), chair)
+    assert [(v["number"], v["kind"]) for v in listed["versions"]] == [
+        (1, "session_end"), (2, "issued")
+    ]  # fmt: skip
+    shown = await api.ok("GET", doc_path(draft, "/versions/1"), group.token("member"))
+    assert [p["text"] for p in shown["paragraphs"]] == [SECRET]
+    for role in ("observer", "follower", "anonymous"):
+        token = None if role == "anonymous" else group.token(role)
+        for path in paths:
+            reply = await api.call("GET", doc_path(draft, path), token)
+            assert reply.status in (401, 403, 404), (role, path, reply.status)
+            assert SECRET not in str(reply.body)

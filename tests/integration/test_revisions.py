@@ -100,6 +100,7 @@ async def test_restore_a_paragraph_from_a_version(server: Any, api: Api, group: 
     await api.ok("POST", versions_path(group), chair, {"label": "Rev.1"})
     await type_into(server.url, group.document, member, ids["OP2"], 0, "Kenya: ")
     await api.ok("POST", doc_path(group.document, f"/paragraphs/{ids['OP2']}/delete"), chair, {})
+    await api.ok("POST", versions_path(group), chair, {"label": "Rev.2"})
     async with DocumentClient(server.url, group.document, member, reconnection=False) as watcher:
         text = watcher.doc.get(schema.text_name(ids["OP2"]), type=pycrdt.Text)
         assert str(text).startswith("Kenya: ")
@@ -116,7 +117,22 @@ async def test_restore_a_paragraph_from_a_version(server: Any, api: Api, group: 
                                == original)  # fmt: skip
     after = by_label(await content(api, group))["OP2"]
     assert (after["text"], after["status"]) == (original, "draft")
-    (made,) = [d for d in await decisions(api, group) if d["action"] == "restore_text"]
+    # A minimal edit: the words that were there stay (with their authors); only what
+    # the member typed went, deleted by the restorer; a second restore changes nothing.
+    since = await api.ok("GET", doc_path(group.document, "/diff?from=2&changed_only=true"), chair)
+    (para,) = since["paragraphs"]
+    assert para["id"] == ids["OP2"] and para["changes"] == ["restored", "text"]
+    assert [
+        (s["op"], s["text"], s["author"] and s["author"]["name"]) for s in para["segments"]
+    ] == [
+        ("delete", "Kenya: ", group.people["secretariat"].name),
+        ("equal", original, None),
+    ]
+    await api.ok("POST", versions_path(group, "/1/restore"), chair, body)
+    again = await api.ok("GET", doc_path(group.document, "/diff?from=2&changed_only=true"), chair)
+    assert again["paragraphs"][0]["segments"] == para["segments"]
+    made, twice = [d for d in await decisions(api, group) if d["action"] == "restore_text"]
+    assert twice["before"] == {"text": original, "status": "draft"}
     assert made["paragraph"] == ids["OP2"] and made["after"]["version"] == 1
     assert made["by"]["name"] == group.people["secretariat"].name
     entries = await api.audit(group.id, chair)
