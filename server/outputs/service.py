@@ -4,17 +4,20 @@ The state comes from the revisions domain (``StateSource``: it checks the docume
 read rule, so a private breakout draft's versions and exports are refused to whoever
 may not read the draft); the group's context from SQL as of the version's moment;
 then the part's blocks and the format's renderer. Reading only: an export changes
-nothing.
+nothing. The CPU work (reading the state, rendering) runs in a worker thread, so a
+large export does not stall the live rooms of this process.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -76,15 +79,17 @@ class OutputService:
             figures = await self.questionnaire(ref.group_id, cutoff)
             if figures is not None:
                 context = replace(context, questionnaire=figures)
-        return document_at(
-            document, state.state, version=state.number, label=state.label, at=at, context=context
-        )
+        # Reading a 1 MB state is CPU work: off the event loop, like rendering below.
+        return await asyncio.to_thread(
+            partial(document_at, document, state.state, version=state.number,
+                    label=state.label, at=at, context=context)
+        )  # fmt: skip
 
     async def export(self, actor: Principal, document: str, query: ExportQuery) -> Export:
         """``query.part`` of ``document`` at ``query.version`` as a ``query.format`` file."""
         started = time.perf_counter()
         model = await self.model(actor, document, query.version)
-        body = render(model, query.part, query.format)
+        body = await asyncio.to_thread(render, model, query.part, query.format)
         self._log.info(
             "export %s %s v%s as %s: %d bytes in %.0f ms",
             document,
