@@ -138,14 +138,19 @@ async def test_issue_diff_restore_and_export_from_the_versions_panel(
         body = Path(await download.path()).read_text(encoding="utf-8")
         assert OP2 in body and ADDED.strip() not in body
 
-        # The printable page: the HTML export of the same part.
+        # The printable page: the HTML export of the same part, opened in a new tab.
         printable = chair.locator("a.rt-export-print")
         href = await printable.get_attribute("href") or ""
-        assert "format=html" in href and await printable.get_attribute("target") == "_blank"
+        assert "format=html" in href and "version=1" in href
         answer = await chair.request.get(server.url + href)
         assert answer.status == 200
         assert answer.headers["content-type"].startswith("text/html")
-        assert OP2 in await answer.text()
+        async with ctx_c.expect_page() as opened:
+            await printable.click()
+        printed = await opened.value
+        await printed.get_by_text(OP2).first.wait_for()
+        assert ADDED.strip() not in await printed.content()
+        await printed.close()
 
         # At a phone's width the panel fits without sideways scrolling.
         await chair.set_viewport_size({"width": 390, "height": 844})

@@ -1,6 +1,9 @@
 // The export menu: a format and a part of the version chosen on the timeslider (or of
 // now), as a download link to GET .../export, and the printable HTML page (a
 // self-contained page with a print stylesheet: the browser prints it as a clean PDF).
+// The route answers every format as an attachment, so the printable page is read and
+// opened in a new tab from memory (a blob); without script, or when the tab cannot be
+// opened, the same link simply downloads the page.
 import { h } from "../lib/dom";
 import { t, tDyn } from "../lib/i18n";
 import { FORMATS, type Format, type Part, PARTS } from "./api";
@@ -18,7 +21,7 @@ export function exportMenu(ctx: RevContext): ExportMenu {
   const part = h("select", { id: "rt-export-part" });
   for (const p of PARTS) part.appendChild(h("option", { value: p }, tDyn("part", p)));
   const download = h("a", { class: "rt-export-download rt-button-link", download: "" }, t("exportDownload"));
-  const print = h("a", { class: "rt-export-print rt-button-link", target: "_blank", rel: "noopener" }, t("exportPrint"));
+  const print = h("a", { class: "rt-export-print rt-button-link", target: "_blank" }, t("exportPrint"));
   const heading = h("h3", { id: "rt-export-h" }, t("exportTitle"));
   let version: number | null = null;
   let name = t("nowChoice");
@@ -32,6 +35,27 @@ export function exportMenu(ctx: RevContext): ExportMenu {
     print.setAttribute("aria-label", t("exportPrintLabel", { part: partName, version: name }));
     heading.textContent = t("exportOf", { version: name });
   };
+  print.addEventListener("click", (ev) => {
+    if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
+    ev.preventDefault();
+    const tab = window.open("", "_blank");
+    if (!tab) {
+      window.location.assign(print.href);
+      return;
+    }
+    void fetch(print.href, { credentials: "same-origin" })
+      .then(async (resp) => {
+        if (!resp.ok) throw new Error(resp.statusText);
+        const page = new Blob([await resp.text()], { type: "text/html" });
+        const url = URL.createObjectURL(page);
+        tab.location.replace(url);
+        setTimeout(() => URL.revokeObjectURL(url), 60000);
+      })
+      .catch((err: unknown) => {
+        tab.close();
+        ctx.gov.toasts.error(t("commandFailed", { message: String(err) }));
+      });
+  });
   format.addEventListener("change", update);
   part.addEventListener("change", update);
   update();

@@ -131,7 +131,8 @@ export function versionsUi(gov: GovContext, document: string, live: HTMLElement)
   const to = h("select", { id: "rt-diff-to" });
   const compare = h(
     "form",
-    { class: "rt-compare", "aria-label": t("compareTitle") },
+    { class: "rt-compare", "aria-labelledby": "rt-compare-h" },
+    h("h3", { id: "rt-compare-h" }, t("compareTitle")),
     h("div", { class: "rt-export-row" }, h("div", { class: "rt-field" }, h("label", { for: from.id }, t("diffFrom")), from), h("div", { class: "rt-field" }, h("label", { for: to.id }, t("diffTo")), to)),
     h("button", { type: "submit" }, t("showDiff")),
   );
