@@ -45,6 +45,7 @@ from server.paragraphs import views as paragraph_views
 from server.paragraphs.live import GovernancePublisher
 from server.paragraphs.proposals import GovernanceService
 from server.ratelimit import RateLimiter
+from server.revisions.service import RevisionService
 from server.rooms.manager import RoomManager
 from server.scaleout.redis_bus import RedisDocumentBus, RedisLockedStore
 from server.sessions.follow import SessionFollow
@@ -154,7 +155,6 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     # One ordered live hub for every domain's events; domains publish through it.
     hub = LiveHub(log, bus)
     session_events = SessionPublisher(hub)
-    app[keys.SESSIONS] = SessionService(sessions, rooms=rooms, hub=session_events, logger=log)
     app[keys.TRANSCRIPTS] = TranscriptService(sessions, session_events, log)
     app[keys.COMMENTS] = CommentService(
         sessions,
@@ -173,6 +173,18 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
         hub=GovernancePublisher(hub),
         logger=log,
         affiliation=groups.affiliation,
+    )
+    # Versions: issued by officers, frozen at a session's end (the same path), compared
+    # and restored from.
+    app[keys.REVISIONS] = RevisionService(
+        sessions,
+        rooms=rooms,
+        logger=log,
+        governance=app[keys.PARAGRAPHS],
+        affiliation=groups.affiliation,
+    )
+    app[keys.SESSIONS] = SessionService(
+        sessions, rooms=rooms, hub=session_events, logger=log, revisions=app[keys.REVISIONS]
     )
     app[keys.AMENDMENTS] = AmendmentService(
         sessions,

@@ -53,6 +53,11 @@ class Action(StrEnum):
     PROPOSE_AMENDMENT = "propose_amendment"
     SUPPORT_AMENDMENT = "support_amendment"
     DECIDE_AMENDMENTS = "decide_amendments"
+    # Revisions (issue 13): issue a numbered version of a document ("Rev.2"), and
+    # restore a paragraph's text from an earlier version. Reading versions and diffs
+    # follows the document's read rule.
+    ISSUE_VERSIONS = "issue_versions"
+    RESTORE_FROM_VERSION = "restore_from_version"
 
 
 _EVERYONE = {Action.READ_TEXT, Action.VIEW_GROUP}

@@ -27,7 +27,7 @@ DocumentKind = Literal["rolling", "breakout", "correspondence", "report"]
 ProposalState = Literal["pending", "accepted", "declined"]
 DecisionAction = Literal[
     "create", "move", "delete", "restore", "status", "metadata", "option", "opinion",
-    "document", "proposal", "amendment",
+    "document", "proposal", "amendment", "restore_text",
 ]  # fmt: skip
 
 MAX_TEXT = 20_000  # characters of a new paragraph's text or an option's

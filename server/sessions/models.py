@@ -129,16 +129,26 @@ class TranscriptSegment(Base):
 
 
 class DocumentVersion(Base):
-    """A named, frozen copy of a draft (e.g. when its session ends)."""
+    """A numbered, immutable version of a document ("Rev.2", or frozen when a session
+    ends): its full Yjs state at that moment, which holds the governed index, meta and
+    opinions too, so it reads back exactly whatever happens to the live document or
+    its update log (``server.revisions`` issues and reads them)."""
 
     __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document", "number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     document: Mapped[str] = mapped_column(String(128), nullable=False, index=True)
+    # 1, 2, 3... per document, in the order the versions were made.
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    # "issued" (by the secretariat or the chair) or "session_end".
+    kind: Mapped[str] = mapped_column(String(16), nullable=False, default="issued")
     label: Mapped[str] = mapped_column(String(200), nullable=False)
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True
     )
     state: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    # Paragraphs not deleted at that moment.
+    paragraphs: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     created_by: Mapped[str] = mapped_column(String(200), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

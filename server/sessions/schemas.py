@@ -265,6 +265,7 @@ class SessionTransitionList(Model):
 
 class DraftVersion(Model):
     id: int
+    number: int = Field(description="the version's number in its document (1, 2, 3...)")
     document: str
     label: str
     created_by: str

@@ -16,12 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from crdt import updates
 from server import audit
 from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.errors import Conflict, InvalidTransition, NotFound
 from server.groups.models import Delegation, GroupDocument, WorkingGroup
+from server.revisions.service import RevisionService
 from server.rooms.manager import RoomManager
 from server.sessions import schemas
 from server.sessions.live import SessionPublisher
@@ -46,11 +46,14 @@ class SessionService:
         rooms: RoomManager,
         hub: SessionPublisher,
         logger: logging.Logger,
+        revisions: RevisionService | None = None,
     ) -> None:
         self._sessions = sessions
         self._rooms = rooms
         self.hub = hub
         self._log = logger
+        # Ending a session freezes a numbered version through the revisions service.
+        self._revisions = revisions or RevisionService(sessions, rooms=rooms, logger=logger)
 
     # -- meetings ----------------------------------------------------------------
 
@@ -253,23 +256,17 @@ class SessionService:
                 db, actor, f"session.{to}", f"session:{session_id}", group_id=session.group_id
             )
             if to == "ended":
-                state = await self._draft_state(session.document)
-                db.add(
-                    DocumentVersion(
-                        document=session.document,
-                        session_id=session_id,
-                        label=f"{session.title} (end of session)",
-                        state=state,
-                        created_by=actor.actor,
-                    )
+                await self._revisions.freeze(
+                    db,
+                    session.document,
+                    label=f"{session.title} (end of session)",
+                    kind="session_end",
+                    created_by=actor.actor,
+                    session_id=session_id,
                 )
             result = schemas.MeetingSession.model_validate(session)
         await self.hub.publish(session_id, "session-status", change.model_dump(mode="json"))
         return result
-
-    async def _draft_state(self, document: str) -> bytes:
-        doc = await self._rooms.document(document)
-        return updates.EMPTY_UPDATE if doc is None else doc.get_update()
 
     async def transitions(
         self, actor: Principal, session_id: int
@@ -294,11 +291,14 @@ class SessionService:
         require(actor, Action.READ_TEXT, session.group_id)
         async with self._sessions() as db:
             rows = await db.scalars(
-                select(DocumentVersion).where(DocumentVersion.session_id == session_id)
+                select(DocumentVersion)
+                .where(DocumentVersion.session_id == session_id)
+                .order_by(DocumentVersion.id)
             )
             return [
                 schemas.DraftVersion(
                     id=v.id,
+                    number=v.number,
                     document=v.document,
                     label=v.label,
                     created_by=v.created_by,

@@ -226,6 +226,7 @@ async def test_ending_a_breakout_freezes_its_co_edited_draft(
     assert len(versions) == 1
     (version,) = versions
     assert version["document"] == document
+    assert version["number"] == 1, "the draft's first version"
     assert breakout["title"] in version["label"]
     assert version["bytes"] > len(updates.EMPTY_UPDATE)
     chair = group.people["chair"]
@@ -264,6 +265,11 @@ async def test_plenary_works_on_an_existing_group_document(
     (version,) = (await api.ok("GET", f"/api/sessions/{sid}/versions", chair))["versions"]
     assert version["document"] == group.document
     assert version["bytes"] > len(updates.EMPTY_UPDATE)
+    # Numbered among the document's versions, and listed with them (kind session_end).
+    listed = (await api.ok("GET", f"/api/documents/{group.document}/versions", chair))["versions"]
+    assert [(v["number"], v["kind"], v["session_id"]) for v in listed][-1:] == [
+        (version["number"], "session_end", sid)
+    ]
 
 
 # -- 2. stream links -----------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Revisions: numbered versions of a document, read back, compared, restored from."""
