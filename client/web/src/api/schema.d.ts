@@ -1190,6 +1190,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/documents/{document}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The document's versions, oldest first (issued ones and those frozen at a
+         *     session's end) */
+        get: operations["list_versions_api_documents_document_versions"];
+        put?: never;
+        /** Issue the next version of the document as it is now, e.g. "Rev.2" (chair,
+         *     secretariat); audited */
+        post: operations["issue_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document}/versions/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A version in full, exactly as the document was: every paragraph's record and
+         *     text (deleted ones with status deleted), the opinions */
+        get: operations["get_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document}/versions/{number}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a paragraph's text what it was in this version (chair, secretariat):
+         *     a minimal edit made as you, un-deleting the paragraph if it is deleted; recorded
+         *     as a paragraph decision (restore_text) and audited; everyone sees it live */
+        post: operations["restore_from_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What changed between two versions (or a version and now), paragraph by
+         *     paragraph: words inserted and deleted with who did it, paragraphs added, moved,
+         *     deleted, restored, governed changes and the decisions taken in between */
+        get: operations["diff_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1235,7 +1311,7 @@ export interface components {
          * Action
          * @enum {string}
          */
-        Action: "read_text" | "read_private_documents" | "edit_text" | "create_document" | "view_group" | "view_people" | "manage_people" | "list_observer_requests" | "decide_observers" | "manage_invitations" | "read_audit" | "create_group" | "manage_sessions" | "append_transcript" | "post_comment" | "resolve_comment" | "flag_comment" | "moderate_comments" | "delete_any_comment" | "edit_structure" | "govern_paragraphs" | "propose_status" | "view_proposals" | "edit_locked_text" | "propose_amendment" | "support_amendment" | "decide_amendments";
+        Action: "read_text" | "read_private_documents" | "edit_text" | "create_document" | "view_group" | "view_people" | "manage_people" | "list_observer_requests" | "decide_observers" | "manage_invitations" | "read_audit" | "create_group" | "manage_sessions" | "append_transcript" | "post_comment" | "resolve_comment" | "flag_comment" | "moderate_comments" | "delete_any_comment" | "edit_structure" | "govern_paragraphs" | "propose_status" | "view_proposals" | "edit_locked_text" | "propose_amendment" | "support_amendment" | "decide_amendments" | "issue_versions" | "restore_from_version";
         /** Amendment */
         Amendment: {
             /** Id */
@@ -1867,6 +1943,93 @@ export interface components {
             /** Delegations */
             delegations: components["schemas"]["Delegation"][];
         };
+        /** DiffAuthor */
+        DiffAuthor: {
+            /** Person Id */
+            person_id: number | null;
+            /** Name */
+            name: string;
+            /** Delegation */
+            delegation: string | null;
+        };
+        /** DiffDecision */
+        DiffDecision: {
+            /** Action */
+            action: string;
+            /** Before */
+            before: unknown;
+            /** After */
+            after: unknown;
+            /** By */
+            by: string;
+            /** Delegation */
+            delegation: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Session
+             * @default null
+             */
+            session: number | null;
+        };
+        /** DiffSegment */
+        DiffSegment: {
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "equal" | "insert" | "delete";
+            /** Text */
+            text: string;
+            /** @description who inserted or deleted it; null for equal */
+            author: components["schemas"]["DiffAuthor"] | null;
+        };
+        /** DiffSide */
+        DiffSide: {
+            /**
+             * Number
+             * @description null: the document now
+             */
+            number: number | null;
+            /** Label */
+            label: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** DiffSummary */
+        DiffSummary: {
+            /**
+             * Inserted
+             * @description characters inserted
+             */
+            inserted: number;
+            /**
+             * Deleted
+             * @description characters deleted
+             */
+            deleted: number;
+            /** Added */
+            added: number;
+            /** Removed */
+            removed: number;
+            /** Restored */
+            restored: number;
+            /** Moved */
+            moved: number;
+            /** Status Changed */
+            status_changed: number;
+            /**
+             * Changed
+             * @description paragraphs with any change
+             */
+            changed: number;
+        };
         /**
          * DocumentAuthors
          * @description The map from Yjs client ids to people, kept across compactions, and the colours
@@ -1907,6 +2070,16 @@ export interface components {
             /** Opinions */
             opinions: components["schemas"]["Opinion"][];
             brackets: components["schemas"]["DocumentBrackets"];
+        };
+        /** DocumentDiff */
+        DocumentDiff: {
+            /** Document */
+            document: string;
+            from: components["schemas"]["DiffSide"];
+            to: components["schemas"]["DiffSide"];
+            summary: components["schemas"]["DiffSummary"];
+            /** Paragraphs */
+            paragraphs: components["schemas"]["ParagraphDiff"][];
         };
         /** DocumentInfo */
         DocumentInfo: {
@@ -1981,6 +2154,11 @@ export interface components {
         DraftVersion: {
             /** Id */
             id: number;
+            /**
+             * Number
+             * @description the version's number in its document (1, 2, 3...)
+             */
+            number: number;
             /** Document */
             document: string;
             /** Label */
@@ -2782,7 +2960,7 @@ export interface components {
              * Action
              * @enum {string}
              */
-            action: "create" | "move" | "delete" | "restore" | "status" | "metadata" | "option" | "opinion" | "document" | "proposal" | "amendment";
+            action: "create" | "move" | "delete" | "restore" | "status" | "metadata" | "option" | "opinion" | "document" | "proposal" | "amendment" | "restore_text";
             /** Before */
             before: unknown;
             /** After */
@@ -2806,6 +2984,31 @@ export interface components {
             /** Decisions */
             decisions: components["schemas"]["ParagraphDecision"][];
         };
+        /** ParagraphDiff */
+        ParagraphDiff: {
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Label Before */
+            label_before: string | null;
+            /** Section */
+            section: string;
+            /** Position Before */
+            position_before: number | null;
+            /** Position After */
+            position_after: number | null;
+            /** Changes */
+            changes: ("added" | "deleted" | "restored" | "moved" | "text" | "status" | "label" | "section" | "kind" | "sequence" | "proposers" | "supporters")[];
+            /** Status Before */
+            status_before: string | null;
+            /** Status After */
+            status_after: string | null;
+            /** Segments */
+            segments: components["schemas"]["DiffSegment"][];
+            /** Decisions */
+            decisions: components["schemas"]["DiffDecision"][];
+        };
         /** ParagraphMove */
         ParagraphMove: {
             /**
@@ -2813,6 +3016,17 @@ export interface components {
              * @description place after this paragraph; null: first
              */
             after: string | null;
+        };
+        /**
+         * ParagraphRestore
+         * @description The paragraph whose text (and deletion) to bring back from the version.
+         */
+        ParagraphRestore: {
+            /**
+             * Paragraph Id
+             * @description a paragraph id
+             */
+            paragraph_id: string;
         };
         /**
          * ParagraphUpdate
@@ -2941,6 +3155,18 @@ export interface components {
              * @default null
              */
             note: string | null;
+        };
+        /** RestoreResult */
+        RestoreResult: {
+            /** Paragraph Id */
+            paragraph_id: string;
+            /** Version */
+            version: number;
+            /**
+             * Status
+             * @description the paragraph's status now
+             */
+            status: string;
         };
         /**
          * Role
@@ -3324,6 +3550,146 @@ export interface components {
             /** Message */
             message: string;
             details: components["schemas"]["FieldErrors"];
+        };
+        /**
+         * VersionCreate
+         * @description Issue a version of the document as it is now (e.g. "Rev.2").
+         */
+        VersionCreate: {
+            /** Label */
+            label: string;
+        };
+        /**
+         * VersionDetail
+         * @description A version read back in full, exactly as the document was when it was made.
+         *     ``kind`` is the document's kind here; the version's own is ``version_kind``.
+         */
+        VersionDetail: {
+            /** Number */
+            number: number;
+            /** Label */
+            label: string;
+            /**
+             * Version Kind
+             * @enum {string}
+             */
+            version_kind: "issued" | "session_end";
+            /** Session Id */
+            session_id: number | null;
+            /** Created By */
+            created_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Bytes */
+            bytes: number;
+            /** Title */
+            title: string;
+            /**
+             * Kind
+             * @description the document's kind (meta.kind)
+             * @enum {string}
+             */
+            kind: "rolling" | "breakout" | "correspondence" | "report";
+            /**
+             * Paragraphs
+             * @description every paragraph in document order, deleted ones included
+             */
+            paragraphs: components["schemas"]["VersionParagraph"][];
+            /** Opinions */
+            opinions: components["schemas"]["VersionOpinion"][];
+        };
+        /** VersionList */
+        VersionList: {
+            /** Versions */
+            versions: components["schemas"]["VersionSummary"][];
+        };
+        /** VersionOpinion */
+        VersionOpinion: {
+            /** Id */
+            id: string;
+            /** Text */
+            text: string;
+            /** Delegations */
+            delegations: string[];
+            /** Paragraph */
+            paragraph: string;
+            /** Section */
+            section: string;
+        };
+        /** VersionParagraph */
+        VersionParagraph: {
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /**
+             * Section
+             * @enum {string}
+             */
+            section: "intro" | "method" | "A" | "B" | "C" | "D" | "E" | "conclusion";
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "recommendation" | "statement" | "opinion" | "heading" | "text";
+            /**
+             * Sequence
+             * @enum {string}
+             */
+            sequence: "" | "what" | "how" | "who";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "agreed_ad_ref" | "agreed" | "to_be_revisited" | "no_agreement" | "deleted";
+            /** Proposers */
+            proposers: string[];
+            /** Supporters */
+            supporters: string[];
+            /** Text */
+            text: string;
+            /**
+             * Position
+             * @description place in document order, from 1 (deleted ones counted)
+             */
+            position: number;
+        };
+        /** VersionSummary */
+        VersionSummary: {
+            /**
+             * Number
+             * @description 1, 2, 3... per document
+             */
+            number: number;
+            /** Label */
+            label: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "issued" | "session_end";
+            /** Session Id */
+            session_id: number | null;
+            /** Created By */
+            created_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Bytes
+             * @description size of the frozen Yjs update
+             */
+            bytes: number;
+            /**
+             * Paragraphs
+             * @description paragraphs not deleted at that moment
+             */
+            paragraphs: number;
         };
     };
     responses: never;
@@ -9377,6 +9743,353 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    list_versions_api_documents_document_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionList"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    issue_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionSummary"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    get_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+                /** @description the version's number (1, 2, 3...) */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    restore_from_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+                /** @description the version's number (1, 2, 3...) */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ParagraphRestore"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreResult"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    diff_versions: {
+        parameters: {
+            query?: {
+                from?: number | null;
+                to?: number | null;
+                changed_only?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDiff"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

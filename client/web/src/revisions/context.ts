@@ -1,7 +1,7 @@
 // What the versions panel's parts share: the revision commands, the caller's rights
 // (rows of the server's matrix, from /api/me's `can`), the delegations' colours (the
 // same ones "Colour by delegation" uses: GET .../authors), and the page's messages.
-import { type Action, may } from "../api/types";
+import { may } from "../api/types";
 import { fallbackColour } from "../amendments/context";
 import { lang, t } from "../lib/i18n";
 import type { GovContext } from "../paragraphs/context";
@@ -31,8 +31,7 @@ export function revContext(gov: GovContext, document: string): RevContext {
   return {
     gov,
     api: new RevisionApi(document),
-    // TEMPORARY cast until r13-revisions adds these rows to the generated Action type.
-    rights: { issue: may(gov.me, "issue_versions" as Action), restore: may(gov.me, "restore_from_version" as Action) },
+    rights: { issue: may(gov.me, "issue_versions"), restore: may(gov.me, "restore_from_version") },
     colour(who) {
       const c = known.get(who);
       return c && HEX.test(c) ? c : fallbackColour(who);

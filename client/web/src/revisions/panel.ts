@@ -6,7 +6,7 @@
 import { h, KeyedList } from "../lib/dom";
 import { t, tDyn } from "../lib/i18n";
 import type { GovContext } from "../paragraphs/context";
-import type { DocumentDiff, VersionDetail, VersionSummary } from "./api";
+import type { VersionDetail, VersionSummary } from "./api";
 import { revContext, type RevContext, versionName, when } from "./context";
 import { diffView } from "./diff";
 import { exportMenu } from "./exports";
@@ -98,7 +98,7 @@ export function versionsUi(gov: GovContext, document: string, live: HTMLElement)
     const ticket = ++shown;
     const [d] = await Promise.all([gov.run(() => ctx.api.diff(from, to)), ctx.loadColours()]);
     if (!d || ticket !== shown) return;
-    showInViewer(diffView(ctx, d as DocumentDiff, () => select(pos, true)), focus);
+    showInViewer(diffView(ctx, d, () => select(pos, true)), focus);
   };
 
   /** Move the timeslider to `i` and show that choice (a version, or the live text). */
