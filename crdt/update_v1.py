@@ -74,8 +74,11 @@ def struct_clients(update: bytes) -> list[int]:
     return check_no_trailing_bytes(update)
 
 
-def scan(update: bytes) -> tuple[int, list[int]]:
+def scan(update: bytes, deletes: list[tuple[int, int, int]] | None = None) -> tuple[int, list[int]]:
     """One walk of the update: its encoded length and the client ids of its structs.
+
+    When ``deletes`` is given, the delete set's ranges are appended to it on the
+    way (see ``delete_set``).
 
     Raises ``DecodeError`` when the structure is malformed or truncated. Reading
     past the end raises ``IndexError`` wherever it happens, so the loops need no
@@ -115,17 +118,45 @@ def scan(update: bytes) -> tuple[int, list[int]]:
                     pos = _skip_bytes(data, pos)
                 else:
                     pos = _skip_content(data, pos, kind)
-        clients, pos = _uint(data, pos)  # the delete set
-        for _ in range(clients):
-            _, pos = _uint(data, pos)  # client id
-            ranges, pos = _uint(data, pos)
-            for _ in range(ranges):
-                pos = _skip_id(data, pos)  # clock and length: two var uints as well
+        pos = read_delete_set(data, pos, deletes)
     except IndexError:
         raise DecodeError("update is truncated") from None
     if pos > len(data):
         raise DecodeError("update is truncated (a declared length exceeds the bytes left)")
     return pos, owners
+
+
+def delete_set(update: bytes) -> list[tuple[int, int, int]]:
+    """(client, clock, length) ranges of the update's delete set, as encoded.
+
+    The ids name the *deleted* items (whoever created them), not who deleted
+    them. Refuses malformed input and trailing bytes (``DecodeError``).
+    """
+    deletes: list[tuple[int, int, int]] = []
+    end, _ = scan(update, deletes)
+    if end != len(update):
+        raise DecodeError(f"{len(update) - end} unexpected bytes after the update")
+    return deletes
+
+
+def read_delete_set(data: bytes, pos: int, deletes: list[tuple[int, int, int]] | None) -> int:
+    """Walk the delete set at ``pos``; append its ranges to ``deletes`` unless None.
+
+    Returns the position after it. ``IndexError`` when truncated (callers map it).
+    """
+    clients, pos = _uint(data, pos)
+    for _ in range(clients):
+        client, pos = _uint(data, pos)
+        ranges, pos = _uint(data, pos)
+        if deletes is None:
+            for _ in range(ranges):
+                pos = _skip_id(data, pos)  # clock and length: two var uints as well
+            continue
+        for _ in range(ranges):
+            clock, pos = _uint(data, pos)
+            length, pos = _uint(data, pos)
+            deletes.append((client, clock, length))
+    return pos
 
 
 def check_no_trailing_bytes(update: bytes) -> list[int]:

@@ -1,0 +1,476 @@
+"""The items of each root Y.Text of a full-state update, in document order (YATA).
+
+A diff between two versions of a document must be *identity-exact*: the same
+character in both versions is the same Yjs item id (client, clock), so who typed
+it and who deleted it come from the ids, never from comparing strings. pycrdt
+exposes text, not items; ``text_runs`` rebuilds the items' order itself from the
+structs of a v1 update, as Yjs would integrate them:
+
+1. decode every struct (GC, items with their origin, right origin, parent and
+   content), keeping strings and the length of everything else in clock units
+   (UTF-16 code units for strings, as Yjs and Yrs count them);
+2. cut structs wherever an origin ends, a right origin starts or a delete-set
+   range begins or ends, once and for all: Yjs splits an item lazily when an
+   origin points into it, and a split piece keeps its place (its origin is the
+   piece before it), so splitting early changes no outcome and lets every id
+   lookup be one dict access;
+3. integrate the pieces in causal order (an explicit stack: an item waits for its
+   client's previous struct, its origin and its right origin, as Yjs'
+   ``readUpdate`` stack does) with Yjs' ``Item.integrate`` conflict resolution;
+   an item's parent is named (a root) or inferred from its origin's item, so
+   items of other types are followed just enough to know they are elsewhere;
+4. walk each root text's list, merging adjacent pieces back into runs.
+
+Only full-state updates (``Doc.get_update()``, or the store's snapshot and log
+merged) can be read: a reference to an id the update lacks is a ``DecodeError``.
+Formatting marks and embeds occupy clock units but are not characters: they
+take part in the ordering and are left out of the runs.
+
+References: yjs ``src/structs/Item.js`` (``getMissing``, ``integrate``,
+``splitItem``), ``src/utils/encoding.js`` (``readClientsStructRefs``,
+``integrateStructs``), and y-crdt's ``block.rs`` which mirrors them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from crdt.encoding import DecodeError
+from crdt.update_v1 import (
+    _ANY,
+    _DELETED,
+    _EMBED,
+    _FORMAT,
+    _GC,
+    _HAS_ORIGIN,
+    _HAS_PARENT_SUB,
+    _HAS_RIGHT_ORIGIN,
+    _JSON,
+    _SKIP,
+    _STRING,
+    _skip_bytes,
+    _skip_content,
+    _uint,
+    read_delete_set,
+)
+
+# Contents that may sit in a Y.Text's sequence; anything else makes the root an array.
+_TEXT_KINDS = frozenset({_STRING, _DELETED, _FORMAT, _EMBED})
+_COUNTED = frozenset({_DELETED, _JSON, _ANY})  # length = the count that starts the content
+_NEW, _PENDING, _DONE = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Consecutive characters of one client, one after the other in the text."""
+
+    client: int
+    clock: int  # first clock of the run
+    length: int  # in Yjs clock units (UTF-16 code units, as Yjs/Yrs encode)
+    text: str | None  # the characters, None when the content was garbage-collected
+    deleted: bool  # deleted in THIS state
+
+
+def slice16(text: str, start: int, end: int) -> str:
+    """``text`` between UTF-16 code unit offsets ``start`` and ``end``.
+
+    A cut through a surrogate pair leaves U+FFFD in place of the broken half,
+    as Yjs does when it splits a string there.
+    """
+    if text.isascii():
+        return text[start:end]
+    return text.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le", "replace")
+
+
+def _len16(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
+
+
+class _Item:
+    """One struct (or a piece of one); GC structs are items with ``gc`` set."""
+
+    __slots__ = (
+        "client",
+        "clock",
+        "deleted",
+        "gc",
+        "kind",
+        "left",
+        "length",
+        "nxt",
+        "origin",
+        "parent",
+        "prev",
+        "right",
+        "root",
+        "rorigin",
+        "state",
+        "sub",
+        "text",
+    )
+
+    def __init__(
+        self,
+        client: int,
+        clock: int,
+        length: int,
+        kind: int,
+        origin: tuple[int, int] | None,
+        rorigin: tuple[int, int] | None,
+        parent: str | tuple[int, int] | None,
+        sub: bool,
+        text: str | None,
+    ) -> None:
+        self.client = client
+        self.clock = clock
+        self.length = length
+        self.kind = kind
+        self.origin = origin
+        self.rorigin = rorigin
+        self.parent = parent  # explicit parent: a root's name or a type item's id
+        self.sub = sub  # a map entry (has a parentSub)
+        self.text = text
+        self.gc = kind == _GC
+        self.deleted = kind == _DELETED or self.gc
+        self.root: str | None = None  # resolved: the root it belongs to, None elsewhere
+        self.left: _Item | None = None
+        self.right: _Item | None = None
+        self.prev: _Item | None = None  # the client's previous piece
+        self.nxt: _Item | None = None  # the client's next piece
+        self.state = _DONE if self.gc else _NEW
+
+    def split(self, offset: int) -> _Item:
+        """Cut at ``offset`` clock units; self keeps the left part, returns the right."""
+        text = self.text
+        right = _Item(
+            self.client,
+            self.clock + offset,
+            self.length - offset,
+            self.kind,
+            (self.client, self.clock + offset - 1),
+            self.rorigin,
+            self.parent,
+            self.sub,
+            None if text is None else slice16(text, offset, self.length),
+        )
+        if text is not None:
+            self.text = slice16(text, 0, offset)
+        right.gc = self.gc
+        right.deleted = self.deleted
+        right.state = self.state
+        self.length = offset
+        return right
+
+
+def _decode(data: bytes) -> tuple[list[list[_Item]], list[tuple[int, int, int]]]:
+    """The update's structs per client (in clock order) and its delete set."""
+    blocks: list[list[_Item]] = []
+    try:
+        clients, pos = _uint(data, 0)
+        for _ in range(clients):
+            count, pos = _uint(data, pos)
+            client, pos = _uint(data, pos)
+            clock, pos = _uint(data, pos)
+            items: list[_Item] = []
+            for _ in range(count):
+                info = data[pos]
+                pos += 1
+                kind = info & 0x1F
+                if kind == _GC or kind == _SKIP:
+                    length, pos = _uint(data, pos)
+                    if kind == _GC:
+                        items.append(
+                            _Item(client, clock, length, _GC, None, None, None, False, None)
+                        )
+                    clock += length
+                    continue
+                origin = rorigin = None
+                parent: str | tuple[int, int] | None = None
+                sub = False
+                if info & _HAS_ORIGIN:
+                    c, pos = _uint(data, pos)
+                    k, pos = _uint(data, pos)
+                    origin = (c, k)
+                if info & _HAS_RIGHT_ORIGIN:
+                    c, pos = _uint(data, pos)
+                    k, pos = _uint(data, pos)
+                    rorigin = (c, k)
+                if not info & (_HAS_ORIGIN | _HAS_RIGHT_ORIGIN):
+                    named, pos = _uint(data, pos)
+                    if named == 1:
+                        size, pos = _uint(data, pos)
+                        parent = data[pos : pos + size].decode("utf-8")
+                        pos += size
+                    else:
+                        c, pos = _uint(data, pos)
+                        k, pos = _uint(data, pos)
+                        parent = (c, k)
+                    if info & _HAS_PARENT_SUB:
+                        pos = _skip_bytes(data, pos)
+                        sub = True
+                text = None
+                if kind == _STRING:
+                    size, pos = _uint(data, pos)
+                    end = pos + size
+                    if end > len(data):
+                        raise IndexError
+                    text = data[pos:end].decode("utf-8")
+                    pos = end
+                    length = _len16(text)
+                elif kind in _COUNTED:
+                    length = _uint(data, pos)[0]
+                    pos = _skip_content(data, pos, kind)
+                else:
+                    length = 1
+                    pos = _skip_content(data, pos, kind)
+                if length:
+                    items.append(
+                        _Item(client, clock, length, kind, origin, rorigin, parent, sub, text)
+                    )
+                clock += length
+            if items:
+                blocks.append(items)
+        deletes: list[tuple[int, int, int]] = []
+        pos = read_delete_set(data, pos, deletes)
+    except IndexError:
+        raise DecodeError("update is truncated") from None
+    except UnicodeDecodeError:
+        raise DecodeError("a string in the update is not valid UTF-8") from None
+    if pos != len(data):
+        raise DecodeError("update is truncated or followed by unexpected bytes")
+    return blocks, deletes
+
+
+def _cut(
+    blocks: list[list[_Item]], deletes: list[tuple[int, int, int]]
+) -> tuple[dict[tuple[int, int], _Item], dict[tuple[int, int], _Item]]:
+    """Split structs at every id boundary anything refers to.
+
+    Returns the pieces by last id (origins) and by first id (right origins,
+    delete ranges); links each piece to its client's previous and next.
+    """
+    cuts: dict[int, set[int]] = {}
+    for items in blocks:
+        for it in items:
+            if it.origin is not None:
+                c, k = it.origin
+                cuts.setdefault(c, set()).add(k + 1)
+            if it.rorigin is not None:
+                c, k = it.rorigin
+                cuts.setdefault(c, set()).add(k)
+    for c, k, n in deletes:
+        s = cuts.setdefault(c, set())
+        s.add(k)
+        s.add(k + n)
+    ends: dict[tuple[int, int], _Item] = {}
+    starts: dict[tuple[int, int], _Item] = {}
+    for items in blocks:
+        client = items[0].client
+        points = sorted(cuts.get(client, ()))
+        j, total = 0, len(points)
+        prev: _Item | None = None
+        for it in items:
+            start = it.clock
+            while j < total and points[j] <= start:
+                j += 1
+            piece = it
+            end = start + it.length
+            while True:
+                if j < total and points[j] < end:
+                    right = piece.split(points[j] - piece.clock)
+                    j += 1
+                else:
+                    right = None
+                piece.prev = prev
+                if prev is not None:
+                    prev.nxt = piece
+                starts[(client, piece.clock)] = piece
+                ends[(client, piece.clock + piece.length - 1)] = piece
+                prev = piece
+                if right is None:
+                    break
+                piece = right
+    for c, k, n in deletes:
+        gone = starts.get((c, k))
+        end = k + n
+        while gone is not None and gone.clock < end:
+            gone.deleted = True
+            gone = gone.nxt
+    return ends, starts
+
+
+def text_runs(update: bytes, roots: Callable[[str], bool] | None = None) -> dict[str, list[Run]]:
+    """Root text name -> its runs in document order (deleted runs included).
+
+    Reconstructs Yjs/YATA order from the structs of a full-state update (as
+    Doc.get_update() / the store's snapshot+log merge produce). ``roots``
+    filters root names (e.g. ``lambda n: n.startswith("p:")``). Raises
+    ``DecodeError`` on a malformed update or one that refers to ids it lacks.
+    """
+    blocks, deletes = _decode(update)
+    ends, starts = _cut(blocks, deletes)
+    wanted: dict[str, bool] = {}
+    first: dict[str, _Item | None] = {}  # each wanted root's first item
+    for items in blocks:
+        piece: _Item | None = items[0]
+        while piece is not None:
+            if piece.state == _NEW:
+                _integrate_from(piece, ends, starts, wanted, first, roots)
+            piece = piece.nxt
+    return _runs(first)
+
+
+def _integrate_from(
+    item: _Item,
+    ends: dict[tuple[int, int], _Item],
+    starts: dict[tuple[int, int], _Item],
+    wanted: dict[str, bool],
+    first: dict[str, _Item | None],
+    roots: Callable[[str], bool] | None,
+) -> None:
+    """Integrate ``item`` after everything it depends on (an explicit stack)."""
+    item.state = _PENDING
+    stack = [item]
+    while stack:
+        it = stack[-1]
+        dep = it.prev
+        if dep is None or dep.state == _DONE:
+            dep = None
+            if it.origin is not None:
+                dep = ends.get(it.origin)
+                if dep is None:
+                    raise DecodeError(f"update lacks the origin {it.origin} (not a full state)")
+                if dep.state == _DONE:
+                    dep = None
+            if dep is None and it.rorigin is not None:
+                dep = starts.get(it.rorigin)
+                if dep is None:
+                    raise DecodeError(f"update lacks the item {it.rorigin} (not a full state)")
+                if dep.state == _DONE:
+                    dep = None
+        if dep is not None:
+            if dep.state == _PENDING:
+                raise DecodeError("update's items depend on each other in a cycle")
+            dep.state = _PENDING
+            stack.append(dep)
+            continue
+        stack.pop()
+        it.state = _DONE
+        _place(it, ends, starts, wanted, first, roots)
+
+
+def _place(
+    it: _Item,
+    ends: dict[tuple[int, int], _Item],
+    starts: dict[tuple[int, int], _Item],
+    wanted: dict[str, bool],
+    first: dict[str, _Item | None],
+    roots: Callable[[str], bool] | None,
+) -> None:
+    """Yjs ``getMissing`` (the parent) and ``integrate`` (the place), for one piece."""
+    left = ends[it.origin] if it.origin is not None else None
+    right = starts[it.rorigin] if it.rorigin is not None else None
+    if (left is not None and left.gc) or (right is not None and right.gc):
+        it.root = None  # Yjs turns it into GC: it belongs nowhere
+        return
+    if it.parent is None:
+        near = left if left is not None else right
+        if near is None:
+            raise DecodeError("an item has neither a parent nor an origin")
+        it.root = near.root
+        it.sub = near.sub
+    elif isinstance(it.parent, str):
+        it.root = it.parent
+    root = it.root
+    if root is None or it.sub:
+        return
+    keep = wanted.get(root)
+    if keep is None:
+        keep = wanted[root] = roots is None or roots(root)
+        if keep:
+            first[root] = None
+    if not keep:
+        return
+    if it.kind not in _TEXT_KINDS:
+        wanted[root] = False  # an array, not a text
+        del first[root]
+        return
+    if (left is None and (right is None or right.left is not None)) or (
+        left is not None and left.right is not right
+    ):
+        o = left.right if left is not None else first[root]
+        conflicting: set[_Item] = set()
+        before: set[_Item] = set()
+        origin, rorigin, client = it.origin, it.rorigin, it.client
+        while o is not None and o is not right:
+            before.add(o)
+            conflicting.add(o)
+            if origin == o.origin:
+                if o.client < client:
+                    left = o
+                    conflicting.clear()
+                elif rorigin == o.rorigin:
+                    break
+            elif o.origin is not None and ends[o.origin] in before:
+                if ends[o.origin] not in conflicting:
+                    left = o
+                    conflicting.clear()
+            else:
+                break
+            o = o.right
+    it.left = left
+    if left is not None:
+        after = left.right
+        left.right = it
+    else:
+        after = first[root]
+        first[root] = it
+    it.right = after
+    if after is not None:
+        after.left = it
+
+
+def _runs(first: dict[str, _Item | None]) -> dict[str, list[Run]]:
+    """Walk each root's list, merging adjacent pieces of one client back into runs."""
+    out: dict[str, list[Run]] = {}
+    for root, head in first.items():
+        runs: list[Run] = []
+        client = clock = length = -1
+        deleted = False
+        texts: list[str] | None = None
+        it = head
+        while it is not None:
+            if it.kind == _STRING or it.kind == _DELETED:
+                text = it.text
+                if (
+                    it.client == client
+                    and it.clock == clock + length
+                    and it.deleted == deleted
+                    and (text is None) == (texts is None)
+                ):
+                    length += it.length
+                    if texts is not None and text is not None:
+                        texts.append(text)
+                else:
+                    if length > 0:
+                        runs.append(
+                            Run(
+                                client,
+                                clock,
+                                length,
+                                None if texts is None else "".join(texts),
+                                deleted,
+                            )
+                        )
+                    client, clock, length, deleted = it.client, it.clock, it.length, it.deleted
+                    texts = None if text is None else [text]
+            it = it.right
+        if length > 0:
+            runs.append(
+                Run(client, clock, length, None if texts is None else "".join(texts), deleted)
+            )
+        out[root] = runs
+    return out
