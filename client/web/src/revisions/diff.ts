@@ -5,7 +5,7 @@
 // moved, relabelled, and for status changes with the decisions that made them.
 import { h } from "../lib/dom";
 import { lang, t, tDyn } from "../lib/i18n";
-import { statusLabel } from "../doc/schema";
+import { SECTIONS, statusLabel } from "../doc/schema";
 import type { DiffSegment, DocumentDiff, ParagraphDiff } from "./api";
 import { authorKey, authorText, type RevContext, when } from "./context";
 
@@ -89,6 +89,16 @@ function legend(ctx: RevContext, d: DocumentDiff): HTMLElement {
   return list;
 }
 
+/** The changed paragraphs under their sections (as they are on the newer side). */
+function bySection(ctx: RevContext, paras: ParagraphDiff[]): HTMLElement[] {
+  const known = new Set<string>(SECTIONS);
+  const order = [...SECTIONS, ...new Set(paras.map((p) => p.section).filter((s) => !known.has(s)))];
+  return order
+    .map((section) => ({ section, list: paras.filter((p) => p.section === section) }))
+    .filter((g) => g.list.length > 0)
+    .map((g) => h("section", { class: "rt-section", "data-section": g.section }, h("h3", {}, tDyn("section", g.section)), h("ol", { class: "rt-diff-paras" }, ...g.list.map((p) => paragraphEl(ctx, p)))));
+}
+
 /** The comparison `d`, with `close` to leave it. */
 export function diffView(ctx: RevContext, d: DocumentDiff, close: () => void): HTMLElement {
   const s = d.summary;
@@ -102,6 +112,6 @@ export function diffView(ctx: RevContext, d: DocumentDiff, close: () => void): H
     h("p", { class: "rt-hint" }, `${when(d.from.created_at)} → ${d.to.number === null ? t("nowChoice") : when(d.to.created_at)}`),
     h("p", { class: "rt-diff-summary" }, t("diffSummary", { inserted: s.inserted, deleted: s.deleted, changed: s.changed, added: s.added, removed: s.removed, restored: s.restored, moved: s.moved, status: s.status_changed })),
     legend(ctx, d),
-    d.paragraphs.length ? h("ol", { class: "rt-diff-paras" }, ...d.paragraphs.map((p) => paragraphEl(ctx, p))) : h("p", { class: "rt-empty" }, t("noChanges")),
+    ...(d.paragraphs.length ? bySection(ctx, d.paragraphs) : [h("p", { class: "rt-empty" }, t("noChanges"))]),
   );
 }
