@@ -49,7 +49,7 @@ function paragraphEl(ctx: RevContext, v: VersionDetail, p: VersionParagraph): HT
         p.proposers.length ? h("span", { class: "rt-vpara-who" }, p.proposers.join(", ")) : null,
       ),
       h(deleted ? "del" : "p", { class: "rt-vpara-text" }, p.text),
-      ctx.rights.restore ? restoreButton(ctx, v, p) : null,
+      ctx.rights.restore && !deleted ? restoreButton(ctx, v, p) : null,
     ),
   );
 }
