@@ -1,0 +1,149 @@
+"""Versions of a document (issue 13): issued by officers, numbered, read back exactly
+whatever happens later (edits, compaction), restored from paragraph by paragraph;
+bad input refused without changing anything."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pycrdt
+import pytest
+
+from client import DocumentClient
+from crdt import schema
+from tests.support.groups import Api, Group
+from tests.support.paragraphs import by_label, content, decisions, doc_path, seed
+
+
+@pytest.fixture
+def seed_text() -> None:
+    return None
+
+
+def versions_path(group: Group, suffix: str = "", document: str | None = None) -> str:
+    return doc_path(document or group.document, "/versions" + suffix)
+
+
+async def type_into(url: str, document: str, token: str, pid: str, at: int, words: str) -> None:
+    """Insert ``words`` at code point ``at`` of a paragraph as a real client; durable."""
+    async with DocumentClient(url, document, token, reconnection=False) as client:
+        text = client.doc.get(schema.text_name(pid), type=pycrdt.Text)
+        text.insert(len(str(text)[:at].encode()), words)
+        await client.flush()
+        assert not client.errors, client.errors
+
+
+def visible(detail: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [(p["label"], p["status"], p["text"]) for p in detail["paragraphs"]]
+
+
+async def test_issue_list_show_reads_back_exactly(server: Any, api: Api, group: Group) -> None:
+    ids = await seed(api, group)
+    before = await content(api, group)
+    secretariat = group.token("secretariat")
+    made = await api.call("POST", versions_path(group), secretariat, {"label": " Rev.1 "})
+    assert made.status == 201, made.body
+    rev1 = made.body
+    assert (rev1["number"], rev1["label"], rev1["kind"]) == (1, "Rev.1", "issued")
+    assert rev1["paragraphs"] == len(ids) and rev1["bytes"] > 0
+    officer = group.people["secretariat"]
+    assert rev1["created_by"] == f"person:{officer.id} {officer.name}"
+
+    # Later: words typed, a status changed, a paragraph deleted, an opinion, compaction.
+    await type_into(server.url, group.document, group.token("member"), ids["OP1"], 0, "Brazil: ")
+    chair = group.token("chair")
+    await api.ok("POST", doc_path(group.document, f"/paragraphs/{ids['OP3']}/status"), chair,
+                 {"status": "agreed"})  # fmt: skip
+    await api.ok("POST", doc_path(group.document, f"/paragraphs/{ids['OP5']}/delete"), chair, {})
+    rev2 = await api.ok("POST", versions_path(group), chair, {"label": "Rev.2"})
+    assert rev2["number"] == 2 and rev2["paragraphs"] == len(ids) - 1
+    await server.store.compact(group.document)
+
+    for role in ("chair", "member", "observer", "follower"):
+        one = await api.ok("GET", versions_path(group, "/1"), group.token(role))
+        assert visible(one) == [
+            (p["label"], p["status"], p["text"]) for p in before["paragraphs"]
+        ], role
+    one = await api.ok("GET", versions_path(group, "/1"), chair)
+    assert (one["number"], one["version_kind"], one["kind"]) == (1, "issued", "rolling")
+    assert [p["position"] for p in one["paragraphs"]] == list(range(1, len(ids) + 1))
+    two = await api.ok("GET", versions_path(group, "/2"), chair)
+    got = {label: (status, text) for label, status, text in visible(two)}
+    assert got["OP1"][1].startswith("Brazil: ")
+    assert got["OP3"][0] == "agreed" and got["OP5"][0] == "deleted"
+
+    listed = await api.ok("GET", versions_path(group), group.token("follower"))
+    assert [(v["number"], v["label"]) for v in listed["versions"]] == [(1, "Rev.1"), (2, "Rev.2")]
+    entries = await api.audit(group.id, chair)
+    issued = [e for e in entries if e["action"] == "version.issue"]
+    assert len(issued) == 2
+
+
+async def test_versions_are_numbered_once_under_concurrency(
+    server: Any, api: Api, group: Group
+) -> None:
+    await seed(api, group)
+    chair = group.token("chair")
+    replies = await asyncio.gather(
+        *(api.call("POST", versions_path(group), chair, {"label": f"Rev.{i}"}) for i in range(6))
+    )
+    assert all(r.status == 201 for r in replies), [r.body for r in replies]
+    assert sorted(r.body["number"] for r in replies) == [1, 2, 3, 4, 5, 6]
+
+
+async def test_restore_a_paragraph_from_a_version(server: Any, api: Api, group: Group) -> None:
+    ids = await seed(api, group)
+    chair, member = group.token("chair"), group.token("member")
+    original = by_label(await content(api, group))["OP2"]["text"]
+    await api.ok("POST", versions_path(group), chair, {"label": "Rev.1"})
+    await type_into(server.url, group.document, member, ids["OP2"], 0, "Kenya: ")
+    await api.ok("POST", doc_path(group.document, f"/paragraphs/{ids['OP2']}/delete"), chair, {})
+    async with DocumentClient(server.url, group.document, member, reconnection=False) as watcher:
+        text = watcher.doc.get(schema.text_name(ids["OP2"]), type=pycrdt.Text)
+        assert str(text).startswith("Kenya: ")
+        body = {"paragraph_id": ids["OP2"]}
+        for role in ("member", "observer", "follower"):
+            refused = await api.call("POST", versions_path(group, "/1/restore"), group.token(role),
+                                     body)  # fmt: skip
+            assert (refused.status, refused.code) == (403, "forbidden"), role
+        done = await api.ok("POST", versions_path(group, "/1/restore"), group.token("secretariat"),
+                            body)  # fmt: skip
+        assert done == {"paragraph_id": ids["OP2"], "version": 1, "status": "draft"}
+        # The connected client sees the restored words live.
+        await watcher.wait_for(lambda d: str(d.get(schema.text_name(ids["OP2"]), type=pycrdt.Text))
+                               == original)  # fmt: skip
+    after = by_label(await content(api, group))["OP2"]
+    assert (after["text"], after["status"]) == (original, "draft")
+    (made,) = [d for d in await decisions(api, group) if d["action"] == "restore_text"]
+    assert made["paragraph"] == ids["OP2"] and made["after"]["version"] == 1
+    assert made["by"]["name"] == group.people["secretariat"].name
+    entries = await api.audit(group.id, chair)
+    assert any(e["action"] == "paragraph.restore_text" for e in entries)
+
+
+async def test_bad_input_is_refused_and_changes_nothing(api: Api, group: Group) -> None:
+    ids = await seed(api, group)
+    chair = group.token("chair")
+    await api.ok("POST", versions_path(group), chair, {"label": "Rev.1"})
+    for body in ({}, {"label": ""}, {"label": "x" * 201}, {"label": 3}, {"label": "a", "x": 1}):
+        reply = await api.call("POST", versions_path(group), chair, body)
+        assert reply.status == 422, (body, reply.body)
+    assert (await api.call("GET", versions_path(group, "/7"), chair)).status == 404
+    assert (await api.call("GET", versions_path(group, "/0"), chair)).status == 404
+    assert (await api.call("GET", versions_path(group, "/x"), chair)).status == 404
+    missing = await api.call("GET", doc_path(group.document, "/diff?from=1&to=9"), chair)
+    assert missing.status == 404
+    backwards = await api.call("GET", doc_path(group.document, "/diff?from=2&to=1"), chair)
+    assert (backwards.status, set(backwards.fields)) == (422, {"from"})
+    restore = versions_path(group, "/1/restore")
+    for body in ({}, {"paragraph_id": ""}, {"paragraph_id": 5}):
+        assert (await api.call("POST", restore, chair, body)).status == 422, body
+    unknown = await api.call("POST", restore, chair, {"paragraph_id": "nope"})
+    assert unknown.status == 404
+    gone = await api.call("POST", versions_path(group, "/9/restore"), chair,
+                          {"paragraph_id": ids["OP1"]})  # fmt: skip
+    assert gone.status == 404
+    listed = await api.ok("GET", versions_path(group), chair)
+    assert [v["number"] for v in listed["versions"]] == [1]
+    assert not [d for d in await decisions(api, group) if d["action"] == "restore_text"]
