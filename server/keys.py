@@ -14,6 +14,7 @@ from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
 from server.groups.service import GroupService
+from server.outputs.service import OutputService
 from server.paragraphs.proposals import GovernanceService
 from server.revisions.service import RevisionService
 from server.rooms.manager import RoomManager
@@ -40,4 +41,5 @@ COMMENTS = web.AppKey("comments", CommentService)
 PARAGRAPHS = web.AppKey("paragraphs", GovernanceService)
 AMENDMENTS = web.AppKey("amendments", AmendmentService)
 REVISIONS = web.AppKey("revisions", RevisionService)
+OUTPUTS = web.AppKey("outputs", OutputService)
 LIMITS = web.AppKey("limits", EdgeLimits)

@@ -20,6 +20,7 @@ from server.contract.openapi import document
 from server.documents.views import api as documents_api
 from server.errors import RollingTextError
 from server.groups.views import api as groups_api
+from server.outputs.views import api as outputs_api
 from server.paragraphs.views import LIVE_DESCRIPTION as PARAGRAPHS_LIVE
 from server.paragraphs.views import api as paragraphs_api
 from server.revisions.views import api as revisions_api
@@ -36,6 +37,7 @@ APIS: tuple[Api, ...] = (
     paragraphs_api,
     amendments_api,
     revisions_api,
+    outputs_api,
     health.api,
     document_api.api,
 )

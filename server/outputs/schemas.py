@@ -1,0 +1,39 @@
+"""The export's request (its query), stated once: the route, its OpenAPI entry and
+the CLI validate with it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.outputs.parts import Part
+from server.validation import MAX_ID
+
+Format = Literal["md", "html", "docx"]
+FORMATS: tuple[str, ...] = get_args(Format)
+MEDIA_TYPES = {
+    "md": "text/markdown",
+    "html": "text/html",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+class ExportQuery(BaseModel):
+    """``?format=md|html|docx&part=...&version=N``; an unknown parameter is refused
+    (a misspelt ``versoin`` must not silently export the current text)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format: Annotated[Format, Field(description="md (Markdown), html (printable) or docx (Word)")]
+    part: Annotated[
+        Part,
+        Field(
+            description="the report in the agreed structure, one of the four compilations, "
+            "or the status table (groups A-E by status)"
+        ),
+    ] = "report"
+    version: Annotated[
+        int | None,
+        Field(ge=1, le=MAX_ID, description="the version's number; omitted: the current text"),
+    ] = None
