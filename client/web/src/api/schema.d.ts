@@ -1266,6 +1266,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/documents/{document}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the report, a compilation or the status table (Markdown, HTML, Word)
+         * @description Of the version `version` (omitted: the current text). `part`: `report` (the agreed
+         *     structure: introduction, meetings and methodology, recommendations for groups A-E
+         *     with status and What/How/Who sequencing, opinions, conclusion), the compilations
+         *     `statements`, `agreed`, `revisit`, `no-agreement`, or `status-table`. HTML is one
+         *     self-contained page with a print stylesheet; docx uses Word's heading, list and
+         *     table styles. Sent as an attachment named `<document>-<part>-v<N|now>.<ext>`.
+         */
+        get: operations["export_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -10068,6 +10093,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DocumentDiff"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    export_document: {
+        parameters: {
+            query: {
+                format: "md" | "html" | "docx";
+                part?: "report" | "statements" | "agreed" | "revisit" | "no-agreement" | "status-table";
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description the document's name */
+                document: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    /** @description attachment; filename="<name>": the suggested file name */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                    "text/html": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
                 };
             };
             /** @description `unauthenticated` */
