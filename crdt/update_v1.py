@@ -159,13 +159,15 @@ def read_delete_set(data: bytes, pos: int, deletes: list[tuple[int, int, int]] |
     return pos
 
 
-def check_no_trailing_bytes(update: bytes) -> list[int]:
+def check_no_trailing_bytes(
+    update: bytes, deletes: list[tuple[int, int, int]] | None = None
+) -> list[int]:
     """Refuse an update followed by anything (``DecodeError``).
 
     Returns the client ids of the update's structs (``struct_clients``), found
-    on the way.
+    on the way; appends its delete set's ranges to ``deletes`` if given.
     """
-    end, owners = scan(update)
+    end, owners = scan(update, deletes)
     if end != len(update):
         raise DecodeError(f"{len(update) - end} unexpected bytes after the update")
     return owners

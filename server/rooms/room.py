@@ -21,6 +21,7 @@ from crdt import updates
 from crdt.awareness import AwarenessEntry
 from crdt.awareness import encode_update as encode_awareness
 from crdt.encoding import DecodeError
+from crdt.update_v1 import delete_set
 from server.errors import MalformedUpdate, ReadOnly
 from server.rooms.guard import DocumentGuard
 from server.rooms.peer import Channel, Peer
@@ -94,6 +95,10 @@ class Room:
         self.relay: Relay | None = None
         self._applying: Peer | _Remote | None = None
         self._full_state: bytes | None = None
+        # While set, the item ranges each transaction deleted (Yrs reports only items
+        # it newly deleted: a re-sent delete set adds nothing), recorded with the
+        # update as its author's deletions (server/storage/deletions.py).
+        self._deleted: list[tuple[int, int, int]] | None = None
         self._outbox: list[tuple[Peer | None, bytes]] = []
         self._awareness_outbox: list[tuple[Peer | None, AwarenessEntry]] = []
         self._update_ready = asyncio.Event()
@@ -177,25 +182,31 @@ class Room:
             self.stats.dropped_writes += 1
             raise ReadOnly("this connection may read the document but not change it")
         self._applying = peer
+        deleted = self._deleted = []
         try:
             clients = updates.apply(self.doc, update)
         except DecodeError as exc:
             self.stats.malformed += 1
             self._applying = None
+            self._deleted = None
             self.guard.after_update(None)
             raise MalformedUpdate(str(exc)) from exc
         finally:
             self._applying = None
+            self._deleted = None
         self.stats.updates_applied += 1
-        written = self._persist(update, peer.author, clients)
+        written = self._persist(update, peer.author, clients, deleted)
+        reverted = self._deleted = []
         try:
             revert = self.guard.after_update(peer)
         except Exception:  # a bug in the guard must not take the room down: say it loudly
             self._log.exception("room %s: the guard failed on %s's update", self.name, peer)
             revert = None
+        finally:
+            self._deleted = None
         if revert is None:
             return written
-        return asyncio.create_task(_all(written, self._persist(revert)))
+        return asyncio.create_task(_all(written, self._persist(revert, deletes=reverted)))
 
     def apply_local(
         self, change: Callable[[pycrdt.Doc[Any]], None], author: Author = SERVER
@@ -206,11 +217,15 @@ class Room:
         client ids are recorded for (an accepted amendment's proposer; default the
         server itself)."""
         before = self.doc.get_state()
+        deleted = self._deleted = []
         try:
             change(self.doc)
         finally:
-            self.guard.after_update(None)
-        return self._persist(self.doc.get_update(before), author)
+            try:
+                self.guard.after_update(None)
+            finally:
+                self._deleted = None
+        return self._persist(self.doc.get_update(before), author, deletes=deleted)
 
     def receive_awareness(self, peer: Peer, update: bytes) -> None:
         """Apply a client's presence (bounded, owned, validated: see rooms/presence.py).
@@ -245,6 +260,8 @@ class Room:
 
     def _on_transaction(self, event: Any) -> None:
         self._full_state = None
+        if self._deleted is not None:
+            self._deleted.extend(delete_set(event.update))
         origin = self._applying
         if origin is not REMOTE and self.relay is not None:
             self.relay.publish_update(self.name, event.update)
@@ -252,11 +269,16 @@ class Room:
         self._update_ready.set()
 
     def _persist(
-        self, update: bytes, author: Author = SERVER, clients: Sequence[int] | None = None
+        self,
+        update: bytes,
+        author: Author = SERVER,
+        clients: Sequence[int] | None = None,
+        deletes: Sequence[tuple[int, int, int]] | None = None,
     ) -> asyncio.Task[None]:
-        """Store ``update``, sent by ``author`` (default: the server's own change)."""
+        """Store ``update``, sent by ``author`` (default: the server's own change);
+        ``deletes``: the item ranges it deleted (default: its whole delete set)."""
         task = asyncio.create_task(
-            self._store.append(self.name, update, author=author, clients=clients)
+            self._store.append(self.name, update, author=author, clients=clients, deletes=deletes)
         )
         self._writes.add(task)
         task.add_done_callback(self._written)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from server.storage.authorship import SERVER, Author, ClientRecord
+from server.storage.deletions import DeletedRange, deleters
 from server.storage.engine import create_engine, normalize_url
 from server.storage.migrate import upgrade
 from server.storage.models import (
     Base,
     Document,
     DocumentClient,
+    DocumentDeletion,
     DocumentSnapshot,
     DocumentUpdate,
 )
@@ -20,8 +22,10 @@ __all__ = [
     "Author",
     "Base",
     "ClientRecord",
+    "DeletedRange",
     "Document",
     "DocumentClient",
+    "DocumentDeletion",
     "DocumentInfo",
     "DocumentSnapshot",
     "DocumentStore",
@@ -29,6 +33,7 @@ __all__ = [
     "StoredDocument",
     "WriterStats",
     "create_engine",
+    "deleters",
     "normalize_url",
     "upgrade",
 ]

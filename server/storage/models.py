@@ -8,7 +8,8 @@ Authorship: each log row names the person who sent it (``author_id``), and
 ``document_clients`` maps every Yjs client id seen in a document to the person
 who first wrote with it. Every character carries its client id for ever, and the
 map is its own table, so compaction (which folds the rows away) loses nothing:
-any character can be attributed to a person and delegation at any time. People
+any character can be attributed to a person and delegation at any time.
+``document_deletions`` records, the same way, who first deleted which items. People
 are referred to by id without a foreign key: storage stays independent of
 groups, and the recorded name and delegation outlive a deleted person.
 
@@ -26,6 +27,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -149,3 +151,28 @@ class DocumentClient(Base):
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     delegation: Mapped[str | None] = mapped_column(String(200), nullable=True)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class DocumentDeletion(Base):
+    """Yjs items (client id, clocks ``clock``..``clock + length - 1``) of a document,
+    and the person who first sent a delete set covering them.
+
+    First deleter wins: the writer records only parts no row covers yet, and a
+    lookup resolves any overlap (two processes racing) in favour of the lowest id.
+    """
+
+    __tablename__ = "document_deletions"
+    __table_args__ = (Index(None, "document_id", "client_id", "clock"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    document_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False
+    )
+    client_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    clock: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    length: Mapped[int] = mapped_column(Integer, nullable=False)
+    # No foreign key to people, like document_clients (see the module docstring).
+    person_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    delegation: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -21,8 +21,9 @@ from sqlalchemy import Select, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crdt.encoding import DecodeError
-from crdt.update_v1 import struct_clients
+from crdt.update_v1 import check_no_trailing_bytes
 from server.storage.authorship import SERVER, Author, ClientRecord, list_clients
+from server.storage.deletions import DeletedRange, deleters
 from server.storage.models import Document, DocumentSnapshot, DocumentUpdate, utcnow
 from server.storage.sql import (
     check_name,
@@ -155,25 +156,32 @@ class DocumentStore:
         *,
         author: Author = SERVER,
         clients: Sequence[int] | None = None,
+        deletes: Sequence[tuple[int, int, int]] | None = None,
     ) -> None:
         """Store one update; returns only once its row is committed (durable).
 
         ``author`` sent it (default: the server itself); ``clients`` are the Yjs
         client ids of its structs (``crdt.update_v1.struct_clients``; found here
         when not given), recorded as the author's unless someone wrote with them
-        first.
+        first. ``deletes`` are the (client, clock, length) item ranges it deleted
+        (a room passes what its transaction actually deleted; by default the
+        update's whole delete set), recorded as the author's where nobody is
+        recorded as their deleter yet (server/storage/deletions.py).
 
         Raises ``BadInput`` for an invalid name and ``Unavailable`` if the store is
         closed or shut down before the update could be written.
         """
         check_name(name)
-        if clients is None:
+        if clients is None or deletes is None:
+            found: list[tuple[int, int, int]] = []
             try:
-                clients = struct_clients(update)
+                owners = check_no_trailing_bytes(update, found)
             except DecodeError as exc:  # stored all the same: storage judges no content
                 self._log.warning("update for %s names no readable client ids: %s", name, exc)
-                clients = ()
-        await self._writer.submit(name, bytes(update), author, tuple(clients))
+                owners, found = [], []
+            clients = owners if clients is None else clients
+            deletes = found if deletes is None else deletes
+        await self._writer.submit(name, bytes(update), author, tuple(clients), tuple(deletes))
 
     async def clients(self, name: str) -> list[ClientRecord] | None:
         """Who wrote with each Yjs client id of document ``name`` (first seen first);
@@ -183,6 +191,18 @@ class DocumentStore:
             return None
         async with self._engine.connect() as connection:
             return await list_clients(connection, document_id)
+
+    async def deleters(
+        self, name: str, ids: Iterable[tuple[int, int, int]]
+    ) -> list[DeletedRange] | None:
+        """Who first deleted the (client, clock, length) item ranges ``ids`` of
+        document ``name`` (``deletions.deleters``); None if there is no such
+        document. Unaffected by compaction."""
+        document_id = await self._document_id(check_name(name))
+        if document_id is None:
+            return None
+        async with self._engine.connect() as connection:
+            return await deleters(connection, document_id, ids)
 
     async def load(self, name: str) -> StoredDocument | None:
         """Snapshot plus every remaining log row, or None if there is no such document.

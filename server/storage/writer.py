@@ -8,9 +8,10 @@ updates pile up and form the next batch, so batches grow with load.
 A failed transaction (database down, locked, restarting) is retried with capped
 exponential backoff; nothing is acknowledged and nothing is dropped meanwhile.
 
-Each update carries its author and the Yjs client ids of its structs: the same
-transaction stores the author on the log row and records client ids seen for the
-first time (server/storage/authorship.py).
+Each update carries its author, the Yjs client ids of its structs and the item
+ranges it deleted: the same transaction stores the author on the log row, records
+client ids seen for the first time (server/storage/authorship.py) and who first
+deleted which items (server/storage/deletions.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.errors import Unavailable
 from server.storage.authorship import SERVER, Author, ClientOwners, claims_of
+from server.storage.deletions import Deleters, deletions_of
 from server.storage.models import DocumentUpdate, utcnow
 from server.storage.sql import ensure_document_id
 
@@ -45,6 +47,7 @@ class _Pending:
     future: asyncio.Future[None] = field(compare=False)
     author: Author = SERVER
     clients: tuple[int, ...] = ()
+    deletes: tuple[tuple[int, int, int], ...] = ()
 
 
 class GroupCommitWriter:
@@ -75,6 +78,7 @@ class GroupCommitWriter:
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self._owners = ClientOwners(logger)
+        self._deleters = Deleters()
         self.stats = WriterStats()
 
     def start(self) -> None:
@@ -89,13 +93,15 @@ class GroupCommitWriter:
         data: bytes,
         author: Author = SERVER,
         clients: tuple[int, ...] = (),
+        deletes: tuple[tuple[int, int, int], ...] = (),
     ) -> asyncio.Future[None]:
-        """Queue one update sent by ``author`` whose structs belong to ``clients``;
-        the future resolves once its row (and its client ids) are committed."""
+        """Queue one update sent by ``author`` whose structs belong to ``clients``
+        and which deleted the (client, clock, length) ranges ``deletes``; the
+        future resolves once its row (client ids, deletions) is committed."""
         if self._task is None or self._closing:
             raise Unavailable("document store is not accepting writes", document=name)
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append(_Pending(name, data, future, author, clients))
+        self._pending.append(_Pending(name, data, future, author, clients, deletes))
         self._wakeup.set()
         return future
 
@@ -184,6 +190,7 @@ class GroupCommitWriter:
                 for item in batch:
                     self._ids.pop(item.name, None)  # re-resolve: the row may be gone
                 self._owners.forget()
+                self._deleters.forget()
                 self._log.warning(
                     "group commit of %d updates failed (attempt %d), retrying in %.2fs: %s",
                     len(batch),
@@ -230,5 +237,14 @@ class GroupCommitWriter:
                 for claim in claims_of(resolved[item.name], item.author, item.clients)
             ]
             owners = await self._owners.record(connection, claims)
+            deleted = await self._deleters.record(
+                connection,
+                [
+                    deletion
+                    for item in batch
+                    for deletion in deletions_of(resolved[item.name], item.author, item.deletes)
+                ],
+            )
         self._ids.update(resolved)
         self._owners.learn(owners, claims)
+        self._deleters.learn(deleted)
