@@ -120,7 +120,8 @@ async def test_issue_diff_restore_and_export_from_the_versions_panel(
         await chair.locator(".rt-doc").wait_for(state="visible")
         assert await page_text(chair, "op2") == OP2
 
-        # Brazil's delegate may read versions but not restore.
+        # Brazil's delegate, on a page opened since, may read versions but not restore.
+        await open_document(brazil, server.url, group.document)
         await brazil.get_by_role("button", name="Read version Rev.1 (no. 1)").click()
         await brazil.locator('.rt-viewer .rt-version-view[data-number="1"]').wait_for()
         assert await brazil.locator(".rt-restore-para").count() == 0

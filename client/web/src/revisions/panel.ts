@@ -20,6 +20,7 @@ export interface VersionsUi {
 }
 
 const REFRESH_MS = 60000;
+const REFOCUS_MS = 5000;
 
 function versionItem(v: VersionSummary, read: (v: VersionSummary) => void, changes: (v: VersionSummary) => void, first: boolean): HTMLElement {
   const name = versionName(v);
@@ -204,10 +205,18 @@ export function versionsUi(gov: GovContext, document: string, live: HTMLElement)
     next.disabled = pos === versions.length;
     exports.setVersion(pos < versions.length ? versions[pos]!.number : null, name);
   };
-  void load();
-  setInterval(() => {
-    if (window.document.visibilityState === "visible") void load();
-  }, REFRESH_MS);
+  // No live event announces a new version (issued, or frozen at a session's end): the
+  // list is read again every minute while the page is seen, when the page comes back
+  // into view, and when the panel is entered (at most every few seconds).
+  let loaded = 0;
+  const refresh = (minAge: number): void => {
+    if (window.document.visibilityState !== "visible" || Date.now() - loaded < minAge) return;
+    loaded = Date.now();
+    void load();
+  };
+  refresh(0);
+  setInterval(() => refresh(REFRESH_MS / 2), REFRESH_MS);
+  window.document.addEventListener("visibilitychange", () => refresh(REFOCUS_MS));
 
   const panel = h(
     "section",
@@ -221,5 +230,7 @@ export function versionsUi(gov: GovContext, document: string, live: HTMLElement)
     compare,
     exports.el,
   );
+  panel.addEventListener("focusin", () => refresh(REFOCUS_MS));
+  panel.addEventListener("pointerenter", () => refresh(REFOCUS_MS));
   return { panel, viewer };
 }
