@@ -34,7 +34,7 @@ function versionItem(v: VersionSummary, read: (v: VersionSummary) => void, chang
     h("strong", {}, v.label),
     " ",
     h("span", { class: "rt-badge rt-version-kind" }, tDyn("versionkind", v.kind)),
-    h("span", { class: "rt-version-meta" }, `no. ${v.number} · ${t("versionBy", { name: v.created_by, when: when(v.created_at) })} · ${t("versionSize", { n: v.paragraphs })}`),
+    h("span", { class: "rt-version-meta" }, `${t("versionNumber", { number: v.number })} · ${t("versionBy", { name: v.created_by, when: when(v.created_at) })} · ${t("versionSize", { n: v.paragraphs })}`),
     h("span", { class: "rt-buttons" }, readBtn, changesBtn),
   );
 }
