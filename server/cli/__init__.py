@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from server.cli import admission, amendments, export, groups, paragraphs, serve, sessions
+from server.cli import admission, amendments, export, groups, paragraphs, serve, sessions, versions
 from server.cli.common import common_parser
 
 
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     paragraphs.register(sub)
     amendments.register(sub)
     export.register(sub)
+    versions.register(sub)
     serve.register_captions(sub)
     common = common_parser()
     serve.register_token(sub, common)

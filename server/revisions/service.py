@@ -36,7 +36,7 @@ from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.errors import Conflict, NotFound, Unavailable
 from server.paragraphs.base import GovernanceBase, Outcome
-from server.revisions import reading, schemas
+from server.revisions import compare, reading, schemas
 from server.rooms.manager import RoomManager
 from server.sessions.models import DocumentVersion
 from server.storage import Author
@@ -181,8 +181,6 @@ class RevisionService:
         self, actor: Principal, document: str, query: schemas.DiffQuery
     ) -> schemas.DocumentDiff:
         """What changed from version ``from`` to version ``to`` (or now), with who did it."""
-        from server.revisions import compare  # needs crdt.items (issue 13's items work)
-
         async with self._sessions() as db:
             d = await readable_document(db, actor, document)
             older, newer = await self._sides(db, document, query)

@@ -5,7 +5,7 @@ document in the order they were made, kind ``session_end``, and their paragraphs
 counted from their stored state.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-29 22:40:00.000000
 """
 
