@@ -42,7 +42,6 @@ from server.live.events import LiveEvents
 from server.live.hub import LiveHub
 from server.logs import client_error_logger
 from server.outputs.service import OutputService
-from server.outputs.state import stored_states
 from server.paragraphs import views as paragraph_views
 from server.paragraphs.live import GovernancePublisher
 from server.paragraphs.proposals import GovernanceService
@@ -196,8 +195,8 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
         logger=log,
         affiliation=groups.affiliation,
     )
-    # Exports read "the document at version N" through the versions' state source.
-    app[keys.OUTPUTS] = OutputService(sessions, states=stored_states(sessions, rooms), logger=log)
+    # Exports read "the document at version N" from the revisions domain.
+    app[keys.OUTPUTS] = OutputService(sessions, states=app[keys.REVISIONS].state, logger=log)
     # A v1 document upgraded on load: its comments re-anchor on the copied text.
     rooms.after_upgrade(partial(reanchor, sessions, log))
     # Words a client deleted from a locked paragraph, typed back: the same.
