@@ -1,6 +1,6 @@
 """Revisions in real browsers (issue 13): the chair issues a version from the versions
-panel, a Brazilian delegate edits, the diff shows the inserted words in Brazil's colour
-(the colour "Colour by delegation" uses) with a legend, the timeslider shows the version
+panel, a Brazilian delegate edits, the diff shows the inserted and the deleted words in
+Brazil's colour (the colour "Colour by delegation" uses) with a legend, the timeslider shows the version
 read only, the chair restores the paragraph from it (everyone sees it live), and the
 export links answer with files. Also at a phone's width (390 px).
 
@@ -58,8 +58,12 @@ async def test_issue_diff_restore_and_export_from_the_versions_panel(
         await brazil.keyboard.press("Control+End")
         await brazil.keyboard.type(ADDED)
 
+        # ... and deletes a word through the page's own Y.Doc (as the editor would).
+        await brazil.evaluate("() => window.rt.doc.getText('p:op2').delete(9, 9)")
+        now = "Capacity matters." + ADDED
+
         async def stored() -> bool:
-            return await server_paragraph(api, group, group.document, "op2") == OP2 + ADDED
+            return await server_paragraph(api, group, group.document, "op2") == now
 
         await eventually(stored)
 
@@ -80,6 +84,13 @@ async def test_issue_diff_restore_and_export_from_the_versions_panel(
         colour = next(d["colour"] for d in authors["delegations"] if d["delegation"] == "Brazil")
         shown = await inserted.evaluate("el => getComputedStyle(el).boxShadow")
         assert hex_to_rgb(colour) in shown
+        deleted = diff.locator('.rt-diff-para[data-id="op2"] del.rt-diff-del')
+        assert await deleted.count() == 1
+        assert await deleted.get_attribute("data-delegation") == "Brazil"
+        assert "building" in await deleted.inner_text()
+        assert hex_to_rgb(colour) in await deleted.evaluate(
+            "el => getComputedStyle(el).textDecorationColor"
+        )
         legend = chair.get_by_role("list", name="Delegations in these changes")
         await legend.locator('[data-delegation="Brazil"]').wait_for()
         assert "text" in (
