@@ -89,6 +89,12 @@ function legend(ctx: RevContext, d: DocumentDiff): HTMLElement {
   return list;
 }
 
+/** "Paragraphs changed: 3 (added: 1, moved: 2)": the counts that are not zero. */
+function summaryCounts(s: DocumentDiff["summary"]): string {
+  const parts = (["added", "removed", "restored", "moved", "status_changed"] as const).filter((k) => s[k] > 0).map((k) => t(`sum${k}`, { n: s[k] }));
+  return t("diffParagraphs", { n: s.changed }) + (parts.length ? ` (${parts.join(", ")})` : "") + ".";
+}
+
 /** The changed paragraphs under their sections (as they are on the newer side). */
 function bySection(ctx: RevContext, paras: ParagraphDiff[]): HTMLElement[] {
   const known = new Set<string>(SECTIONS);
@@ -110,7 +116,7 @@ export function diffView(ctx: RevContext, d: DocumentDiff, close: () => void): H
     { class: "rt-diff", "aria-label": title.textContent ?? "" },
     h("div", { class: "rt-viewer-bar" }, title, closer),
     h("p", { class: "rt-hint" }, `${when(d.from.created_at)} → ${d.to.number === null ? t("nowChoice") : when(d.to.created_at)}`),
-    h("p", { class: "rt-diff-summary" }, t("diffSummary", { inserted: s.inserted, deleted: s.deleted, changed: s.changed, added: s.added, removed: s.removed, restored: s.restored, moved: s.moved, status: s.status_changed })),
+    h("p", { class: "rt-diff-summary" }, t("diffChars", { inserted: s.inserted, deleted: s.deleted }), " ", summaryCounts(s)),
     legend(ctx, d),
     ...(d.paragraphs.length ? bySection(ctx, d.paragraphs) : [h("p", { class: "rt-empty" }, t("noChanges"))]),
   );
