@@ -1,8 +1,9 @@
 """Revisions in real browsers (issue 13): the chair issues a version from the versions
 panel, a Brazilian delegate edits, the diff shows the inserted and the deleted words in
-Brazil's colour (the colour "Colour by delegation" uses) with a legend, the timeslider shows the version
-read only, the chair restores the paragraph from it (everyone sees it live), and the
-export links answer with files. Also at a phone's width (390 px).
+Brazil's colour (the colour "Colour by delegation" uses) with a legend, the timeslider
+shows the version read only, the chair restores the paragraph from it (everyone sees it
+live), and the export links answer with files (the printable page opens in a new tab).
+Also at a phone's width (390 px).
 
 Needs the server side of the issue: server/revisions (branch r13-revisions) and
 server/outputs (branch r13-outputs).
@@ -161,7 +162,8 @@ async def test_issue_diff_restore_and_export_from_the_versions_panel(
             await printable.click()
         printed = await opened.value
         await printed.get_by_text(OP2).first.wait_for()
-        assert ADDED.strip() not in await printed.content()
+        page_html = await printed.content()
+        assert ADDED.strip() not in page_html and "@media print" in page_html
         await printed.close()
 
         # At a phone's width the panel fits without sideways scrolling.

@@ -9,10 +9,19 @@ import { t, tDyn } from "../lib/i18n";
 import { FORMATS, type Format, type Part, PARTS } from "./api";
 import type { RevContext } from "./context";
 
+const EXPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
+
 export interface ExportMenu {
   el: HTMLElement;
   /** The version the links export (null: now), and its name. */
   setVersion(number: number | null, name: string): void;
+}
+
+/** The page under the policy the route gives it (it may style itself, nothing else):
+ * from a blob it would otherwise run under the app's own, wider policy. */
+function confined(html: string): string {
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${EXPORT_POLICY}">`;
+  return /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (tag) => tag + meta) : meta + html;
 }
 
 export function exportMenu(ctx: RevContext): ExportMenu {
@@ -46,7 +55,7 @@ export function exportMenu(ctx: RevContext): ExportMenu {
     void fetch(print.href, { credentials: "same-origin" })
       .then(async (resp) => {
         if (!resp.ok) throw new Error(resp.statusText);
-        const page = new Blob([await resp.text()], { type: "text/html" });
+        const page = new Blob([confined(await resp.text())], { type: "text/html" });
         const url = URL.createObjectURL(page);
         tab.location.replace(url);
         setTimeout(() => URL.revokeObjectURL(url), 60000);
