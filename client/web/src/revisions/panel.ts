@@ -99,12 +99,16 @@ export function versionsUi(gov: GovContext, document: string, live: HTMLElement)
     const ticket = ++shown;
     const [d] = await Promise.all([gov.run(() => ctx.api.diff(from, to)), ctx.loadColours()]);
     if (!d || ticket !== shown) return;
-    showInViewer(diffView(ctx, d, () => select(pos, true)), focus);
+    const close = (): void => {
+      select(pos, true);
+      if (pos >= versions.length) slider.focus();
+    };
+    showInViewer(diffView(ctx, d, close), focus);
   };
 
-  /** Move the timeslider to `i` and show that choice (a version, or the live text). */
-  const select = (i: number, focus = false): void => {
-    pos = Math.max(0, Math.min(i, versions.length));
+  /** The slider, its buttons, its spoken value and the export menu follow `pos`. */
+  const syncSlider = (): void => {
+    slider.max = String(versions.length);
     slider.value = String(pos);
     const name = choiceName(pos);
     slider.setAttribute("aria-valuetext", name);
@@ -112,6 +116,12 @@ export function versionsUi(gov: GovContext, document: string, live: HTMLElement)
     prev.disabled = pos === 0;
     next.disabled = pos === versions.length;
     exports.setVersion(pos < versions.length ? versions[pos]!.number : null, name);
+  };
+
+  /** Move the timeslider to `i` and show that choice (a version, or the live text). */
+  const select = (i: number, focus = false): void => {
+    pos = Math.max(0, Math.min(i, versions.length));
+    syncSlider();
     if (pos >= versions.length) {
       shown++;
       showLive();
@@ -124,7 +134,7 @@ export function versionsUi(gov: GovContext, document: string, live: HTMLElement)
   // -- list -----------------------------------------------------------------------------
   const list = h("ol", { class: "rt-version-list", "aria-label": t("versionList"), reversed: true });
   const empty = h("p", { class: "rt-empty" }, t("noVersions"));
-  const read = (v: VersionSummary): void => select(versions.indexOf(v), true);
+  const read = (v: VersionSummary): void => select(versions.findIndex((w) => w.number === v.number), true);
   const items = new KeyedList<VersionSummary>(list, (v) => v.number, (v) => JSON.stringify(v) + String(v.number === versions[0]?.number), (v) => versionItem(v, read, (w) => void showDiff(null, w.number, true), v.number === versions[0]?.number));
 
   // -- compare --------------------------------------------------------------------------
@@ -190,20 +200,13 @@ export function versionsUi(gov: GovContext, document: string, live: HTMLElement)
     const current = versions[pos]?.number;
     versions = [...answer.versions].sort((a, b) => a.number - b.number);
     heading.textContent = t("versionsN", { n: versions.length });
-    slider.max = String(versions.length);
     items.render([...versions].reverse());
     empty.hidden = versions.length > 0;
     fillCompare();
     const keep = atNow ? versions.length : versions.findIndex((v) => v.number === current);
     pos = keep < 0 ? versions.length : keep;
     // Only the slider's state follows; what is shown stays (a version never changes).
-    slider.value = String(pos);
-    const name = choiceName(pos);
-    slider.setAttribute("aria-valuetext", name);
-    choice.textContent = name;
-    prev.disabled = pos === 0;
-    next.disabled = pos === versions.length;
-    exports.setVersion(pos < versions.length ? versions[pos]!.number : null, name);
+    syncSlider();
   };
   // No live event announces a new version (issued, or frozen at a session's end): the
   // list is read again every minute while the page is seen, when the page comes back
