@@ -28,7 +28,7 @@ async def _caller(call: Call, document: str) -> Principal:
 
 
 @api.get(VERSIONS, auth="optional", errors=READ, params=PARAMS)
-async def list_versions(call: Call, document: DocumentName) -> s.VersionList:
+async def list_document_versions(call: Call, document: DocumentName) -> s.VersionList:
     """The document's versions, oldest first (issued ones and those frozen at a
     session's end)"""
     actor = await _caller(call, document)

@@ -5,6 +5,7 @@ bad input refused without changing anything."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import Any
 
 import pycrdt
@@ -12,7 +13,7 @@ import pytest
 
 from client import DocumentClient
 from crdt import schema
-from tests.support.groups import Api, Group
+from tests.support.groups import Api, Group, add_person
 from tests.support.paragraphs import by_label, content, decisions, doc_path, seed
 
 
@@ -147,3 +148,74 @@ async def test_bad_input_is_refused_and_changes_nothing(api: Api, group: Group) 
     listed = await api.ok("GET", versions_path(group), chair)
     assert [v["number"] for v in listed["versions"]] == [1]
     assert not [d for d in await decisions(api, group) if d["action"] == "restore_text"]
+
+
+async def delete_words(url: str, document: str, token: str, pid: str, words: str) -> None:
+    """Delete the first occurrence of ``words`` in a paragraph as a real client; durable."""
+    async with DocumentClient(url, document, token, reconnection=False) as client:
+        text = client.doc.get(schema.text_name(pid), type=pycrdt.Text)
+        value = str(text)
+        at = value.index(words)
+        start = len(value[:at].encode())
+        del text[start : start + len(words.encode())]
+        await client.flush()
+        assert not client.errors, client.errors
+
+
+def changed(segments: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
+    return [
+        (s["op"], s["text"], s["author"] and s["author"]["delegation"])
+        for s in segments
+        if s["op"] != "equal"
+    ]
+
+
+async def test_diff_over_http_says_what_changed_and_who(
+    server: Any, api: Api, group: Group
+) -> None:
+    ids = await seed(api, group)
+    chair = group.token("chair")
+    kenya = await add_person(api, group.id, chair, name="Delegate of Kenya", role="member",
+                             delegation_id=group.delegations["Kenya"])  # fmt: skip
+    await api.ok("POST", versions_path(group), chair, {"label": "Rev.1"})
+    p = functools.partial(doc_path, group.document)
+    await type_into(server.url, group.document, group.token("member"), ids["OP1"], 4, "Brazil ")
+    await delete_words(server.url, group.document, kenya.token, ids["OP2"], "[consider] ")
+    await api.ok("POST", p(f"/paragraphs/{ids['OP3']}/status"), chair, {"status": "agreed"})
+    await api.ok("POST", p(f"/paragraphs/{ids['OP4']}/move"), chair, {"after": ids["OP6"]})
+    await api.ok("POST", p(f"/paragraphs/{ids['OP5']}/delete"), chair, {})
+    added = await api.ok("POST", p("/paragraphs"), chair,
+                         {"label": "OP7", "section": "E", "text": "New words."})  # fmt: skip
+    await api.ok("POST", versions_path(group), chair, {"label": "Rev.2"})
+
+    for role in ("follower", "observer", "member"):
+        got = await api.ok("GET", p("/diff?from=1&to=2"), group.token(role))
+        assert (got["from"]["number"], got["to"]["number"]) == (1, 2), role
+    paras = {x["id"]: x for x in got["paragraphs"]}
+    assert changed(paras[ids["OP1"]]["segments"]) == [("insert", "Brazil ", "Brazil")]
+    assert paras[ids["OP1"]]["changes"] == ["text"]
+    assert changed(paras[ids["OP2"]]["segments"]) == [("delete", "[consider] ", "Kenya")]
+    op3 = paras[ids["OP3"]]
+    assert (op3["changes"], op3["status_before"], op3["status_after"]) == (
+        ["status"], "draft", "agreed"
+    )  # fmt: skip
+    assert [(d["action"], d["after"]) for d in op3["decisions"]] == [("status", "agreed")]
+    assert paras[ids["OP4"]]["changes"] == ["moved"]
+    assert (paras[ids["OP4"]]["position_before"], paras[ids["OP4"]]["position_after"]) == (4, 6)
+    assert paras[ids["OP5"]]["changes"] == ["deleted"]
+    assert paras[added["id"]]["changes"] == ["added", "text"]
+    assert paras[ids["OP6"]]["changes"] == []
+    assert got["summary"] == {
+        "inserted": len("Brazil ") + len("New words."), "deleted": len("[consider] "),
+        "added": 1, "removed": 1, "restored": 0, "moved": 1, "status_changed": 1, "changed": 6,
+    }  # fmt: skip
+    # `from` omitted: the version before `to`; `to` omitted: now; changed_only.
+    assert (await api.ok("GET", p("/diff?to=2"), chair))["paragraphs"] == got["paragraphs"]
+    await api.ok("POST", p(f"/paragraphs/{ids['OP5']}/restore"), chair, {})
+    now = await api.ok("GET", p("/diff?changed_only=true"), chair)
+    assert (now["from"]["number"], now["to"]["number"]) == (2, None)
+    assert [(x["id"], x["changes"]) for x in now["paragraphs"]] == [(ids["OP5"], ["restored"])]
+    assert [d["action"] for d in now["paragraphs"][0]["decisions"]] == ["restore"]
+    # After compaction, the same answer.
+    await server.store.compact(group.document)
+    assert (await api.ok("GET", p("/diff?from=1&to=2"), chair)) == got

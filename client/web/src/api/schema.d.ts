@@ -1199,7 +1199,7 @@ export interface paths {
         };
         /** The document's versions, oldest first (issued ones and those frozen at a
          *     session's end) */
-        get: operations["list_versions_api_documents_document_versions"];
+        get: operations["list_document_versions"];
         put?: never;
         /** Issue the next version of the document as it is now, e.g. "Rev.2" (chair,
          *     secretariat); audited */
@@ -9786,7 +9786,7 @@ export interface operations {
             };
         };
     };
-    list_versions_api_documents_document_versions: {
+    list_document_versions: {
         parameters: {
             query?: never;
             header?: never;
