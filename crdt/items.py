@@ -33,6 +33,7 @@ References: yjs ``src/structs/Item.js`` (``getMissing``, ``integrate``,
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -81,12 +82,6 @@ def slice16(text: str, start: int, end: int) -> str:
     if text.isascii():
         return text[start:end]
     return text.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le", "replace")
-
-
-def _len16(text: str) -> int:
-    if text.isascii():
-        return len(text)
-    return len(text.encode("utf-16-le")) // 2
 
 
 class _Item:
@@ -166,70 +161,105 @@ class _Item:
 
 
 def _decode(data: bytes) -> tuple[list[list[_Item]], list[tuple[int, int, int]]]:
-    """The update's structs per client (in clock order) and its delete set."""
+    """The update's structs per client (in clock order) and its delete set.
+
+    The hot loop reads one-byte var uints inline and looks client ids (five
+    bytes for Yjs' 32-bit ids) up by their bytes: a large state holds tens of
+    thousands of structs, most naming an origin.
+    """
     blocks: list[list[_Item]] = []
+    ids: dict[bytes, tuple[int, int]] = {}  # up to 5 bytes at an id -> client, bytes used
+    uint = _uint
+    item = _Item
     try:
-        clients, pos = _uint(data, 0)
+        clients, pos = uint(data, 0)
         for _ in range(clients):
-            count, pos = _uint(data, pos)
-            client, pos = _uint(data, pos)
-            clock, pos = _uint(data, pos)
+            count, pos = uint(data, pos)
+            client, pos = uint(data, pos)
+            clock, pos = uint(data, pos)
             items: list[_Item] = []
+            append = items.append
             for _ in range(count):
                 info = data[pos]
                 pos += 1
                 kind = info & 0x1F
                 if kind == _GC or kind == _SKIP:
-                    length, pos = _uint(data, pos)
+                    length, pos = uint(data, pos)
                     if kind == _GC:
-                        items.append(
-                            _Item(client, clock, length, _GC, None, None, None, False, None)
-                        )
+                        append(item(client, clock, length, _GC, None, None, None, False, None))
                     clock += length
                     continue
                 origin = rorigin = None
                 parent: str | tuple[int, int] | None = None
                 sub = False
                 if info & _HAS_ORIGIN:
-                    c, pos = _uint(data, pos)
-                    k, pos = _uint(data, pos)
+                    key = data[pos : pos + 5]
+                    known = ids.get(key)
+                    if known is None:
+                        c, end = uint(data, pos)
+                        if end - pos <= 5:
+                            ids[key] = (c, end - pos)
+                        pos = end
+                    else:
+                        c = known[0]
+                        pos += known[1]
+                    k = data[pos]
+                    if k < 0x80:
+                        pos += 1
+                    else:
+                        k, pos = uint(data, pos)
                     origin = (c, k)
                 if info & _HAS_RIGHT_ORIGIN:
-                    c, pos = _uint(data, pos)
-                    k, pos = _uint(data, pos)
+                    key = data[pos : pos + 5]
+                    known = ids.get(key)
+                    if known is None:
+                        c, end = uint(data, pos)
+                        if end - pos <= 5:
+                            ids[key] = (c, end - pos)
+                        pos = end
+                    else:
+                        c = known[0]
+                        pos += known[1]
+                    k = data[pos]
+                    if k < 0x80:
+                        pos += 1
+                    else:
+                        k, pos = uint(data, pos)
                     rorigin = (c, k)
                 if not info & (_HAS_ORIGIN | _HAS_RIGHT_ORIGIN):
-                    named, pos = _uint(data, pos)
+                    named, pos = uint(data, pos)
                     if named == 1:
-                        size, pos = _uint(data, pos)
+                        size, pos = uint(data, pos)
                         parent = data[pos : pos + size].decode("utf-8")
                         pos += size
                     else:
-                        c, pos = _uint(data, pos)
-                        k, pos = _uint(data, pos)
+                        c, pos = uint(data, pos)
+                        k, pos = uint(data, pos)
                         parent = (c, k)
                     if info & _HAS_PARENT_SUB:
                         pos = _skip_bytes(data, pos)
                         sub = True
                 text = None
                 if kind == _STRING:
-                    size, pos = _uint(data, pos)
+                    size = data[pos]
+                    if size < 0x80:
+                        pos += 1
+                    else:
+                        size, pos = uint(data, pos)
                     end = pos + size
                     if end > len(data):
                         raise IndexError
                     text = data[pos:end].decode("utf-8")
                     pos = end
-                    length = _len16(text)
+                    length = len(text) if text.isascii() else len(text.encode("utf-16-le")) >> 1
                 elif kind in _COUNTED:
-                    length = _uint(data, pos)[0]
+                    length = uint(data, pos)[0]
                     pos = _skip_content(data, pos, kind)
                 else:
                     length = 1
                     pos = _skip_content(data, pos, kind)
                 if length:
-                    items.append(
-                        _Item(client, clock, length, kind, origin, rorigin, parent, sub, text)
-                    )
+                    append(item(client, clock, length, kind, origin, rorigin, parent, sub, text))
                 clock += length
             if items:
                 blocks.append(items)
@@ -310,17 +340,25 @@ def text_runs(update: bytes, roots: Callable[[str], bool] | None = None) -> dict
     filters root names (e.g. ``lambda n: n.startswith("p:")``). Raises
     ``DecodeError`` on a malformed update or one that refers to ids it lacks.
     """
-    blocks, deletes = _decode(update)
-    ends, starts = _cut(blocks, deletes)
-    wanted: dict[str, bool] = {}
-    first: dict[str, _Item | None] = {}  # each wanted root's first item
-    for items in blocks:
-        piece: _Item | None = items[0]
-        while piece is not None:
-            if piece.state == _NEW:
-                _integrate_from(piece, ends, starts, wanted, first, roots)
-            piece = piece.nxt
-    return _runs(first)
+    # Tens of thousands of small objects, none garbage until the end: the cyclic
+    # collector would walk them again and again (a quarter of the time) for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        blocks, deletes = _decode(update)
+        ends, starts = _cut(blocks, deletes)
+        wanted: dict[str, bool] = {}
+        first: dict[str, _Item | None] = {}  # each wanted root's first item
+        for items in blocks:
+            piece: _Item | None = items[0]
+            while piece is not None:
+                if piece.state == _NEW:
+                    _integrate_from(piece, ends, starts, wanted, first, roots)
+                piece = piece.nxt
+        return _runs(first)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _integrate_from(

@@ -9,6 +9,8 @@ declared lengths, so its cost grows with the number of structs, not bytes.
 The same walk lists the Yjs client ids whose structs the update carries
 (``struct_clients``): authorship (who typed what) is recorded from them at no
 extra decoding cost, since the room already walks every update it applies.
+The same walk also reads the delete set on request (``delete_set``): which items
+an update deletes, recorded as its sender's deletions.
 
 The layout follows Yjs' ``UpdateDecoderV1`` (``readClientsStructRefs``,
 ``readItemContent``, ``readDeleteSet``) and lib0's ``readAny``.

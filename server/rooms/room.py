@@ -261,7 +261,12 @@ class Room:
     def _on_transaction(self, event: Any) -> None:
         self._full_state = None
         if self._deleted is not None:
-            self._deleted.extend(delete_set(event.update))
+            try:
+                self._deleted.extend(delete_set(event.update))
+            except DecodeError as exc:  # never raise inside Yrs' commit: record nothing
+                self._log.error(
+                    "room %s: unreadable delete set in a transaction: %s", self.name, exc
+                )
         origin = self._applying
         if origin is not REMOTE and self.relay is not None:
             self.relay.publish_update(self.name, event.update)

@@ -11,20 +11,28 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pycrdt
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from client import DocumentClient
 from crdt.items import text_runs
 from crdt.update_v1 import delete_set
 from server.settings import Settings
-from server.storage import Author, Document, DocumentDeletion, create_engine
+from server.storage import (
+    Author,
+    Document,
+    DocumentDeletion,
+    DocumentStore,
+    create_engine,
+    upgrade,
+)
 from server.storage.deletions import deleters
 from tests.integration.test_authorship import add_sweden
-from tests.integration.test_storage import db_url, open_store
+from tests.integration.test_storage import LOG, db_url, merge, open_store
 from tests.support.docs import TEXT_ROOT, typed
 from tests.support.groups import SEED_TEXT, Api, build_group
 from tests.support.servers import RunningServer, serve_in_process
@@ -89,6 +97,14 @@ async def test_the_deleter_is_recorded_once_and_kept(server_settings: Settings) 
             ack = await br.send_raw("sync-update", state)
             assert ack == {"ok": True}
             assert who(await lookup(server, group.document, ranges)) == [(len(gone), "Sweden")]
+        # Brazil comes back with a replica holding everything: it answers the server's
+        # sync step 1 with its whole delete set (sync step 2), and types on.
+        replica = pycrdt.Doc()
+        replica.apply_update(state)
+        async with DocumentClient(server.url, group.document, brazil.token, doc=replica) as again:
+            text(again).insert(len(SEED_TEXT), "! ")
+            await again.flush()
+        assert who(await lookup(server, group.document, ranges)) == [(len(gone), "Sweden")]
         assert await server.store.compact(group.document) >= 1
         assert who(await lookup(server, group.document, ranges)) == [(len(gone), "Sweden")]
     # A restart: no cache, the records come from the database. Brazil's whole delete
@@ -168,5 +184,42 @@ async def store_connection(url: str) -> AsyncIterator[tuple[int, AsyncConnection
             document_id = await connection.scalar(select(Document.id).where(Document.name == "doc"))
             assert document_id is not None
             yield document_id, connection
+    finally:
+        await engine.dispose()
+
+
+async def test_known_deletions_cost_no_query(db_url: str) -> None:
+    """The writer remembers what it recorded: re-sent deletions touch no table, and
+    a new deletion of a known client id is one insert, no lookup."""
+    base = typed(1001, "abcdefghij")
+    doc = pycrdt.Doc()
+    doc.apply_update(base)
+    t = doc.get(TEXT_ROOT, type=pycrdt.Text)
+    before = doc.get_state()
+    del t[2:5]
+    first = doc.get_update(before)
+    statements: list[str] = []
+    engine = create_engine(db_url)
+    try:
+        await upgrade(engine)
+
+        def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            if "document_deletions" in statement:
+                statements.append(statement.split()[0].upper())
+
+        event.listen(engine.sync_engine, "before_cursor_execute", seen)
+        async with DocumentStore(engine, logger=LOG, merge=merge) as store:
+            await store.append("doc", base, author=BRAZIL)
+            await store.append("doc", first, author=SWEDEN)
+            assert statements == ["SELECT", "INSERT"]  # the first time: what is recorded?
+            statements.clear()
+            await store.append("doc", doc.get_update(), author=BRAZIL)  # all known
+            assert statements == []
+            before = doc.get_state()
+            del t[0:1]
+            await store.append("doc", doc.get_update(before), author=BRAZIL)
+            assert statements == ["INSERT"]
+            found = await store.deleters("doc", [(1001, 0, 5)])
+        assert found == [(1001, 0, 1, BRAZIL), (1001, 1, 1, None), (1001, 2, 3, SWEDEN)]
     finally:
         await engine.dispose()

@@ -8,8 +8,11 @@ the text, and the runs' ids are exactly the ids of that text's structs, each onc
 
 from __future__ import annotations
 
+import base64
 import itertools
+import json
 import random
+import subprocess
 from typing import Any
 
 import pycrdt
@@ -21,6 +24,7 @@ from crdt.encoding import DecodeError
 from crdt.items import Run, slice16, text_runs
 from crdt.update_v1 import delete_set
 from crdt.updates import decode_state_vector, new_doc
+from tests.support.node import NODE_DIR, ensure_node
 
 ROOTS = ("p:a", "p:b", "p:c")
 ALPHABET = "ab cdé ñ😀🇫🇷x\n"
@@ -225,3 +229,70 @@ def test_refuses_garbage_and_partial_state() -> None:
         text_runs(a.get_update()[:-3])
     with pytest.raises(DecodeError):
         text_runs(a.get_update(before))  # refers to items it lacks
+
+
+YJS_STRING, YJS_DELETED = 4, 1  # Yjs content refs of characters and of collected ones
+
+
+@pytest.mark.node
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_runs_match_real_yjs_item_order(seed: int) -> None:
+    """Real Yjs replicas (tests/node/runs.mjs) edit, format and exchange updates;
+    every round, one replica's full state read by ``text_runs`` gives the very
+    items Yjs holds, in its order, deleted or not, and the same text."""
+    node = ensure_node()
+    config = {"seed": seed, "replicas": 2 + seed, "rounds": 12, "ops": 6}
+    done = subprocess.run(
+        [node, str(NODE_DIR / "runs.mjs"), json.dumps(config)],
+        cwd=NODE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    reports = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(reports) == config["rounds"] + 1
+    formats = 0
+    for report in reports:
+        runs = text_runs(base64.b64decode(report["state"]), lambda n: n.startswith("p:"))
+        for name, expected in report["texts"].items():
+            got = runs.get(name, [])
+            assert "".join(r.text or "" for r in got if not r.deleted) == expected
+            yjs = [
+                (client, clock + i, deleted)
+                for client, clock, length, deleted, ref in report["items"][name]
+                if ref in (YJS_STRING, YJS_DELETED)
+                for i in range(length)
+            ]
+            formats += sum(
+                1 for *_, ref in report["items"][name] if ref not in (YJS_STRING, YJS_DELETED)
+            )
+            assert units({name: got})[name] == yjs, name
+    assert formats > 0, "the script made no formatting marks: the test checks less than it says"
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_damaged_states_are_refused_cleanly(data: st.DataObject) -> None:
+    """Flipped, cut or inserted bytes anywhere in a real state: ``text_runs`` either
+    reads it or raises ``DecodeError``, never anything else (nor hangs)."""
+    replicas = Replicas(2, data.draw(st.integers(0, 2**16)))
+    for doc in replicas.docs:
+        replicas.edit(doc, 6)
+    replicas.converge()
+    state = bytearray(replicas.docs[0].get_update())
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(state) - 1))
+        action = data.draw(st.sampled_from(["flip", "cut", "insert"]))
+        if action == "flip":
+            state[at] = data.draw(st.integers(0, 255))
+        elif action == "cut":
+            del state[at:]
+            if not state:
+                state.append(0)
+        else:
+            state.insert(at, data.draw(st.integers(0, 255)))
+    try:
+        text_runs(bytes(state))
+    except DecodeError:
+        pass
