@@ -68,6 +68,22 @@ async def test_issue_diff_restore_and_export_from_the_versions_panel(
 
         await eventually(stored)
 
+        async def attributed() -> bool:
+            """The store recorded who typed and who deleted (its group commit)."""
+            answer = await api.ok(
+                "GET", f"/api/documents/{group.document}/diff?from=1", group.token("chair")
+            )
+            changes = [
+                seg
+                for para in answer["paragraphs"]
+                if para["id"] == "op2"
+                for seg in para["segments"]
+                if seg["op"] != "equal"
+            ]
+            return len(changes) == 2 and all(seg["author"] for seg in changes)
+
+        await eventually(attributed)
+
         # Compare Rev.1 with now: the inserted words carry Brazil's colour.
         await panel.get_by_label("From", exact=True).select_option(label="Rev.1 (no. 1)")
         await panel.get_by_label("To", exact=True).select_option(label="Now")
