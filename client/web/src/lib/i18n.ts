@@ -1,4 +1,6 @@
 // Every UI string, in one catalogue. English is the reference; French is shipped.
+import { revisionsEn, revisionsFr } from "../revisions/strings";
+
 const en = {
   appName: "rollingtext",
   skipToContent: "Skip to content",
@@ -308,6 +310,7 @@ const en = {
   amendQueueHint: "Observers’ amendments wait for admission; admitted ones for acceptance, rejection or brackets.",
   amendNewBy: "New amendment from {name}.",
   suggestionInsert: "Proposed insertion: {text}. {title}",
+  ...revisionsEn,
 } as const;
 
 export type Key = keyof typeof en;
@@ -622,6 +625,7 @@ const fr: Catalogue = {
   amendQueueHint: "Les amendements des observateurs attendent d’être admis ; les autres d’être acceptés, rejetés ou mis entre crochets.",
   amendNewBy: "Nouvel amendement de {name}.",
   suggestionInsert: "Insertion proposée : {text}. {title}",
+  ...revisionsFr,
 };
 
 const catalogues: Record<string, Catalogue> = { en, fr };

@@ -20,6 +20,7 @@ import { documentDetails } from "../paragraphs/document";
 import { proposalQueue } from "../paragraphs/proposals";
 import { liveSession } from "../paragraphs/sessions";
 import { toasts } from "../paragraphs/toast";
+import { versionsUi } from "../revisions/panel";
 
 declare global {
   interface Window {
@@ -71,6 +72,7 @@ export function documentPage(me: Me, name: string): HTMLElement {
     error: (m) => messages.error(m),
   });
   const view = documentView(conn.doc, awareness, readOnly, bothDecorate(comments.decorate, amendments.decorate), gov);
+  const versions = versionsUi(gov, name, view.el);
   const officer = may(me, "moderate_comments");
   const back = me.group_id ? link({ group: String(me.group_id) }, t("back")) : null;
   // Our own cursor and presence dot in our delegation's colour, as the server shows us to others.
@@ -112,13 +114,14 @@ export function documentPage(me: Me, name: string): HTMLElement {
     h(
       "div",
       { class: "rt-docgrid" },
-      view.el,
+      h("div", { class: "rt-main-col" }, versions.viewer, view.el),
       h(
         "div",
         { class: "rt-side" },
         gov.rights.viewProposals ? proposalQueue(gov, conn.provider.socket) : null,
         officer ? moderationPanel(store, me.group_id) : null,
         amendments.queue,
+        versions.panel,
         presenceList(awareness),
         comments.sidebar,
       ),
