@@ -22,6 +22,7 @@ from server.errors import RollingTextError
 from server.groups.views import api as groups_api
 from server.paragraphs.views import LIVE_DESCRIPTION as PARAGRAPHS_LIVE
 from server.paragraphs.views import api as paragraphs_api
+from server.questionnaires.views import api as questionnaires_api
 from server.sessions.views import LIVE_DESCRIPTION as SESSIONS_LIVE
 from server.sessions.views import api as sessions_api
 from server.views import api as document_api
@@ -34,6 +35,7 @@ APIS: tuple[Api, ...] = (
     comments_api,
     paragraphs_api,
     amendments_api,
+    questionnaires_api,
     health.api,
     document_api.api,
 )
