@@ -270,6 +270,17 @@ async def seed_responses(server: RunningServer, api: Api, group: Group) -> int:
 
 
 async def test_views_filter_search_and_count(server: RunningServer, api: Api, group: Group) -> None:
+    await check_views(server, api, group)
+
+
+@pytest.mark.postgres
+async def test_views_filter_search_and_count_on_postgres(pg_server: RunningServer) -> None:
+    async with Api.open(pg_server.url) as api:
+        group = await build_group(api, pg_server.token("chair", "op"), seed_text=None)
+        await check_views(pg_server, api, group)
+
+
+async def check_views(server: RunningServer, api: Api, group: Group) -> None:
     qid = await seed_responses(server, api, group)
     member = group.token("member")
     d = await api.ok("GET", qpath(qid, "/distribution"), member)
