@@ -60,6 +60,16 @@ async def test_publish_freeze_republish_and_extend(api: Api, group: Group) -> No
     )
     assert fixed["questions"][1]["text"] == "What is enhanced cooperation?"
     assert fixed["frozen"] is False
+    regrouped = await api.ok("PATCH", qpath(qid, "/questions/3"), chair, {"grouping": "D"})
+    assert regrouped["questions"][2]["grouping"] == "D"
+    # The draft document says the same: publishing again keeps the change.
+    draft_doc = await api.ok("GET", f"/api/documents/{made['draft_document']}", chair)
+    texts = {p["label"]: (p["section"], p["text"]) for p in draft_doc["paragraphs"]}
+    assert texts["Q2"] == ("A", "What is enhanced cooperation?")
+    assert texts["Q3"][0] == "D"
+    ungrouped = await api.ok("PATCH", qpath(qid, "/questions/3"), chair, {"ungrouped": True})
+    assert ungrouped["questions"][2]["grouping"] is None
+    await api.ok("PATCH", qpath(qid, "/questions/3"), chair, {"grouping": "B"})
 
     first = await answer(api, qid, response_body())
     assert first.status == 201, first.body
