@@ -299,6 +299,11 @@ async def check_views(server: RunningServer, api: Api, group: Group) -> None:
         "government": 2, "civil_society": 1, "business": 1, "technical_academic": 1,
     }  # fmt: skip
     assert d["by_stakeholder"]["technical_academic"]["late"] == 1
+    # What the report (issue 13) cites: the same figures.
+    assert server.app is not None
+    figures = await server.app[QUESTIONNAIRES].figures(group.id)
+    assert figures is not None and figures.questionnaire_id == qid
+    assert figures.distribution.model_dump(mode="json") == d
 
     govs = await api.ok("GET", qpath(qid, "/responses?stakeholder=government"), member)
     assert {r["respondent"]["organisation"] for r in govs["responses"]} == {
