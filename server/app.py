@@ -45,6 +45,7 @@ from server.outputs.service import OutputService
 from server.paragraphs import views as paragraph_views
 from server.paragraphs.live import GovernancePublisher
 from server.paragraphs.proposals import GovernanceService
+from server.questionnaires.facade import Questionnaires
 from server.ratelimit import RateLimiter
 from server.revisions.service import RevisionService
 from server.rooms.manager import RoomManager
@@ -197,6 +198,17 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     )
     # Exports read "the document at version N" from the revisions domain.
     app[keys.OUTPUTS] = OutputService(sessions, states=app[keys.REVISIONS].state, logger=log)
+    app[keys.QUESTIONNAIRES] = Questionnaires(
+        sessions,
+        rooms=rooms,
+        logger=log,
+        secret=settings.secret_resolved(),
+        limiter=RateLimiter(
+            settings.questionnaire_answers_per_minute,
+            settings.questionnaire_answers_burst,
+            what="responses from your address",
+        ),
+    )
     # A v1 document upgraded on load: its comments re-anchor on the copied text.
     rooms.after_upgrade(partial(reanchor, sessions, log))
     # Words a client deleted from a locked paragraph, typed back: the same.

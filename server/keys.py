@@ -17,6 +17,7 @@ from server.groups.service import GroupService
 from server.outputs.service import OutputService
 from server.paragraphs.proposals import GovernanceService
 from server.revisions.service import RevisionService
+from server.questionnaires.facade import Questionnaires
 from server.rooms.manager import RoomManager
 from server.sessions.service import SessionService
 from server.sessions.transcript import TranscriptService
@@ -42,4 +43,5 @@ PARAGRAPHS = web.AppKey("paragraphs", GovernanceService)
 AMENDMENTS = web.AppKey("amendments", AmendmentService)
 REVISIONS = web.AppKey("revisions", RevisionService)
 OUTPUTS = web.AppKey("outputs", OutputService)
+QUESTIONNAIRES = web.AppKey("questionnaires", Questionnaires)
 LIMITS = web.AppKey("limits", EdgeLimits)

@@ -18,6 +18,7 @@ from server.cli import (
     export,
     groups,
     paragraphs,
+    questionnaires,
     serve,
     sessions,
     versions,
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     amendments.register(sub)
     versions.register(sub)
     export.register(sub)
+    questionnaires.register(sub)
     serve.register_captions(sub)
     common = common_parser()
     serve.register_token(sub, common)

@@ -24,6 +24,7 @@ from server.outputs.views import api as outputs_api
 from server.paragraphs.views import LIVE_DESCRIPTION as PARAGRAPHS_LIVE
 from server.paragraphs.views import api as paragraphs_api
 from server.revisions.views import api as revisions_api
+from server.questionnaires.views import api as questionnaires_api
 from server.sessions.views import LIVE_DESCRIPTION as SESSIONS_LIVE
 from server.sessions.views import api as sessions_api
 from server.views import api as document_api
@@ -38,6 +39,7 @@ APIS: tuple[Api, ...] = (
     amendments_api,
     revisions_api,
     outputs_api,
+    questionnaires_api,
     health.api,
     document_api.api,
 )

@@ -23,7 +23,6 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-# The integrator re-chains this after 0008_amendments.
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-# The integrator re-chains this after 0009_deletions.
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
