@@ -53,6 +53,14 @@ class Action(StrEnum):
     PROPOSE_AMENDMENT = "propose_amendment"
     SUPPORT_AMENDMENT = "support_amendment"
     DECIDE_AMENDMENTS = "decide_amendments"
+    # Inputs (issue 14): read the questionnaire's responses and the issue table
+    # (contributions are public inputs of the group: members and observers too).
+    READ_RESPONSES = "read_responses"
+    # Create, edit, merge and cite issue items (chair, secretariat, members).
+    EDIT_ISSUE_TABLE = "edit_issue_table"
+    # Create correspondence groups, name their chair and members, attach their
+    # documents; edit any group's mapping table (a cg's own members edit theirs).
+    MANAGE_CORRESPONDENCE = "manage_correspondence"
 
 
 _EVERYONE = {Action.READ_TEXT, Action.VIEW_GROUP}
@@ -68,11 +76,14 @@ MATRIX: dict[Role, frozenset[Action]] = {
         | {Action.EDIT_TEXT, Action.VIEW_PEOPLE, Action.READ_PRIVATE_DOCUMENTS}
         | {Action.EDIT_STRUCTURE, Action.PROPOSE_STATUS, Action.VIEW_PROPOSALS}
         | {Action.PROPOSE_AMENDMENT, Action.SUPPORT_AMENDMENT}
+        | {Action.READ_RESPONSES, Action.EDIT_ISSUE_TABLE}
     ),
     # Observers comment (held for moderation) but see public documents only.
     # Their amendments too: pending until the chair or the secretariat admits them.
     Role.OBSERVER: frozenset(
-        _EVERYONE | {Action.VIEW_PEOPLE, Action.POST_COMMENT, Action.PROPOSE_AMENDMENT}
+        _EVERYONE
+        | {Action.VIEW_PEOPLE, Action.POST_COMMENT, Action.PROPOSE_AMENDMENT}
+        | {Action.READ_RESPONSES}
     ),
     Role.FOLLOWER: frozenset(_EVERYONE),
     # A captioner may be asked to caption a private breakout, so reads its draft.
