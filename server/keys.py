@@ -17,6 +17,7 @@ from server.groups.observers import ObserverService
 from server.groups.service import GroupService
 from server.issuetable.service import IssueTableService
 from server.paragraphs.proposals import GovernanceService
+from server.questionnaires.facade import Questionnaires
 from server.rooms.manager import RoomManager
 from server.sessions.service import SessionService
 from server.sessions.transcript import TranscriptService
@@ -40,6 +41,7 @@ TRANSCRIPTS = web.AppKey("transcripts", TranscriptService)
 COMMENTS = web.AppKey("comments", CommentService)
 PARAGRAPHS = web.AppKey("paragraphs", GovernanceService)
 AMENDMENTS = web.AppKey("amendments", AmendmentService)
+QUESTIONNAIRES = web.AppKey("questionnaires", Questionnaires)
 LIMITS = web.AppKey("limits", EdgeLimits)
 ISSUES = web.AppKey("issues", IssueTableService)
 CORRESPONDENCE = web.AppKey("correspondence", CorrespondenceService)

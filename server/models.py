@@ -8,6 +8,7 @@ from server.correspondence import models as correspondence_models
 from server.groups import models as groups_models
 from server.issuetable import models as issuetable_models
 from server.paragraphs import models as paragraphs_models
+from server.questionnaires import models as questionnaires_models
 from server.sessions import models as sessions_models
 from server.storage import models as storage_models
 from server.storage.models import Base
@@ -23,6 +24,7 @@ __all__ = [
     "issuetable_models",
     "metadata",
     "paragraphs_models",
+    "questionnaires_models",
     "sessions_models",
     "storage_models",
 ]

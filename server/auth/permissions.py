@@ -53,8 +53,11 @@ class Action(StrEnum):
     PROPOSE_AMENDMENT = "propose_amendment"
     SUPPORT_AMENDMENT = "support_amendment"
     DECIDE_AMENDMENTS = "decide_amendments"
-    # Inputs (issue 14): read the questionnaire's responses and the issue table
-    # (contributions are public inputs of the group: members and observers too).
+    # Questionnaires (issue 14): draft, publish, extend (officers); read the responses
+    # (contributions are public inputs of the group: members and observers too, not
+    # followers or anonymous visitors). Answering a published one needs no sign-in.
+    # READ_RESPONSES also reads the issue table and the correspondence groups.
+    MANAGE_QUESTIONNAIRES = "manage_questionnaires"
     READ_RESPONSES = "read_responses"
     # Create, edit, merge and cite issue items (chair, secretariat, members).
     EDIT_ISSUE_TABLE = "edit_issue_table"
