@@ -151,6 +151,9 @@ class IssueTableService:
         async with self._live.change(group_id) as events:
             async with self._sessions.begin() as db:
                 await _group(db, group_id)
+                # The event number first: its row lock serializes the group's writers
+                # (other processes too), so two never take the same item numbers.
+                seq = await next_seq(db, group_id)
                 last = await db.scalar(
                     select(func.max(IssueItem.number)).where(IssueItem.group_id == group_id)
                 )
@@ -171,7 +174,7 @@ class IssueTableService:
                         db, actor, "issue.create", f"issue:{group_id}/{row.number}",
                         group_id=group_id, source=body.source is not None,
                     )  # fmt: skip
-                event, out = await self._event(db, group_id, "created", made)
+                event, out = await self._event(db, group_id, "created", made, seq)
                 events.append(event)
         return out
 
@@ -332,7 +335,7 @@ class IssueTableService:
         await db.flush()
 
     async def _event(
-        self, db: AsyncSession, group_id: int, action: str, numbers: list[int]
+        self, db: AsyncSession, group_id: int, action: str, numbers: list[int], seq: int = 0
     ) -> tuple[GroupEvent, list[schemas.IssueItem]]:
         """The change's live event (numbered in this transaction) and its items, in
         the order of ``numbers``."""
@@ -340,7 +343,7 @@ class IssueTableService:
         found = {i.number: i for i in await records.items(db, group_id, numbers)}
         out = [found[n] for n in numbers]
         data = {
-            "seq": await next_seq(db, group_id),
+            "seq": seq or await next_seq(db, group_id),
             "group_id": group_id,
             "action": action,
             "items": [i.model_dump(mode="json") for i in out],
