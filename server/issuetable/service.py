@@ -29,6 +29,7 @@ from server.issuetable.models import IssueItem, IssueItemCitation, IssueItemSour
 from server.storage.models import Document, utcnow
 from server.validation import ValidationFailed
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # (db, group, response id, question number) -> the submitted answer's text, or None.
 AnswerLookup = Callable[[AsyncSession, int, int, int], Awaitable[str | None]]
 # (document, paragraph id or label) -> (paragraph id, label); NotFound if none.
@@ -125,14 +126,16 @@ class IssueTableService:
 
     async def export(
         self, actor: Principal, group_id: int, fmt: str, include_merged: bool = False
-    ) -> tuple[str, str]:
-        """(the file's text, its media type)."""
+    ) -> tuple[str | bytes, str]:
+        """(the file's text, or bytes for .docx; its media type)."""
         table = await self.table(actor, group_id, schemas.IssueQuery(include_merged=include_merged))
         title = "Issue table"
         if fmt == "csv":
             return records.to_csv(table.items), "text/csv"
         if fmt == "html":
             return records.to_html(title, table.items, table.counts), "text/html"
+        if fmt == "docx":
+            return records.to_docx(title, table.items, table.counts), DOCX
         return records.to_markdown(title, table.items, table.counts), "text/markdown"
 
     # -- writing ---------------------------------------------------------------------
