@@ -34,7 +34,14 @@ async def test_questionnaire_commands_from_the_terminal(
         assert code == 0, err
         return json.loads(out)
 
+    zoned = await run_cli(
+        settings, "group", "update", group.slug, "--time-zone", "Europe/Zurich", "--json"
+    )
+    assert zoned[0] == 0 and json.loads(zoned[1])["time_zone"] == "Europe/Zurich", zoned[2]
+    unknown = await run_cli(settings, "group", "update", group.slug, "--time-zone", "Mars/Olympus")
+    assert unknown[0] == 2 and "time_zone" in unknown[2]
     made = await ok("questionnaire", "create", "--group", str(group.id), "--title", "Inputs")
+    assert made["time_zone"] == "Europe/Zurich"
     qid = str(made["id"])
     imported = await ok(
         "questionnaire", "import", "--id", qid, "--document", group.private_document,
