@@ -42,6 +42,9 @@ async def test_merges_of_merges_keep_every_item_and_the_counts_follow(
     got = await table(api, group)
     assert got["counts"] == {"items": 5, "merged": 3, "remaining": 2}
     assert [i["number"] for i in got["items"]] == [a, e]
+    assert (await table(api, group, grouping="", q=""))["items"] == got["items"]
+    found = await table(api, group, q="AFFORD", include_merged="true")
+    assert [i["number"] for i in found["items"]] == [e]
     every = await table(api, group, include_merged="true")
     by_number = {i["number"]: i for i in every["items"]}
     assert by_number[b]["merged_into"] == a and by_number[d]["merged_into"] == c
