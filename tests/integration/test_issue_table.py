@@ -83,6 +83,8 @@ async def test_a_stale_edit_is_refused_with_the_current_item(api: Api, group: Gr
     assert current["category"] == "Participation" and current["revision"] == 2
     after = await api.ok("GET", path, group.token("chair"))
     assert after == current
+    empty = await api.call("PATCH", path, group.token("member"), {"revision": 2})
+    assert empty.status == 422 and "body" in empty.fields
     cleared = await api.call("PATCH", path, group.token("member"),
                              {"revision": 2, "clear_grouping": True})  # fmt: skip
     assert cleared.body["grouping"] is None and cleared.body["revision"] == 3
