@@ -9,12 +9,14 @@ from server.amendments.service import AmendmentService
 from server.auth.access import AccessPolicy
 from server.auth.tokens import TokenSigner
 from server.comments.service import CommentService
+from server.correspondence.service import CorrespondenceService
 from server.groups.colours import GroupColours
 from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
 from server.groups.service import GroupService
 from server.outputs.service import OutputService
+from server.issuetable.service import IssueTableService
 from server.paragraphs.proposals import GovernanceService
 from server.revisions.service import RevisionService
 from server.questionnaires.facade import Questionnaires
@@ -45,3 +47,5 @@ REVISIONS = web.AppKey("revisions", RevisionService)
 OUTPUTS = web.AppKey("outputs", OutputService)
 QUESTIONNAIRES = web.AppKey("questionnaires", Questionnaires)
 LIMITS = web.AppKey("limits", EdgeLimits)
+ISSUES = web.AppKey("issues", IssueTableService)
+CORRESPONDENCE = web.AppKey("correspondence", CorrespondenceService)

@@ -17,6 +17,7 @@ from server.cli import (
     amendments,
     export,
     groups,
+    issues,
     paragraphs,
     questionnaires,
     serve,
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     versions.register(sub)
     export.register(sub)
     questionnaires.register(sub)
+    issues.register(sub)
     serve.register_captions(sub)
     common = common_parser()
     serve.register_token(sub, common)
