@@ -15,11 +15,11 @@ from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
 from server.groups.service import GroupService
-from server.outputs.service import OutputService
 from server.issuetable.service import IssueTableService
+from server.outputs.service import OutputService
 from server.paragraphs.proposals import GovernanceService
-from server.revisions.service import RevisionService
 from server.questionnaires.facade import Questionnaires
+from server.revisions.service import RevisionService
 from server.rooms.manager import RoomManager
 from server.sessions.service import SessionService
 from server.sessions.transcript import TranscriptService

@@ -21,13 +21,13 @@ from server.correspondence.views import api as correspondence_api
 from server.documents.views import api as documents_api
 from server.errors import RollingTextError
 from server.groups.views import api as groups_api
-from server.outputs.views import api as outputs_api
 from server.issuetable.views import LIVE_DESCRIPTION as ISSUES_LIVE
 from server.issuetable.views import api as issues_api
+from server.outputs.views import api as outputs_api
 from server.paragraphs.views import LIVE_DESCRIPTION as PARAGRAPHS_LIVE
 from server.paragraphs.views import api as paragraphs_api
-from server.revisions.views import api as revisions_api
 from server.questionnaires.views import api as questionnaires_api
+from server.revisions.views import api as revisions_api
 from server.sessions.views import LIVE_DESCRIPTION as SESSIONS_LIVE
 from server.sessions.views import api as sessions_api
 from server.views import api as document_api
