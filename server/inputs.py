@@ -4,6 +4,8 @@ group's live topic ``/group|<gid>`` into the application (kept out of ``app.py``
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -21,7 +23,10 @@ from server.issuetable.live import GroupLive, GroupView, current_seq
 from server.issuetable.service import IssueTableService
 from server.live.events import LiveEvents
 from server.live.hub import LiveHub
+from server.outputs.model import QuestionnaireFigures
 from server.paragraphs.base import GovernanceBase
+from server.questionnaires.facade import Questionnaires
+from server.questionnaires.schemas import STAKEHOLDER_LABELS
 from server.rooms.manager import RoomManager
 
 
@@ -72,3 +77,20 @@ def wire_inputs(
             await view.access_changed(change.person_id)
 
     app[keys.GROUPS].on_access_changed(access_changed)
+    app[keys.OUTPUTS].questionnaire = partial(report_figures, app[keys.QUESTIONNAIRES])
+
+
+async def report_figures(
+    questionnaires: Questionnaires, group_id: int, at: datetime | None
+) -> QuestionnaireFigures | None:
+    """The report's questionnaire paragraph (issue 13's hook, filled by issue 14):
+    respondents per stakeholder group as of the version's moment."""
+    figures = await questionnaires.figures(group_id, at)
+    if figures is None:
+        return None
+    counts = figures.distribution.by_stakeholder
+    return QuestionnaireFigures(
+        title=figures.title,
+        questions=figures.questions,
+        respondents={STAKEHOLDER_LABELS[s]: c.total for s, c in counts.items()},
+    )

@@ -47,14 +47,17 @@ def snippet(text: str, words: list[str]) -> str:
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
-async def distribution_of(db: AsyncSession, qid: int) -> schemas.Distribution:
-    rows = (
-        await db.execute(
-            select(Response.stakeholder, Response.late, func.count(Response.id))
-            .where(Response.questionnaire_id == qid, Response.state == "submitted")
-            .group_by(Response.stakeholder, Response.late)
-        )
-    ).all()
+async def distribution_of(
+    db: AsyncSession, qid: int, until: datetime | None = None
+) -> schemas.Distribution:
+    """Submitted responses per stakeholder group, late ones apart (those submitted by
+    ``until`` only, when given: a version's report counts what had arrived then)."""
+    query = select(Response.stakeholder, Response.late, func.count(Response.id)).where(
+        Response.questionnaire_id == qid, Response.state == "submitted"
+    )
+    if until is not None:
+        query = query.where(Response.submitted_at <= until)
+    rows = (await db.execute(query.group_by(Response.stakeholder, Response.late))).all()
     by: dict[str, list[int]] = {}
     for stakeholder, is_late, count in rows:
         slot = by.setdefault(stakeholder, [0, 0])

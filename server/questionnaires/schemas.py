@@ -295,4 +295,5 @@ class QuestionnaireFigures(Model):
     questionnaire_id: int
     title: str
     deadline: str | None
+    questions: int = 0
     distribution: Distribution

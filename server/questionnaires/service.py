@@ -345,21 +345,31 @@ class QuestionnaireService(QuestionnaireBase):
 
     # -- for the report (issue 13) --------------------------------------------------
 
-    async def figures(self, group_id: int) -> schemas.QuestionnaireFigures | None:
-        """The group's latest published questionnaire's respondents per stakeholder
-        group, late ones apart; None when it has none."""
+    async def figures(
+        self, group_id: int, at: datetime | None = None
+    ) -> schemas.QuestionnaireFigures | None:
+        """The group's latest questionnaire published by ``at`` (None: now), with its
+        respondents per stakeholder group as of then, late ones apart; None when the
+        group has none. A version's report must read the same later, so nothing that
+        arrived after ``at`` counts."""
         from server.questionnaires.reading import distribution_of
 
         async with self._sessions() as db:
-            q = await db.scalar(
-                select(Questionnaire)
-                .where(Questionnaire.group_id == group_id, Questionnaire.state != "draft")
-                .order_by(Questionnaire.id.desc())
-                .limit(1)
+            query = select(Questionnaire).where(
+                Questionnaire.group_id == group_id, Questionnaire.state != "draft"
             )
+            if at is not None:
+                query = query.where(Questionnaire.published_at <= at)
+            q = await db.scalar(query.order_by(Questionnaire.id.desc()).limit(1))
             if q is None:
                 return None
+            questions = await db.scalar(
+                select(func.count(Question.id)).where(
+                    Question.questionnaire_id == q.id, Question.version == q.version
+                )
+            )
             return schemas.QuestionnaireFigures(
                 questionnaire_id=q.id, title=q.title, deadline=q.deadline_local,
-                distribution=await distribution_of(db, q.id),
+                questions=int(questions or 0),
+                distribution=await distribution_of(db, q.id, until=at),
             )  # fmt: skip

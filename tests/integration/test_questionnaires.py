@@ -386,3 +386,32 @@ async def test_exports_read_back(server: RunningServer, api: Api, group: Group) 
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading 2")]
     assert len(headings) == 6 and headings[1].startswith("Question 2 [A].")
     assert "Cost of travel to Geneva." in [p.text for p in document.paragraphs]
+
+
+async def test_report_counts_respondents_as_of_its_version(
+    server: RunningServer, api: Api, group: Group
+) -> None:
+    """The report's questionnaire paragraph (issue 13) counts the responses that had
+    arrived when the version was issued; one arriving later shows only in "now"."""
+    qid = await seed_responses(server, api, group)
+    chair = group.token("chair")
+    v = await api.ok("POST", f"/api/documents/{group.document}/versions", chair, {"label": "Rev.1"})
+    at(server, datetime.now(UTC) + timedelta(days=1))
+    later = response_body("business", "Late Business Council", {4: "More to add."})
+    assert (await answer(api, qid, later)).status == 201
+
+    async def report(version: int | None) -> str:
+        params = {"format": "md", "part": "report"}
+        if version is not None:
+            params["version"] = str(version)
+        async with api.session.get(
+            f"{api.base_url}/api/documents/{group.document}/export",
+            params=params,
+            headers={"Authorization": f"Bearer {chair}"},
+        ) as resp:
+            assert resp.status == 200
+            return await resp.text()
+
+    then, now = await report(v["number"]), await report(None)
+    assert "5 respondents" in then and "Business: 1" in then
+    assert "6 respondents" in now and "Business: 2" in now
