@@ -34,6 +34,7 @@ from bench.items import words
 from crdt import schema, updates
 from server.auth.principal import Principal
 from server.auth.tokens import Role
+from server.outputs.context import frozen_context
 from server.revisions import diff, schemas
 from server.revisions.service import RevisionService
 from server.rooms.manager import RoomManager
@@ -114,7 +115,10 @@ async def main(args: argparse.Namespace) -> None:
             await store.ensure(NAME)
             await build(rooms, store, args.paragraphs, args.chars)
             service = RevisionService(
-                async_sessionmaker(engine, expire_on_commit=False), rooms=rooms, logger=log
+                async_sessionmaker(engine, expire_on_commit=False),
+                rooms=rooms,
+                logger=log,
+                context=frozen_context,  # as the app wires it: the context kept too
             )
             doc = await rooms.document(NAME)
             assert doc is not None

@@ -42,12 +42,15 @@ from server.inputs import wire_inputs
 from server.live.events import LiveEvents
 from server.live.hub import LiveHub
 from server.logs import client_error_logger
+from server.outputs.context import frozen_context
 from server.outputs.service import OutputService
 from server.paragraphs import views as paragraph_views
 from server.paragraphs.live import GovernancePublisher
 from server.paragraphs.proposals import GovernanceService
 from server.questionnaires.facade import Questionnaires
 from server.ratelimit import RateLimiter
+from server.revisions import views as revision_views
+from server.revisions.live import VersionPublisher
 from server.revisions.service import RevisionService
 from server.rooms.manager import RoomManager
 from server.scaleout.redis_bus import RedisDocumentBus, RedisLockedStore
@@ -179,12 +182,16 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     )
     # Versions: issued by officers, frozen at a session's end (the same path), compared
     # and restored from.
+    # Each new version is announced live and keeps the group's context of its moment
+    # (for its report: outputs' frozen_context).
     app[keys.REVISIONS] = RevisionService(
         sessions,
         rooms=rooms,
         logger=log,
         governance=app[keys.PARAGRAPHS],
         affiliation=groups.affiliation,
+        publisher=VersionPublisher(hub),
+        context=frozen_context,
     )
     app[keys.SESSIONS] = SessionService(
         sessions, rooms=rooms, hub=session_events, logger=log, revisions=app[keys.REVISIONS]
@@ -254,6 +261,7 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
     comment_views.register(events, app[keys.COMMENTS])
     paragraph_views.register(events, app[keys.PARAGRAPHS])
     amendment_views.register(events, app[keys.AMENDMENTS])
+    revision_views.register(events)
     sio = SocketIOTransport(rooms, access, settings, log, events, client_manager)
     sio.attach(app)
     app.router.add_routes(WebSocketTransport(rooms, access, settings, log).routes())

@@ -29,7 +29,9 @@ def attachment_headers(status: int = 200) -> dict[int, dict[str, Any]]:
         status: {
             "headers": {
                 "Content-Disposition": {
-                    "description": 'attachment; filename="<name>": the suggested file name',
+                    "description": (
+                        'attachment (or inline); filename="<name>": the suggested file name'
+                    ),
                     "schema": {"type": "string"},
                 }
             }
@@ -38,12 +40,19 @@ def attachment_headers(status: int = 200) -> dict[int, dict[str, Any]]:
 
 
 def attachment(
-    body: bytes, media_type: str, filename: str, *, headers: Mapping[str, str] | None = None
+    body: bytes,
+    media_type: str,
+    filename: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    inline: bool = False,
 ) -> web.Response:
-    """``body`` as a download named ``filename`` (ASCII fallback and RFC 5987 form);
+    """``body`` as a download named ``filename`` (ASCII fallback and RFC 5987 form), or
+    with ``inline`` shown by the browser (the name then is the one "Save as" suggests);
     text media types are labelled UTF-8."""
     ascii_name = filename.encode("ascii", "replace").decode().replace('"', "_")
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    kind = "inline" if inline else "attachment"
+    disposition = f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     text = media_type.startswith("text/")
     return web.Response(
         body=body,

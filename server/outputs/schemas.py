@@ -12,6 +12,7 @@ from server.validation import MAX_ID
 
 Format = Literal["md", "html", "docx"]
 FORMATS: tuple[str, ...] = get_args(Format)
+Disposition = Literal["attachment", "inline"]
 MEDIA_TYPES = {
     "md": "text/markdown",
     "html": "text/html",
@@ -20,9 +21,10 @@ MEDIA_TYPES = {
 
 
 class ExportQuery(BaseModel):
-    """``?format=md|html|docx&part=...&version=N``; an unknown parameter is refused
-    (a misspelt ``versoin`` must not silently export the current text). ``token`` is
-    a credential (the "query" security scheme, for download links), not a parameter."""
+    """``?format=md|html|docx&part=...&version=N&disposition=attachment|inline``; an
+    unknown parameter is refused (a misspelt ``versoin`` must not silently export the
+    current text). ``token`` is a credential (the "query" security scheme, for download
+    links), not a parameter."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -45,3 +47,10 @@ class ExportQuery(BaseModel):
         int | None,
         Field(ge=1, le=MAX_ID, description="the version's number; omitted: the current text"),
     ] = None
+    disposition: Annotated[
+        Disposition,
+        Field(
+            description="attachment (a download) or inline (shown in the browser: the "
+            "printable HTML page opened in a tab, under the same strict policy)"
+        ),
+    ] = "attachment"

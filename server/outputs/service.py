@@ -2,7 +2,8 @@
 
 The state comes from the revisions domain (``StateSource``: it checks the document's
 read rule, so a private breakout draft's versions and exports are refused to whoever
-may not read the draft); the group's context from SQL as of the version's moment;
+may not read the draft); the group's context frozen with the version (older versions:
+read from SQL as of the version's moment; now: as it is);
 then the part's blocks and the format's renderer. Reading only: an export changes
 nothing. The CPU work (reading the state, rendering) runs in a worker thread, so a
 large export does not stall the live rooms of this process.
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from server.auth.access import readable_document
 from server.auth.principal import Principal
 from server.outputs import docx, html, markdown
-from server.outputs.context import group_context
+from server.outputs.context import from_json, group_context
 from server.outputs.model import DocumentAt, QuestionnaireSource, document_at
 from server.outputs.parts import blocks
 from server.outputs.schemas import MEDIA_TYPES, ExportQuery
@@ -74,7 +75,10 @@ class OutputService:
         cutoff = None if version is None else at
         async with self._sessions() as db:
             ref = await readable_document(db, actor, document)
-            context = await group_context(db, ref.group_id, cutoff)
+            if state.context is not None:  # frozen with the version: exactly as it was
+                context = from_json(state.context)
+            else:
+                context = await group_context(db, ref.group_id, cutoff)
         if self.questionnaire is not None and ref.group_id is not None:
             figures = await self.questionnaire(ref.group_id, cutoff)
             if figures is not None:

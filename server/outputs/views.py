@@ -43,8 +43,11 @@ async def export_document(
     with status and What/How/Who sequencing, opinions, conclusion), the compilations
     `statements`, `agreed`, `revisit`, `no-agreement`, or `status-table`. HTML is one
     self-contained page with a print stylesheet; docx uses Word's heading, list and
-    table styles. Sent as an attachment named `<document>-<part>-v<N|now>.<ext>`."""
+    table styles. Sent as an attachment named `<document>-<part>-v<N|now>.<ext>`, or
+    with `disposition=inline` shown in the browser (the printable page in a tab); HTML
+    always under a policy that lets it style itself and nothing else (sandboxed)."""
     grant = await call.app[ACCESS].open_document(request_token(call.request), document)
     done = await call.app[OUTPUTS].export(grant.principal, document, query)
     headers = HTML_POLICY if query.format == "html" else None
-    return attachment(done.body, done.media_type, done.filename, headers=headers)
+    inline = query.disposition == "inline"
+    return attachment(done.body, done.media_type, done.filename, headers=headers, inline=inline)

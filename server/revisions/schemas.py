@@ -191,3 +191,6 @@ class VersionState:
     label: str
     created_at: datetime
     state: bytes
+    # The group's context frozen with the version (``server.outputs.context``), as JSON;
+    # None for now, and for versions made before it was kept.
+    context: dict[str, Any] | None = None

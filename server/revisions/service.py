@@ -7,6 +7,11 @@ Versions are numbered 1, 2, 3... per document in the order they are made, by the
 secretariat or the chair ("issued") or when a session ends ("session_end"; the
 session service freezes them through ``freeze``, the one code path).
 
+Each new version is announced live (``version-issued`` on the document's namespace,
+``server.revisions.live``) once its transaction has committed, and keeps the group's
+context of that moment (meetings, sessions, participation: ``FrozenContext``, which
+the app injects from the outputs domain) so the version's report never changes.
+
 Whoever may read a document reads its versions and diffs (``readable_document``:
 a private breakout draft's versions follow the draft's read rule); issuing and
 restoring are officers' (``ISSUE_VERSIONS``, ``RESTORE_FROM_VERSION``). Restoring
@@ -21,6 +26,7 @@ import asyncio
 import difflib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 import pycrdt
@@ -37,6 +43,7 @@ from server.auth.principal import Principal
 from server.errors import Conflict, NotFound, Unavailable
 from server.paragraphs.base import GovernanceBase, Outcome
 from server.revisions import compare, reading, schemas
+from server.revisions.live import VersionPublisher
 from server.rooms.manager import RoomManager
 from server.sessions.models import DocumentVersion
 from server.storage import Author
@@ -44,6 +51,9 @@ from server.storage.models import utcnow
 from server.validation import ValidationFailed
 
 Affiliation = Callable[[int], Awaitable[str | None]]
+# (the caller's transaction, document, the version's moment) -> the group's context
+# then, as JSON, to keep with the version (None: nothing to keep).
+FrozenContext = Callable[[AsyncSession, str, datetime], Awaitable[dict[str, Any] | None]]
 _NUMBER_TRIES = 5
 
 
@@ -56,12 +66,16 @@ class RevisionService:
         logger: logging.Logger,
         governance: GovernanceBase | None = None,
         affiliation: Affiliation | None = None,
+        publisher: VersionPublisher | None = None,
+        context: FrozenContext | None = None,
     ) -> None:
         self._sessions = sessions
         self._rooms = rooms
         self._log = logger
         self._governance = governance
         self._affiliation = affiliation
+        self._publisher = publisher
+        self._context = context
         self._locks: dict[str, asyncio.Lock] = {}
         # Versions' decoded records and runs, for diffs (versions never change).
         self._decoded = compare.Sides()
@@ -77,7 +91,9 @@ class RevisionService:
             await readable_document(db, actor, document)
             if number is not None:
                 row = await self._version(db, document, number)
-                return schemas.VersionState(row.number, row.label, row.created_at, row.state)
+                return schemas.VersionState(
+                    row.number, row.label, row.created_at, row.state, row.context
+                )
         return schemas.VersionState(None, "now", utcnow(), await self._live_state(document))
 
     async def _live_state(self, document: str) -> bytes:
@@ -110,13 +126,16 @@ class RevisionService:
         created_by: str,
         session_id: int | None = None,
     ) -> DocumentVersion:
-        """Add the next version of ``document`` (its state now) in the caller's
-        transaction. The number is the document's next; a concurrent writer taking it
-        first (another process) makes this one take the following number."""
+        """Add the next version of ``document`` (its state now, and the group's context
+        now) in the caller's transaction. The number is the document's next; a
+        concurrent writer taking it first (another process) makes this one take the
+        following number. Once the caller has committed, it calls ``announce``."""
         async with self._lock(document):
             doc = await self._rooms.document(document)
             state = updates.EMPTY_UPDATE if doc is None else doc.get_update()
             paragraphs = 0 if doc is None else _live_paragraphs(doc)
+            at = utcnow()
+            context = None if self._context is None else await self._context(db, document, at)
             for _ in range(_NUMBER_TRIES):
                 latest = await db.scalar(
                     select(func.max(DocumentVersion.number)).where(
@@ -132,7 +151,8 @@ class RevisionService:
                     state=state,
                     paragraphs=paragraphs,
                     created_by=created_by,
-                    created_at=utcnow(),
+                    created_at=at,
+                    context=context,
                 )
                 try:
                     async with db.begin_nested():
@@ -157,7 +177,15 @@ class RevisionService:
                 db, actor, "version.issue", f"document:{document}", group_id=d.group_id,
                 number=row.number, label=row.label, bytes=len(row.state),
             )  # fmt: skip
-            return summary(row)
+            issued = summary(row)
+        await self.announce(document, issued)
+        return issued
+
+    async def announce(self, document: str, version: schemas.VersionSummary) -> None:
+        """Tell the document's connections about a new version (``version-issued``);
+        call it once the version's transaction has committed."""
+        if self._publisher is not None:
+            await self._publisher.publish(document, version)
 
     # -- reading -------------------------------------------------------------------------
 

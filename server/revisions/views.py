@@ -1,6 +1,8 @@
 """Revisions over HTTP (``/api/documents/{document}/versions`` and ``/diff``, in the
-OpenAPI document). Thin: the caller (whoever may read the document; the service
-checks the command's own permission), the validated input, then ``RevisionService``.
+OpenAPI document), and live: ``version-issued`` on the document's namespace
+(``server.revisions.live``). Thin: the caller (whoever may read the document; the
+service checks the command's own permission), the validated input, then
+``RevisionService``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from server.contract import Api, Call
 from server.contract.types import DocumentName
 from server.errors import Forbidden, NotFound, Unauthenticated
 from server.keys import ACCESS, REVISIONS
+from server.live.events import LiveEvents
 from server.revisions import schemas as s
+from server.revisions.live import topic
 
 api = Api("revisions")
 
@@ -19,6 +23,14 @@ VERSIONS = "/api/documents/{document}/versions"
 ONE = VERSIONS + "/{number}"
 PARAMS = {"document": "the document's name", "number": "the version's number (1, 2, 3...)"}
 READ = (Unauthenticated, Forbidden, NotFound)
+
+LIVE_DESCRIPTION = (
+    " A new version is live on the document's namespace: version-issued {number, label, "
+    "kind, session_id, created_by, created_at, bytes, paragraphs} (the VersionSummary) when "
+    "one is issued or frozen at a session's end, to every connection of the document "
+    "(whoever may read it); after a reconnect, read GET /api/documents/{document}/versions "
+    "again for what was missed."
+)
 
 
 async def _caller(call: Call, document: str) -> Principal:
@@ -71,3 +83,8 @@ async def diff_versions(call: Call, document: DocumentName, query: s.DiffQuery) 
     deleted, restored, governed changes and the decisions taken in between"""
     actor = await _caller(call, document)
     return await call.app[REVISIONS].diff(actor, document, query)
+
+
+def register(events: LiveEvents) -> None:
+    """Every document connection follows its document's versions (``version-issued``)."""
+    events.on_document({}, topic=topic)

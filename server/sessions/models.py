@@ -8,9 +8,10 @@ session carries its stream links and a live, non-authoritative transcript.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from sqlalchemy import (
+    JSON,
     Date,
     ForeignKey,
     Integer,
@@ -152,3 +153,7 @@ class DocumentVersion(Base):
     paragraphs: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     created_by: Mapped[str] = mapped_column(String(200), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    # The group's context (meetings, sessions, participation) as it was at that moment,
+    # for the version's report (``server.outputs.context``); NULL for versions made
+    # before it was kept, whose reports compute it "as of" their time.
+    context: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

@@ -22,6 +22,7 @@ from server.auth.principal import Principal
 from server.errors import Conflict, InvalidTransition, NotFound
 from server.groups.models import Delegation, GroupDocument, WorkingGroup
 from server.revisions.service import RevisionService
+from server.revisions.service import summary as version_summary
 from server.rooms.manager import RoomManager
 from server.sessions import schemas
 from server.sessions.live import SessionPublisher
@@ -255,8 +256,9 @@ class SessionService:
             audit.record(
                 db, actor, f"session.{to}", f"session:{session_id}", group_id=session.group_id
             )
+            frozen = None
             if to == "ended":
-                await self._revisions.freeze(
+                row = await self._revisions.freeze(
                     db,
                     session.document,
                     label=f"{session.title} (end of session)",
@@ -264,8 +266,11 @@ class SessionService:
                     created_by=actor.actor,
                     session_id=session_id,
                 )
+                frozen = (session.document, version_summary(row))
             result = schemas.MeetingSession.model_validate(session)
         await self.hub.publish(session_id, "session-status", change.model_dump(mode="json"))
+        if frozen is not None:
+            await self._revisions.announce(*frozen)
         return result
 
     async def transitions(

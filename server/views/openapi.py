@@ -27,6 +27,7 @@ from server.outputs.views import api as outputs_api
 from server.paragraphs.views import LIVE_DESCRIPTION as PARAGRAPHS_LIVE
 from server.paragraphs.views import api as paragraphs_api
 from server.questionnaires.views import api as questionnaires_api
+from server.revisions.views import LIVE_DESCRIPTION as REVISIONS_LIVE
 from server.revisions.views import api as revisions_api
 from server.sessions.views import LIVE_DESCRIPTION as SESSIONS_LIVE
 from server.sessions.views import api as sessions_api
@@ -73,6 +74,7 @@ DESCRIPTION = (
     + COMMENTS_LIVE
     + PARAGRAPHS_LIVE
     + AMENDMENTS_LIVE
+    + REVISIONS_LIVE
     + ISSUES_LIVE
 )
 

@@ -2,7 +2,8 @@
 panel, a Brazilian delegate edits, the diff shows the inserted and the deleted words in
 Brazil's colour (the colour "Colour by delegation" uses) with a legend, the timeslider
 shows the version read only, the chair restores the paragraph from it (everyone sees it
-live), and the export links answer with files (the printable page opens in a new tab).
+live), and the export links answer with files (the printable page opens in a new tab,
+shown inline). A page open all along gets a new version live (version-issued).
 Also at a phone's width (390 px).
 
 Needs the server side of the issue: server/revisions (branch r13-revisions) and
@@ -53,6 +54,9 @@ async def test_issue_diff_restore_and_export_from_the_versions_panel(
         await panel.locator('.rt-version[data-number="1"]').wait_for()
         assert "Rev.1" in await panel.locator('.rt-version[data-number="1"]').inner_text()
         assert await brazil.get_by_label("Label of the new version").count() == 0
+        # Brazil's page, open all along, lists it at once: announced live, no reload.
+        brazil_panel = brazil.get_by_role("region", name="Versions")
+        await brazil_panel.locator('.rt-version[data-number="1"]').wait_for(timeout=5000)
 
         # Brazil's delegate types words after the version was made.
         await editor(brazil, "op2").click()
@@ -170,10 +174,12 @@ async def test_issue_diff_restore_and_export_from_the_versions_panel(
         # The printable page: the HTML export of the same part, opened in a new tab.
         printable = chair.locator("a.rt-export-print")
         href = await printable.get_attribute("href") or ""
-        assert "format=html" in href and "version=1" in href
+        assert "format=html" in href and "version=1" in href and "disposition=inline" in href
         answer = await chair.request.get(server.url + href)
         assert answer.status == 200
         assert answer.headers["content-type"].startswith("text/html")
+        assert answer.headers["content-disposition"].startswith("inline;")
+        assert "sandbox" in answer.headers["content-security-policy"]
         async with ctx_c.expect_page() as opened:
             await printable.click()
         printed = await opened.value

@@ -98,6 +98,7 @@ BAD = (
     ({"format": "md", "version": "two"}, "version"),
     ({"format": "md", "version": str(2**31)}, "version"),
     ({"format": "md", "versoin": "1"}, "versoin"),
+    ({"format": "html", "disposition": "download"}, "disposition"),
 )
 
 

@@ -7,7 +7,10 @@
   label and text exactly (brackets too), in order, under its section's heading
   (Word "Heading" styles); the status table is a real table whose totals are the
   sizes of the four compilations.
-- An export of a version is the same file after later edits.
+- An export of a version is the same file after later edits, and after a meeting
+  dated before it is entered later (the group's context is frozen with the version;
+  versions made before that was kept compute it "as of" their time).
+- ``disposition=inline``: the printable page opens in the browser, still sandboxed.
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ from typing import Any
 
 import pycrdt
 import pytest
+from sqlalchemy import select, update
 
 from client import DocumentClient
 from crdt import schema
 from server.cli import demo
+from server.keys import ENGINE
 from server.outputs.parts import PARTS
+from server.sessions.models import DocumentVersion
 from server.settings import Settings
 from tests.support.exports import Demo, demo_server, docx_paragraphs, docx_tables
 from tests.support.servers import run_cli
@@ -245,3 +251,66 @@ async def test_a_version_reports_a_session_held_early_but_not_one_planned_later(
     assert "Plenary: Brought forward (1 March 2099)" in report
     assert "WGEC meeting 6" not in report
     assert "WGEC meeting 6" in (await wg.export(format="md", part="report")).text
+
+
+async def test_a_meeting_entered_after_a_version_stays_out_of_its_report(wg: Demo) -> None:
+    await wg.api.ok("POST", f"{DOC}/versions", wg.token, {"label": "Rev.1"})
+    formats = ("md", "html", "docx")
+
+    async def reports() -> dict[str, bytes]:
+        return {f: (await wg.export(format=f, part="report", version=1)).body for f in formats}
+
+    assert wg.server.app is not None
+    engine = wg.server.app[ENGINE]
+
+    async def set_context(value: Any) -> Any:
+        """Replace version 1's frozen context (None: as versions made before it was
+        kept); returns the one it had."""
+        async with engine.begin() as conn:
+            had = await conn.scalar(select(DocumentVersion.context))
+            await conn.execute(update(DocumentVersion).values(context=value))
+        return had
+
+    before = await reports()
+    # The frozen context reads back exactly: the same files as computing it.
+    frozen = await set_context(None)
+    assert frozen is not None and frozen["meetings"]
+    assert await reports() == before
+    await set_context(frozen)
+
+    # Entered now, but dated before the version was made (and with a session).
+    late = await wg.api.ok(
+        "POST", f"/api/groups/{wg.gid}/meetings", wg.token,
+        {"number": 5, "title": "WGEC informal meeting", "venue": "Tunis",
+         "starts_on": "2020-01-10", "ends_on": "2020-01-11"},
+    )  # fmt: skip
+    await wg.api.ok(
+        "POST", f"/api/meetings/{late['id']}/sessions", wg.token,
+        {"kind": "plenary", "title": "Entered afterwards", "document": demo.ROLLING,
+         "scheduled_start": "2020-01-10T10:00:00+01:00",
+         "scheduled_end": "2020-01-10T12:00:00+01:00"},
+    )  # fmt: skip
+    assert await reports() == before
+    assert "WGEC 4th meeting" in before["md"].decode()
+    assert "WGEC informal meeting" not in before["md"].decode()
+    now = (await wg.export(format="md", part="report")).text
+    assert "WGEC informal meeting, Tunis" in now and "Entered afterwards" in now
+    # A version made before contexts were kept computes it as of its time: the late
+    # meeting, dated before it, shows there (why the context is now frozen).
+    await set_context(None)
+    assert "WGEC informal meeting, Tunis" in (await reports())["md"].decode()
+
+
+async def test_the_printable_page_can_be_shown_inline_still_sandboxed(wg: Demo) -> None:
+    page = await wg.export(format="html", part="agreed", disposition="inline")
+    name = f"{demo.ROLLING}-agreed-vnow.html"
+    assert page.headers["Content-Disposition"].startswith(f'inline; filename="{name}"')
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    policy = page.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "sandbox" in policy
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    # The same page as the download, which stays the default.
+    download = await wg.export(format="html", part="agreed")
+    assert download.body == page.body
+    assert download.headers["Content-Disposition"].startswith(f'attachment; filename="{name}"')
+    assert "sandbox" in download.headers["Content-Security-Policy"]

@@ -1,6 +1,7 @@
 """Versions of a document (issue 13): issued by officers, numbered, read back exactly
-whatever happens later (edits, compaction), restored from paragraph by paragraph;
-bad input refused without changing anything."""
+whatever happens later (edits, compaction), restored from paragraph by paragraph,
+announced live (version-issued) to whoever may read the document; bad input refused
+without changing anything."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from typing import Any
 import pycrdt
 import pytest
 
-from client import DocumentClient
+from client import DocumentClient, SyncError
 from crdt import schema
 from tests.support.groups import Api, Group, add_person
+from tests.support.live import EventRecorder
 from tests.support.paragraphs import by_label, content, decisions, doc_path, seed
+from tests.support.sessions import new_meeting, new_session, set_status
 
 
 @pytest.fixture
@@ -239,3 +242,36 @@ async def test_diff_over_http_says_what_changed_and_who(
     # After compaction, the same answer.
     await server.store.compact(group.document)
     assert (await api.ok("GET", p("/diff?from=1&to=2"), chair)) == got
+
+
+async def test_a_new_version_is_announced_live_to_the_documents_readers(
+    server: Any, api: Api, group: Group
+) -> None:
+    # A breakout draft, private to the group's members: an observer may not even
+    # connect to its namespace, so the event reaches only those who may read it.
+    meeting = await new_meeting(api, group)
+    session = await new_session(
+        api, meeting, group.token("secretariat"), "breakout", public_draft=None
+    )
+    draft: str = session["document"]
+    assert (await set_status(api, session["id"], group.token("chair"), "live")).status == 200
+    with pytest.raises(SyncError) as refused:
+        observer = DocumentClient(server.url, draft, group.token("observer"), reconnection=False)
+        await observer.connect()
+    assert refused.value.code == "forbidden"
+    member = DocumentClient(server.url, draft, group.token("member"), reconnection=False)
+    live = EventRecorder(member.sio, member.namespace, ["version-issued"])
+    async with member:
+        issued = await api.ok(
+            "POST", versions_path(group, document=draft), group.token("chair"), {"label": "Rev.1"}
+        )
+        await live.wait_until(lambda r: len(r.events) == 1)
+        assert live.events == [("version-issued", issued)]
+        # A session's end freezes one: announced the same way, as the list shows it.
+        ended = await set_status(api, session["id"], group.token("chair"), "ended")
+        assert ended.status == 200, ended.body
+        await live.wait_until(lambda r: len(r.events) == 2)
+        listed = await api.ok("GET", versions_path(group, document=draft), group.token("member"))
+        assert [data for _, data in live.events] == listed["versions"]
+        assert listed["versions"][1]["kind"] == "session_end"
+        assert listed["versions"][1]["session_id"] == session["id"]

@@ -1280,7 +1280,9 @@ export interface paths {
          *     with status and What/How/Who sequencing, opinions, conclusion), the compilations
          *     `statements`, `agreed`, `revisit`, `no-agreement`, or `status-table`. HTML is one
          *     self-contained page with a print stylesheet; docx uses Word's heading, list and
-         *     table styles. Sent as an attachment named `<document>-<part>-v<N|now>.<ext>`.
+         *     table styles. Sent as an attachment named `<document>-<part>-v<N|now>.<ext>`, or
+         *     with `disposition=inline` shown in the browser (the printable page in a tab); HTML
+         *     always under a policy that lets it style itself and nothing else (sandboxed).
          */
         get: operations["export_document"];
         put?: never;
@@ -11406,6 +11408,7 @@ export interface operations {
                 format: "md" | "html" | "docx";
                 part?: "report" | "statements" | "agreed" | "revisit" | "no-agreement" | "status-table";
                 version?: number | null;
+                disposition?: "attachment" | "inline";
             };
             header?: never;
             path: {
@@ -11419,7 +11422,7 @@ export interface operations {
             /** @description Done */
             200: {
                 headers: {
-                    /** @description attachment; filename="<name>": the suggested file name */
+                    /** @description attachment (or inline); filename="<name>": the suggested file name */
                     "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };

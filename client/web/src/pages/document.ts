@@ -72,7 +72,7 @@ export function documentPage(me: Me, name: string): HTMLElement {
     error: (m) => messages.error(m),
   });
   const view = documentView(conn.doc, awareness, readOnly, bothDecorate(comments.decorate, amendments.decorate), gov);
-  const versions = versionsUi(gov, name, view.el);
+  const versions = versionsUi(gov, name, view.el, conn.provider.socket);
   const officer = may(me, "moderate_comments");
   const back = me.group_id ? link({ group: String(me.group_id) }, t("back")) : null;
   // Our own cursor and presence dot in our delegation's colour, as the server shows us to others.

@@ -49,10 +49,12 @@ export class RevisionApi {
   restore(number: number, paragraph: string): Promise<RestoreResult> {
     return sendJson("POST", `${this.base}/versions/${number}/restore`, { paragraph_id: paragraph });
   }
-  /** The export route's address for a format, part and version (null: now). */
-  exportUrl(format: Format, part: Part, version: number | null): string {
+  /** The export route's address for a format, part and version (null: now); `inline`:
+   * shown in the browser (the printable page in a tab) instead of downloaded. */
+  exportUrl(format: Format, part: Part, version: number | null, inline = false): string {
     const q = new URLSearchParams({ format, part });
     if (version !== null) q.set("version", String(version));
+    if (inline) q.set("disposition", "inline");
     return `${this.base}/export?${q.toString()}`;
   }
 }

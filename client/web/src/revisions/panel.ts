@@ -3,6 +3,10 @@
 // whose choice shows that version read only in place of the live text, "Issue version"
 // for ISSUE_VERSIONS, a comparison of any two choices (the diff view), and the export
 // menu for the chosen version. Versions never change once made, so each is read once.
+// A new version (issued, or frozen at a session's end) arrives live: the server sends
+// version-issued on the document's namespace; the list is read again on every
+// (re)connection, for whatever was issued while away.
+import type { Socket } from "socket.io-client";
 import { h, KeyedList } from "../lib/dom";
 import { t, tDyn } from "../lib/i18n";
 import type { GovContext } from "../paragraphs/context";
@@ -18,9 +22,6 @@ export interface VersionsUi {
   /** Where a version or a comparison shows (main column, in place of `live`). */
   viewer: HTMLElement;
 }
-
-const REFRESH_MS = 60000;
-const REFOCUS_MS = 5000;
 
 function versionItem(v: VersionSummary, read: (v: VersionSummary) => void, changes: (v: VersionSummary) => void, first: boolean): HTMLElement {
   const name = versionName(v);
@@ -39,7 +40,7 @@ function versionItem(v: VersionSummary, read: (v: VersionSummary) => void, chang
   );
 }
 
-export function versionsUi(gov: GovContext, document: string, live: HTMLElement): VersionsUi {
+export function versionsUi(gov: GovContext, document: string, live: HTMLElement, socket: Socket): VersionsUi {
   const ctx: RevContext = revContext(gov, document);
   const viewer = h("div", { class: "rt-viewer", hidden: true });
   const heading = h("h2", { id: "rt-versions-h" }, t("versions"));
@@ -181,7 +182,7 @@ export function versionsUi(gov: GovContext, document: string, live: HTMLElement)
           const msg = t("versionIssued", { number: v.number, label: v.label });
           gov.toasts.show(msg);
           gov.announce(msg);
-          await load();
+          show([v]);
         })
         .finally(() => (submit.disabled = false));
     });
@@ -189,16 +190,17 @@ export function versionsUi(gov: GovContext, document: string, live: HTMLElement)
   }
 
   // -- loading --------------------------------------------------------------------------
-  const load = async (): Promise<void> => {
-    let answer;
-    try {
-      answer = await ctx.api.list();
-    } catch {
-      return;
-    }
+  /** Add `more` to the versions known (by number: a version never changes, and none
+   * goes away, so a list read meanwhile cannot drop one that arrived live). */
+  let listed = false;
+  const show = (more: VersionSummary[], list = false): void => {
     const atNow = pos >= versions.length;
     const current = versions[pos]?.number;
-    versions = [...answer.versions].sort((a, b) => a.number - b.number);
+    const known = new Map(versions.map((v) => [v.number, v]));
+    for (const v of more) known.set(v.number, v);
+    if (known.size === versions.length && (listed || !list)) return;
+    listed ||= list;
+    versions = [...known.values()].sort((a, b) => a.number - b.number);
     heading.textContent = t("versionsN", { n: versions.length });
     items.render([...versions].reverse());
     empty.hidden = versions.length > 0;
@@ -208,18 +210,22 @@ export function versionsUi(gov: GovContext, document: string, live: HTMLElement)
     // Only the slider's state follows; what is shown stays (a version never changes).
     syncSlider();
   };
-  // No live event announces a new version (issued, or frozen at a session's end): the
-  // list is read again every minute while the page is seen, when the page comes back
-  // into view, and when the panel is entered (at most every few seconds).
-  let loaded = 0;
-  const refresh = (minAge: number): void => {
-    if (window.document.visibilityState !== "visible" || Date.now() - loaded < minAge) return;
-    loaded = Date.now();
-    void load();
+  const load = async (): Promise<void> => {
+    try {
+      show((await ctx.api.list()).versions, true);
+    } catch {
+      // Read again at the next (re)connection; live events add versions meanwhile.
+    }
   };
-  refresh(0);
-  setInterval(() => refresh(REFRESH_MS / 2), REFRESH_MS);
-  window.document.addEventListener("visibilitychange", () => refresh(REFOCUS_MS));
+  socket.on("version-issued", (v: VersionSummary) => {
+    if (versions.some((w) => w.number === v.number)) return;
+    show([v]);
+    gov.announce(t("versionIssued", { number: v.number, label: v.label }));
+  });
+  socket.on("connect", () => void load());
+  fillCompare();
+  syncSlider();
+  void load();
 
   const panel = h(
     "section",
@@ -233,7 +239,5 @@ export function versionsUi(gov: GovContext, document: string, live: HTMLElement)
     compare,
     exports.el,
   );
-  panel.addEventListener("focusin", () => refresh(REFOCUS_MS));
-  panel.addEventListener("pointerenter", () => refresh(REFOCUS_MS));
   return { panel, viewer };
 }
