@@ -1,5 +1,8 @@
 // Every UI string, in one catalogue. English is the reference; French is shipped.
+import { inputsEn, inputsFr } from "../inputs/strings";
+
 const en = {
+  ...inputsEn,
   appName: "rollingtext",
   skipToContent: "Skip to content",
   loading: "Loading…",
@@ -314,6 +317,7 @@ export type Key = keyof typeof en;
 type Catalogue = Record<Key, string>;
 
 const fr: Catalogue = {
+  ...inputsFr,
   appName: "rollingtext",
   skipToContent: "Aller au contenu",
   loading: "Chargement…",
