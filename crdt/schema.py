@@ -56,6 +56,8 @@ class DocumentKind(StrEnum):
     BREAKOUT = "breakout"
     CORRESPONDENCE = "correspondence"
     REPORT = "report"
+    # A questionnaire's draft: each paragraph a question, its section A-E its grouping.
+    QUESTIONNAIRE = "questionnaire"
 
 
 class Status(StrEnum):

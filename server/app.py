@@ -44,6 +44,7 @@ from server.logs import client_error_logger
 from server.paragraphs import views as paragraph_views
 from server.paragraphs.live import GovernancePublisher
 from server.paragraphs.proposals import GovernanceService
+from server.questionnaires.facade import Questionnaires
 from server.ratelimit import RateLimiter
 from server.rooms.manager import RoomManager
 from server.scaleout.redis_bus import RedisDocumentBus, RedisLockedStore
@@ -181,6 +182,17 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
         governance=app[keys.PARAGRAPHS],
         logger=log,
         affiliation=groups.affiliation,
+    )
+    app[keys.QUESTIONNAIRES] = Questionnaires(
+        sessions,
+        rooms=rooms,
+        logger=log,
+        secret=settings.secret_resolved(),
+        limiter=RateLimiter(
+            settings.questionnaire_answers_per_minute,
+            settings.questionnaire_answers_burst,
+            what="responses from your address",
+        ),
     )
     # A v1 document upgraded on load: its comments re-anchor on the copied text.
     rooms.after_upgrade(partial(reanchor, sessions, log))

@@ -164,3 +164,15 @@ class PayloadTooLarge(BadInput):
     code = "payload_too_large"
     http_status = 413
     ws_close_code = 1009
+
+
+class QuestionsFrozen(Conflict):
+    """A questionnaire's wording is frozen once a response exists: publish a new version."""
+
+    code = "questions_frozen"
+
+
+class IdempotencyKeyReused(Conflict):
+    """An ``Idempotency-Key`` already used for a different request body."""
+
+    code = "idempotency_key_reused"

@@ -15,6 +15,7 @@ from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
 from server.groups.service import GroupService
 from server.paragraphs.proposals import GovernanceService
+from server.questionnaires.facade import Questionnaires
 from server.rooms.manager import RoomManager
 from server.sessions.service import SessionService
 from server.sessions.transcript import TranscriptService
@@ -38,4 +39,5 @@ TRANSCRIPTS = web.AppKey("transcripts", TranscriptService)
 COMMENTS = web.AppKey("comments", CommentService)
 PARAGRAPHS = web.AppKey("paragraphs", GovernanceService)
 AMENDMENTS = web.AppKey("amendments", AmendmentService)
+QUESTIONNAIRES = web.AppKey("questionnaires", Questionnaires)
 LIMITS = web.AppKey("limits", EdgeLimits)

@@ -6,6 +6,7 @@ from server.amendments import models as amendments_models
 from server.comments import models as comments_models
 from server.groups import models as groups_models
 from server.paragraphs import models as paragraphs_models
+from server.questionnaires import models as questionnaires_models
 from server.sessions import models as sessions_models
 from server.storage import models as storage_models
 from server.storage.models import Base
@@ -19,6 +20,7 @@ __all__ = [
     "groups_models",
     "metadata",
     "paragraphs_models",
+    "questionnaires_models",
     "sessions_models",
     "storage_models",
 ]

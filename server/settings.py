@@ -23,6 +23,8 @@ _LIMITS: tuple[tuple[str, str, type], ...] = (
     ("observer_requests_burst", "ROLLINGTEXT_OBSERVER_REQUESTS_BURST", int),
     ("observer_requests_per_minute", "ROLLINGTEXT_OBSERVER_REQUESTS_PER_MINUTE", float),
     ("observer_pending_per_group", "ROLLINGTEXT_OBSERVER_PENDING_PER_GROUP", int),
+    ("questionnaire_answers_burst", "ROLLINGTEXT_QUESTIONNAIRE_ANSWERS_BURST", int),
+    ("questionnaire_answers_per_minute", "ROLLINGTEXT_QUESTIONNAIRE_ANSWERS_PER_MINUTE", float),
     ("invite_failures_per_minute", "ROLLINGTEXT_INVITE_FAILURES_PER_MINUTE", float),
     ("connections_burst", "ROLLINGTEXT_CONNECTIONS_BURST", int),
     ("connections_per_minute", "ROLLINGTEXT_CONNECTIONS_PER_MINUTE", float),
@@ -133,6 +135,12 @@ class Settings:
     # Pending requests per group: a group decides them at its meetings; far more
     # than a meeting can read means a flood, refused until the group catches up.
     observer_pending_per_group: int = 200
+    # Questionnaire responses (creating one, saving a draft) per client address: a
+    # respondent saves a few drafts; an office or a conference network behind one
+    # address answers for many organisations. 30 at once, then one every 2 s bounds a
+    # flood to 1,800 rows an hour per address while never slowing a real respondent.
+    questionnaire_answers_burst: int = 30
+    questionnaire_answers_per_minute: float = 30.0
     # Invitation links that fail (unknown, used, expired) per client address: a
     # delegate mistypes a few; a guesser is slowed to a crawl (codes have 192 bits).
     invite_failures_burst: int = 10

@@ -53,6 +53,11 @@ class Action(StrEnum):
     PROPOSE_AMENDMENT = "propose_amendment"
     SUPPORT_AMENDMENT = "support_amendment"
     DECIDE_AMENDMENTS = "decide_amendments"
+    # Questionnaires (issue 14): draft, publish, extend (officers); read the responses
+    # (contributions are public inputs of the group: members and observers too, not
+    # followers or anonymous visitors). Answering a published one needs no sign-in.
+    MANAGE_QUESTIONNAIRES = "manage_questionnaires"
+    READ_RESPONSES = "read_responses"
 
 
 _EVERYONE = {Action.READ_TEXT, Action.VIEW_GROUP}
@@ -68,11 +73,14 @@ MATRIX: dict[Role, frozenset[Action]] = {
         | {Action.EDIT_TEXT, Action.VIEW_PEOPLE, Action.READ_PRIVATE_DOCUMENTS}
         | {Action.EDIT_STRUCTURE, Action.PROPOSE_STATUS, Action.VIEW_PROPOSALS}
         | {Action.PROPOSE_AMENDMENT, Action.SUPPORT_AMENDMENT}
+        | {Action.READ_RESPONSES}
     ),
     # Observers comment (held for moderation) but see public documents only.
     # Their amendments too: pending until the chair or the secretariat admits them.
     Role.OBSERVER: frozenset(
-        _EVERYONE | {Action.VIEW_PEOPLE, Action.POST_COMMENT, Action.PROPOSE_AMENDMENT}
+        _EVERYONE
+        | {Action.VIEW_PEOPLE, Action.POST_COMMENT, Action.PROPOSE_AMENDMENT}
+        | {Action.READ_RESPONSES}
     ),
     Role.FOLLOWER: frozenset(_EVERYONE),
     # A captioner may be asked to caption a private breakout, so reads its draft.

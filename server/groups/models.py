@@ -26,6 +26,10 @@ class WorkingGroup(Base):
     mandate: Mapped[str] = mapped_column(Text, nullable=False, default="")
     # Anyone with the group's follow link may read its public documents live.
     public_follow: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # IANA name of the zone the group meets in: deadlines are local times there.
+    time_zone: Mapped[str] = mapped_column(
+        String(64), nullable=False, default="UTC", server_default="UTC"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -51,6 +53,21 @@ class Decision(StrEnum):
     REVOKED = "revoked"
 
 
+def _zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(
+            f"unknown time zone {value!r}: give an IANA name such as Europe/Geneva"
+        ) from exc
+    return value
+
+
+# An IANA time zone name (the group's deadlines are local times there).
+TimeZone = Annotated[
+    str, Field(min_length=1, max_length=64, examples=["Europe/Geneva"]), AfterValidator(_zone)
+]
+
 # -- requests ------------------------------------------------------------------------------
 
 
@@ -64,6 +81,9 @@ class GroupCreate(Body):
 class GroupUpdate(Body):
     public_follow: bool | None = Field(
         default=None, description="anyone may follow the group's public documents live"
+    )
+    time_zone: TimeZone | None = Field(
+        default=None, description="IANA zone the group meets in: deadlines are local there"
     )
 
 
@@ -142,6 +162,7 @@ class GroupSummary(Model):
     name: str
     mandate: str
     public_follow: bool
+    time_zone: str = Field(description="IANA zone: deadlines are local times there")
     created_at: datetime
 
 

@@ -141,6 +141,12 @@ class GroupService:
         public_follow = change.public_follow
         async with self.sessions.begin() as session:
             group = await self.group(session, group_id)
+            if change.time_zone is not None and change.time_zone != group.time_zone:
+                audit.record(
+                    session, actor, "group.time_zone", f"group:{group_id}", group_id=group_id,
+                    before=group.time_zone, after=change.time_zone,
+                )  # fmt: skip
+                group.time_zone = change.time_zone
             changed = public_follow is not None and public_follow != group.public_follow
             if changed:
                 group.public_follow = bool(public_follow)

@@ -118,7 +118,7 @@ async def get_group(call: Call, gid: Id) -> Group:
 
 @api.patch(G, errors=(Forbidden,), params=PARAMS)
 async def update_group(call: Call, gid: Id, body: GroupUpdate) -> Group:
-    """Turn public follow on or off"""
+    """Turn public follow on or off, set the time zone the group meets in"""
     return await call.app[GROUPS].update_group(await call.signed_in(), gid, body)
 
 
