@@ -38,6 +38,7 @@ from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
 from server.groups.service import AccessChange, GroupService
+from server.inputs import wire_inputs
 from server.live.events import LiveEvents
 from server.live.hub import LiveHub
 from server.logs import client_error_logger
@@ -233,6 +234,8 @@ def create_app(settings: Settings, *, logger: logging.Logger | None = None) -> w
             topics=(amendment_live.follow_topic,),
         )
     )
+    # Issue 14: the issue table and correspondence groups, live on /group|<gid>.
+    wire_inputs(app, sessions, hub, events, access, rooms, log)
     comment_views.register(events, app[keys.COMMENTS])
     paragraph_views.register(events, app[keys.PARAGRAPHS])
     amendment_views.register(events, app[keys.AMENDMENTS])

@@ -113,6 +113,13 @@ class AmendmentOutdated(Conflict):
     code = "amendment_outdated"
 
 
+class StaleRevision(Conflict):
+    """A write named a revision of a row (an issue item, a mapping area) that someone
+    changed since: nothing changed; details ``current`` carry the row as it is now."""
+
+    code = "stale_revision"
+
+
 class GovernedState(Forbidden):
     """A raw CRDT write tried to change governed state (it was put back)."""
 

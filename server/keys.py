@@ -9,11 +9,13 @@ from server.amendments.service import AmendmentService
 from server.auth.access import AccessPolicy
 from server.auth.tokens import TokenSigner
 from server.comments.service import CommentService
+from server.correspondence.service import CorrespondenceService
 from server.groups.colours import GroupColours
 from server.groups.documents import GroupDocuments
 from server.groups.invitations import InvitationService
 from server.groups.observers import ObserverService
 from server.groups.service import GroupService
+from server.issuetable.service import IssueTableService
 from server.paragraphs.proposals import GovernanceService
 from server.questionnaires.facade import Questionnaires
 from server.rooms.manager import RoomManager
@@ -41,3 +43,5 @@ PARAGRAPHS = web.AppKey("paragraphs", GovernanceService)
 AMENDMENTS = web.AppKey("amendments", AmendmentService)
 QUESTIONNAIRES = web.AppKey("questionnaires", Questionnaires)
 LIMITS = web.AppKey("limits", EdgeLimits)
+ISSUES = web.AppKey("issues", IssueTableService)
+CORRESPONDENCE = web.AppKey("correspondence", CorrespondenceService)

@@ -58,6 +58,11 @@ class Action(StrEnum):
     # followers or anonymous visitors). Answering a published one needs no sign-in.
     MANAGE_QUESTIONNAIRES = "manage_questionnaires"
     READ_RESPONSES = "read_responses"
+    # Create, edit, merge and cite issue items (chair, secretariat, members).
+    EDIT_ISSUE_TABLE = "edit_issue_table"
+    # Create correspondence groups, name their chair and members, attach their
+    # documents; edit any group's mapping table (a cg's own members edit theirs).
+    MANAGE_CORRESPONDENCE = "manage_correspondence"
 
 
 _EVERYONE = {Action.READ_TEXT, Action.VIEW_GROUP}
@@ -73,7 +78,7 @@ MATRIX: dict[Role, frozenset[Action]] = {
         | {Action.EDIT_TEXT, Action.VIEW_PEOPLE, Action.READ_PRIVATE_DOCUMENTS}
         | {Action.EDIT_STRUCTURE, Action.PROPOSE_STATUS, Action.VIEW_PROPOSALS}
         | {Action.PROPOSE_AMENDMENT, Action.SUPPORT_AMENDMENT}
-        | {Action.READ_RESPONSES}
+        | {Action.READ_RESPONSES, Action.EDIT_ISSUE_TABLE}
     ),
     # Observers comment (held for moderation) but see public documents only.
     # Their amendments too: pending until the chair or the secretariat admits them.

@@ -32,8 +32,9 @@ class View(Protocol):
 
     prefix: str
 
-    async def open(self, key: str, token: str | None) -> tuple[Principal, str, Any]:
-        """(principal, document to sync, context) or a RollingTextError."""
+    async def open(self, key: str, token: str | None) -> tuple[Principal, str | None, Any]:
+        """(principal, document to sync or None (events only), context) or a
+        RollingTextError."""
 
     async def greet(self, peer: EventPeer, context: Any) -> None: ...
 

@@ -73,7 +73,7 @@ class _Subscriber:
     held: list[Message] | None = None
     # Ids its history carried: a message published before the history was read may
     # still be on its way, and must not reach this subscriber twice.
-    history: frozenset[Any] = frozenset()
+    history: Collection[Any] = frozenset()
 
     def already_has(self, message: Message) -> bool:
         key = message.history_id
@@ -135,9 +135,10 @@ class LiveHub:
         except BaseException:
             await self.unsubscribe(topic, peer)
             raise
-        await self._release(state, subscriber, frozenset(ids))
+        # A range (a group's event numbers up to its state's) is kept as it is: O(1) ``in``.
+        await self._release(state, subscriber, ids if isinstance(ids, range) else frozenset(ids))
 
-    async def _release(self, state: _Topic, subscriber: _Subscriber, ids: frozenset[Any]) -> None:
+    async def _release(self, state: _Topic, subscriber: _Subscriber, ids: Collection[Any]) -> None:
         """Send the held messages the history did not cover, then go live.
 
         Skips by id membership, not by "id <= newest in history": on PostgreSQL two

@@ -166,7 +166,7 @@ class _DirectWebSocket(EngineIOWebSocket):  # type: ignore[misc]
 
 @dataclass
 class _Seat:
-    room: Room
+    room: Room | None  # None: a view of no document
     peer: SocketIOPeer
     view: View | None = None
     context: Any = None
@@ -257,8 +257,8 @@ class SocketIOTransport:
         context: Any = None
         try:
             if view is not None:
-                principal, name, context = await view.open(namespace[len(view.prefix) :], token)
-                create = False
+                principal, opened, context = await view.open(namespace[len(view.prefix) :], token)
+                name, create = opened, False
             elif namespace.startswith(NAMESPACE_PREFIX):
                 name = check_document_name(namespace[len(NAMESPACE_PREFIX) :])
                 grant = await self._access.open_document(token, name)
@@ -267,6 +267,8 @@ class SocketIOTransport:
                 raise BadInput(f"unknown namespace; documents live under {NAMESPACE_PREFIX}<name>")
             peer = SocketIOPeer(principal, self.sio, namespace, sid, environ.get(DIRECT_SOCKET))
             peer.read_only_connection = view is not None
+            if name is None:  # a view of no document (a working group's live topic)
+                return await self._seat_view(namespace, sid, peer, view, context)
             room = await self._rooms.join(name, peer, create=create)
         except RollingTextError as exc:
             self._refused.info(
@@ -288,8 +290,27 @@ class SocketIOTransport:
         # The CONNECT packet is queued when this handler returns; greet after it.
         asyncio.get_running_loop().call_soon(lambda: spawn(self._greet(seat)))
 
+    async def _seat_view(
+        self, namespace: str, sid: str, peer: SocketIOPeer, view: View | None, context: Any
+    ) -> None:
+        """A view that syncs no document: no room, events only (greeted after CONNECT)."""
+        assert view is not None
+        socket = self.sio.eio.sockets.get(peer.eio_sid)
+        if socket is None or socket.closed:
+            return
+        seat = _Seat(None, peer, view, context)
+        self._seats[(namespace, sid)] = seat
+
+        async def greet() -> None:
+            await view.greet(peer, context)
+            if self._seats.get((namespace, sid)) is not seat:  # left meanwhile
+                await view.leave(peer, context)
+
+        asyncio.get_running_loop().call_soon(lambda: spawn(greet()))
+
     async def _greet(self, seat: _Seat) -> None:
         room, peer = seat.room, seat.peer
+        assert room is not None
 
         def answered(*args: Any) -> None:
             try:
@@ -327,10 +348,11 @@ class SocketIOTransport:
     async def _on_disconnect(self, namespace: str, sid: str, reason: Any = None) -> None:
         seat = self._seats.pop((namespace, sid), None)
         if seat is not None:
-            self._rooms.leave(seat.room, seat.peer)
+            if seat.room is not None:
+                self._rooms.leave(seat.room, seat.peer)
             if seat.view is not None:
                 await seat.view.leave(seat.peer, seat.context)
-            else:
+            elif seat.room is not None:
                 await self._events.left(seat.peer, seat.room.name)
 
     async def _report(self, peer: SocketIOPeer, exc: RollingTextError) -> None:
@@ -356,6 +378,13 @@ class SocketIOTransport:
 
     async def _dispatch(self, seat: _Seat, event: str, args: tuple[Any, ...]) -> Any:
         room, peer = seat.room, seat.peer
+        if room is None:  # a view of no document: its own events only
+            if event in ("sync-step-1", "sync-update", "sync-step-2", "awareness-update"):
+                raise BadInput("this namespace carries no document")
+            assert seat.view is not None
+            return await seat.view.handle(
+                peer.principal, seat.context, event, args[0] if args else None
+            )
         if event == "sync-step-1":
             return room.missing_for(_payload(args, event))
         if event in ("sync-update", "sync-step-2"):

@@ -17,9 +17,12 @@ from server.comments.views import LIVE_DESCRIPTION as COMMENTS_LIVE
 from server.comments.views import api as comments_api
 from server.contract import Api
 from server.contract.openapi import document
+from server.correspondence.views import api as correspondence_api
 from server.documents.views import api as documents_api
 from server.errors import RollingTextError
 from server.groups.views import api as groups_api
+from server.issuetable.views import LIVE_DESCRIPTION as ISSUES_LIVE
+from server.issuetable.views import api as issues_api
 from server.paragraphs.views import LIVE_DESCRIPTION as PARAGRAPHS_LIVE
 from server.paragraphs.views import api as paragraphs_api
 from server.sessions.views import LIVE_DESCRIPTION as SESSIONS_LIVE
@@ -34,6 +37,8 @@ APIS: tuple[Api, ...] = (
     comments_api,
     paragraphs_api,
     amendments_api,
+    issues_api,
+    correspondence_api,
     health.api,
     document_api.api,
 )
@@ -62,6 +67,7 @@ DESCRIPTION = (
     + COMMENTS_LIVE
     + PARAGRAPHS_LIVE
     + AMENDMENTS_LIVE
+    + ISSUES_LIVE
 )
 
 OPENAPI: dict[str, Any] = document(

@@ -1,0 +1,1 @@
+"""Correspondence groups: terms of reference, chair, members, the mapping table (issue 14)."""

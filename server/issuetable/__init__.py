@@ -1,0 +1,1 @@
+"""The issue table: items compiled from questionnaire answers, merged, cited (issue 14)."""
