@@ -52,7 +52,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Turn public follow on or off */
+        /** Turn public follow on or off, set the time zone the group meets in */
         patch: operations["update_group"];
         trace?: never;
     };
@@ -1190,6 +1190,255 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/groups/{gid}/issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The issue table: remaining items (merged ones too with include_merged), counts
+         * @description Each item lists its own sources and every merged item's, recursively, and the
+         *     paragraphs citing it. Filter by grouping A-E and by words (q).
+         */
+        get: operations["list_issues"];
+        put?: never;
+        /**
+         * Add an item, optionally from a passage of an answer (members, officers)
+         * @description The passage (exact, with prefix/suffix context) must be in that answer: 422
+         *     naming `source.exact` otherwise, and nothing is made.
+         */
+        post: operations["create_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{gid}/issues/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The issue table as Markdown, HTML or CSV (the CSV reads back identically) */
+        get: operations["export_issues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{gid}/issues/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge duplicates into one item, which keeps every source (merges of merges too)
+         * @description Not into itself, not into an item that was merged, not an item merged already:
+         *     409 `invalid_transition`.
+         */
+        post: operations["merge_issues"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{gid}/issues/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One item with all its sources and citations */
+        get: operations["get_issue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit an item's fields, naming the revision you edited
+         * @description Someone changed it since: 409 `stale_revision` with the item as it is now in
+         *     `error.details.current`, and nothing changed.
+         */
+        patch: operations["edit_issue"];
+        trace?: never;
+    };
+    "/api/groups/{gid}/issues/{number}/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a passage of another answer to an item (422 if the passage is not there) */
+        post: operations["add_issue_source"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{gid}/issues/{number}/citations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A paragraph of the group's document (a recommendation) cites this item */
+        post: operations["cite_issue"];
+        /** The paragraph no longer cites this item */
+        delete: operations["uncite_issue"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document}/citations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which paragraphs of the document cite which issue items */
+        get: operations["document_citations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{gid}/correspondence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The working group's correspondence groups (members, observers, officers) */
+        get: operations["list_correspondence"];
+        put?: never;
+        /** Create a correspondence group, with its terms of reference document (officers) */
+        post: operations["create_correspondence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/correspondence/{cid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One correspondence group: terms of reference, chair, members, documents */
+        get: operations["get_correspondence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change its title, chair, deadline or meeting (officers) */
+        patch: operations["edit_correspondence"];
+        trace?: never;
+    };
+    "/api/correspondence/{cid}/members/{pid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Make a person of the working group a member (officers) */
+        put: operations["add_correspondence_member"];
+        post?: never;
+        /** Remove a member (officers) */
+        delete: operations["remove_correspondence_member"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/correspondence/{cid}/areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The mapping table: areas, existing mechanisms, gaps, contributions */
+        get: operations["list_mapping_areas"];
+        put?: never;
+        /** Add an area (the group's members and chair, officers) */
+        post: operations["add_mapping_area"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/correspondence/{cid}/areas/{aid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an area (the group's members and chair, officers) */
+        delete: operations["delete_mapping_area"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit an area, naming the revision you edited
+         * @description Changed since: 409 `stale_revision` with the area as it is now in
+         *     `error.details.current`, and nothing changed.
+         */
+        patch: operations["edit_mapping_area"];
+        trace?: never;
+    };
+    "/api/correspondence/{cid}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create the chair's report or the compilation of contributions, attached to a meeting */
+        post: operations["create_correspondence_document"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1235,7 +1484,7 @@ export interface components {
          * Action
          * @enum {string}
          */
-        Action: "read_text" | "read_private_documents" | "edit_text" | "create_document" | "view_group" | "view_people" | "manage_people" | "list_observer_requests" | "decide_observers" | "manage_invitations" | "read_audit" | "create_group" | "manage_sessions" | "append_transcript" | "post_comment" | "resolve_comment" | "flag_comment" | "moderate_comments" | "delete_any_comment" | "edit_structure" | "govern_paragraphs" | "propose_status" | "view_proposals" | "edit_locked_text" | "propose_amendment" | "support_amendment" | "decide_amendments";
+        Action: "read_text" | "read_private_documents" | "edit_text" | "create_document" | "view_group" | "view_people" | "manage_people" | "list_observer_requests" | "decide_observers" | "manage_invitations" | "read_audit" | "create_group" | "manage_sessions" | "append_transcript" | "post_comment" | "resolve_comment" | "flag_comment" | "moderate_comments" | "delete_any_comment" | "edit_structure" | "govern_paragraphs" | "propose_status" | "view_proposals" | "edit_locked_text" | "propose_amendment" | "support_amendment" | "decide_amendments" | "manage_questionnaires" | "read_responses" | "edit_issue_table" | "manage_correspondence";
         /** Amendment */
         Amendment: {
             /** Id */
@@ -1502,6 +1751,58 @@ export interface components {
              */
             end: string | null;
         };
+        /** AreaCreate */
+        AreaCreate: {
+            /** Area */
+            area: string;
+            /**
+             * Mechanisms
+             * @default
+             */
+            mechanisms: string;
+            /**
+             * Gaps
+             * @default
+             */
+            gaps: string;
+            /**
+             * Contributions
+             * @default
+             */
+            contributions: string;
+        };
+        /** AreaList */
+        AreaList: {
+            /** Correspondence Id */
+            correspondence_id: number;
+            /** Areas */
+            areas: components["schemas"]["MappingArea"][];
+        };
+        /** AreaPatch */
+        AreaPatch: {
+            /** Revision */
+            revision: number;
+            /**
+             * Area
+             * @default null
+             */
+            area: string | null;
+            /**
+             * Mechanisms
+             * @default null
+             */
+            mechanisms: string | null;
+            /**
+             * Gaps
+             * @default null
+             */
+            gaps: string | null;
+            /**
+             * Contributions
+             * @default null
+             */
+            contributions: string | null;
+        };
         /** AuditEntry */
         AuditEntry: {
             /** Id */
@@ -1583,6 +1884,22 @@ export interface components {
             count: number;
             /** Unbalanced */
             unbalanced: boolean;
+        };
+        /** Citation */
+        Citation: {
+            /** Document */
+            document: string;
+            /** Paragraph Id */
+            paragraph_id: string;
+            /** Label */
+            label: string;
+        };
+        /** CitationIn */
+        CitationIn: {
+            /** Document */
+            document: string;
+            /** Paragraph Id */
+            paragraph_id: string;
         };
         /** Comment */
         Comment: {
@@ -1813,6 +2130,83 @@ export interface components {
             /** Comments */
             comments: components["schemas"]["Comment"][];
         };
+        /** CorrespondenceCreate */
+        CorrespondenceCreate: {
+            /** Title */
+            title: string;
+            /**
+             * Chair Person Id
+             * @default null
+             */
+            chair_person_id: number | null;
+            /**
+             * Deadline
+             * @default null
+             */
+            deadline: string | null;
+            /**
+             * Members
+             * @default []
+             */
+            members: number[];
+        };
+        /** CorrespondenceGroup */
+        CorrespondenceGroup: {
+            /** Id */
+            id: number;
+            /** Group Id */
+            group_id: number;
+            /** Title */
+            title: string;
+            /** Terms Document */
+            terms_document: string;
+            chair: components["schemas"]["server__correspondence__schemas__PersonRef"] | null;
+            /** Members */
+            members: components["schemas"]["server__correspondence__schemas__PersonRef"][];
+            /** Deadline */
+            deadline: string | null;
+            /** Report Document */
+            report_document: string | null;
+            /** Compilation Document */
+            compilation_document: string | null;
+            /** Meeting Id */
+            meeting_id: number | null;
+            /** Revision */
+            revision: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** CorrespondenceList */
+        CorrespondenceList: {
+            /** Correspondence */
+            correspondence: components["schemas"]["CorrespondenceGroup"][];
+        };
+        /** CorrespondencePatch */
+        CorrespondencePatch: {
+            /**
+             * Title
+             * @default null
+             */
+            title: string | null;
+            /**
+             * Chair Person Id
+             * @default null
+             */
+            chair_person_id: number | null;
+            /**
+             * Deadline
+             * @default null
+             */
+            deadline: string | null;
+            /**
+             * Meeting Id
+             * @default null
+             */
+            meeting_id: number | null;
+        };
         /** DatabaseHealth */
         DatabaseHealth: {
             /** Ok */
@@ -1895,6 +2289,15 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** DocumentCitations */
+        DocumentCitations: {
+            /** Document */
+            document: string;
+            /** Group Id */
+            group_id: number;
+            /** Paragraphs */
+            paragraphs: components["schemas"]["ParagraphCitations"][];
+        };
         /**
          * DocumentContent
          * @description The rolling text, model v2: governed metadata, paragraphs in order (deleted ones
@@ -1907,6 +2310,19 @@ export interface components {
             /** Opinions */
             opinions: components["schemas"]["Opinion"][];
             brackets: components["schemas"]["DocumentBrackets"];
+        };
+        /** DocumentCreate */
+        DocumentCreate: {
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "report" | "compilation";
+            /**
+             * Meeting Id
+             * @default null
+             */
+            meeting_id: number | null;
         };
         /** DocumentInfo */
         DocumentInfo: {
@@ -1935,7 +2351,7 @@ export interface components {
          * @description What a document is for (``meta.kind``); the API's models validate with it.
          * @enum {string}
          */
-        DocumentKind: "rolling" | "breakout" | "correspondence" | "report";
+        DocumentKind: "rolling" | "breakout" | "correspondence" | "report" | "questionnaire";
         /** DocumentList */
         DocumentList: {
             /** Documents */
@@ -2061,6 +2477,11 @@ export interface components {
             /** Public Follow */
             public_follow: boolean;
             /**
+             * Time Zone
+             * @description IANA zone: deadlines are local times there
+             */
+            time_zone: string;
+            /**
              * Created At
              * Format: date-time
              */
@@ -2138,6 +2559,11 @@ export interface components {
             /** Public Follow */
             public_follow: boolean;
             /**
+             * Time Zone
+             * @description IANA zone: deadlines are local times there
+             */
+            time_zone: string;
+            /**
              * Created At
              * Format: date-time
              */
@@ -2151,6 +2577,12 @@ export interface components {
              * @default null
              */
             public_follow: boolean | null;
+            /**
+             * Time Zone
+             * @description IANA zone the group meets in: deadlines are local there
+             * @default null
+             */
+            time_zone: string | null;
         };
         /**
          * Health
@@ -2277,6 +2709,157 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** IssueCounts */
+        IssueCounts: {
+            /** Items */
+            items: number;
+            /** Merged */
+            merged: number;
+            /** Remaining */
+            remaining: number;
+        };
+        /** IssueCreate */
+        IssueCreate: {
+            /** Issue */
+            issue: string;
+            /**
+             * Category
+             * @default
+             */
+            category: string;
+            /**
+             * Grouping
+             * @default null
+             */
+            grouping: ("A" | "B" | "C" | "D" | "E") | null;
+            /**
+             * Activities
+             * @default
+             */
+            activities: string;
+            /**
+             * Status
+             * @default
+             */
+            status: string;
+            /** @default null */
+            source: components["schemas"]["SourceIn"] | null;
+        };
+        /** IssueItem */
+        IssueItem: {
+            /** Number */
+            number: number;
+            /** Issue */
+            issue: string;
+            /** Category */
+            category: string;
+            /** Grouping */
+            grouping: ("A" | "B" | "C" | "D" | "E") | null;
+            /** Activities */
+            activities: string;
+            /** Status */
+            status: string;
+            /** Merged Into */
+            merged_into: number | null;
+            /**
+             * Merged From
+             * @description numbers merged directly into this one
+             */
+            merged_from: number[];
+            /**
+             * Sources
+             * @description its own and every merged item's, recursively
+             */
+            sources: components["schemas"]["IssueSource"][];
+            /** Citations */
+            citations: components["schemas"]["Citation"][];
+            /** Revision */
+            revision: number;
+            /** Created By */
+            created_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** IssueMerge */
+        IssueMerge: {
+            /** Into */
+            into: number;
+            /** Items */
+            items: number[];
+        };
+        /**
+         * IssuePatch
+         * @description Changed fields only, and the revision the change was made on.
+         */
+        IssuePatch: {
+            /** Revision */
+            revision: number;
+            /**
+             * Issue
+             * @default null
+             */
+            issue: string | null;
+            /**
+             * Category
+             * @default null
+             */
+            category: string | null;
+            /**
+             * Grouping
+             * @default null
+             */
+            grouping: ("A" | "B" | "C" | "D" | "E") | null;
+            /**
+             * Clear Grouping
+             * @default false
+             */
+            clear_grouping: boolean;
+            /**
+             * Activities
+             * @default null
+             */
+            activities: string | null;
+            /**
+             * Status
+             * @default null
+             */
+            status: string | null;
+        };
+        /** IssueSource */
+        IssueSource: {
+            /** Id */
+            id: number;
+            /**
+             * Item
+             * @description number of the item that owns this source row
+             */
+            item: number;
+            /** Response Id */
+            response_id: number;
+            /** Question */
+            question: number;
+            /** Exact */
+            exact: string;
+            /** Prefix */
+            prefix: string;
+            /** Suffix */
+            suffix: string;
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+        };
+        /** IssueTable */
+        IssueTable: {
+            /** Group Id */
+            group_id: number;
+            /** Items */
+            items: components["schemas"]["IssueItem"][];
+            counts: components["schemas"]["IssueCounts"];
+        };
         /**
          * LatestDecision
          * @description The latest approval or rejection.
@@ -2293,6 +2876,32 @@ export interface components {
             meeting: string | null;
             /** Reason */
             reason: string | null;
+        };
+        /** MappingArea */
+        MappingArea: {
+            /** Id */
+            id: number;
+            /** Correspondence Id */
+            correspondence_id: number;
+            /** Number */
+            number: number;
+            /** Area */
+            area: string;
+            /** Mechanisms */
+            mechanisms: string;
+            /** Gaps */
+            gaps: string;
+            /** Contributions */
+            contributions: string;
+            /** Revision */
+            revision: number;
+            /** Updated By */
+            updated_by: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /**
          * Me
@@ -2734,6 +3343,15 @@ export interface components {
              */
             text: string;
         };
+        /** ParagraphCitations */
+        ParagraphCitations: {
+            /** Paragraph Id */
+            paragraph_id: string;
+            /** Label */
+            label: string;
+            /** Items */
+            items: number[];
+        };
         /** ParagraphCreate */
         ParagraphCreate: {
             /** Label */
@@ -2787,7 +3405,7 @@ export interface components {
             before: unknown;
             /** After */
             after: unknown;
-            by: components["schemas"]["PersonRef"];
+            by: components["schemas"]["server__paragraphs__schemas__PersonRef"];
             /** Session */
             session: number | null;
             /**
@@ -2887,15 +3505,6 @@ export interface components {
         PersonList: {
             /** People */
             people: components["schemas"]["Person"][];
-        };
-        /** PersonRef */
-        PersonRef: {
-            /** Person Id */
-            person_id: number | null;
-            /** Name */
-            name: string;
-            /** Delegation */
-            delegation: string | null;
         };
         /** PersonUpdate */
         PersonUpdate: {
@@ -3008,6 +3617,32 @@ export interface components {
             /** Transitions */
             transitions: components["schemas"]["SessionTransition"][];
         };
+        /** SourceAdd */
+        SourceAdd: {
+            source: components["schemas"]["SourceIn"];
+        };
+        /**
+         * SourceIn
+         * @description A passage of one answer: TextQuoteSelector (``exact`` with a little context).
+         */
+        SourceIn: {
+            /** Response Id */
+            response_id: number;
+            /** Question */
+            question: number;
+            /** Exact */
+            exact: string;
+            /**
+             * Prefix
+             * @default
+             */
+            prefix: string;
+            /**
+             * Suffix
+             * @default
+             */
+            suffix: string;
+        };
         /**
          * StakeholderKey
          * @description A stakeholder group of the WGEC presets (its seats: ``WGEC_STAKEHOLDER_GROUPS``).
@@ -3053,7 +3688,7 @@ export interface components {
             status: string;
             /** Reason */
             reason: string;
-            proposer: components["schemas"]["PersonRef"];
+            proposer: components["schemas"]["server__paragraphs__schemas__PersonRef"];
             /**
              * State
              * @enum {string}
@@ -3064,7 +3699,7 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            decided_by: components["schemas"]["PersonRef"] | null;
+            decided_by: components["schemas"]["server__paragraphs__schemas__PersonRef"] | null;
             /** Decided At */
             decided_at: string | null;
             /** Session */
@@ -3324,6 +3959,22 @@ export interface components {
             /** Message */
             message: string;
             details: components["schemas"]["FieldErrors"];
+        };
+        /** PersonRef */
+        server__correspondence__schemas__PersonRef: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** PersonRef */
+        server__paragraphs__schemas__PersonRef: {
+            /** Person Id */
+            person_id: number | null;
+            /** Name */
+            name: string;
+            /** Delegation */
+            delegation: string | null;
         };
     };
     responses: never;
@@ -9358,6 +10009,1604 @@ export interface operations {
                 };
             };
             /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    list_issues: {
+        parameters: {
+            query?: {
+                grouping?: ("A" | "B" | "C" | "D" | "E") | null;
+                q?: string | null;
+                include_merged?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueTable"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    create_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueItem"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    export_issues: {
+        parameters: {
+            query?: {
+                format?: "md" | "html" | "csv";
+                include_merged?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                    "text/html": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    merge_issues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueMerge"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueItem"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    get_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+                /** @description the item's number in its group */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueItem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    edit_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+                /** @description the item's number in its group */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssuePatch"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueItem"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition`, `stale_revision` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    add_issue_source: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+                /** @description the item's number in its group */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SourceAdd"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueItem"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    cite_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+                /** @description the item's number in its group */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CitationIn"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueItem"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    uncite_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+                /** @description the item's number in its group */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CitationIn"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueItem"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    document_citations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description its name */
+                document: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentCitations"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_correspondence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrespondenceList"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_correspondence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrespondenceCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrespondenceGroup"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    get_correspondence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description correspondence group id */
+                cid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrespondenceGroup"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    edit_correspondence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description correspondence group id */
+                cid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrespondencePatch"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrespondenceGroup"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    add_correspondence_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description correspondence group id */
+                cid: number;
+                /** @description person id */
+                pid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrespondenceGroup"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    remove_correspondence_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description correspondence group id */
+                cid: number;
+                /** @description person id */
+                pid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrespondenceGroup"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_mapping_areas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description correspondence group id */
+                cid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaList"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    add_mapping_area: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description correspondence group id */
+                cid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AreaCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingArea"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    delete_mapping_area: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description correspondence group id */
+                cid: number;
+                /** @description mapping area id */
+                aid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingArea"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    edit_mapping_area: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description correspondence group id */
+                cid: number;
+                /** @description mapping area id */
+                aid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AreaPatch"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingArea"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `stale_revision` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    create_correspondence_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description correspondence group id */
+                cid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrespondenceGroup"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;

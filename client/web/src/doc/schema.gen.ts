@@ -41,7 +41,7 @@ export const STATUS_LABELS = {"draft": "draft", "agreed_ad_ref": "agreed ad ref"
 export const LOCKED = ["agreed", "agreed_ad_ref"] as const;
 
 /** meta.kind values. */
-export const DOCUMENT_KINDS = ["rolling", "breakout", "correspondence", "report"] as const;
+export const DOCUMENT_KINDS = ["rolling", "breakout", "correspondence", "report", "questionnaire"] as const;
 
 /** Sections, in document order. */
 export const SECTIONS = ["intro", "method", "A", "B", "C", "D", "E", "conclusion"] as const;

@@ -42,8 +42,8 @@ const FORMATS = [
 
 /** "Export this view: Markdown · HTML · CSV · Word": links to `base()` + format=...;
  * `refresh()` re-points them after a filter changed. */
-export function exportLinks(base: () => string): { el: HTMLElement; refresh(): void } {
-  const links = FORMATS.map(([fmt, key]) => h("a", { class: "rt-export-" + fmt, "data-format": fmt, download: "" }, t(key)));
+export function exportLinks(base: () => string, formats: readonly string[] = ["md", "html", "csv", "docx"]): { el: HTMLElement; refresh(): void } {
+  const links = FORMATS.filter(([fmt]) => formats.includes(fmt)).map(([fmt, key]) => h("a", { class: "rt-export-" + fmt, "data-format": fmt, download: "" }, t(key)));
   const el = h("p", { class: "rt-export" }, t("exportAs"));
   links.forEach((a, i) => append(el, i > 0 ? " · " : null, a));
   const refresh = (): void => links.forEach((a) => (a.href = base() + "format=" + (a.dataset["format"] ?? "")));

@@ -77,7 +77,10 @@ export async function issuesPage(me: Me, gidText: string): Promise<HTMLElement> 
   };
 
   const save = (item: IssueItem, fields: Fields, done: () => void): void => {
-    sendJson<IssueItem>("PATCH", `${base}/${item.number}`, { ...fields, revision: item.revision })
+    // `grouping: null` would mean "unchanged": removing it is said with clear_grouping.
+    const { grouping, ...rest } = fields;
+    const body = grouping ? { ...rest, grouping, revision: item.revision } : { ...rest, clear_grouping: true, revision: item.revision };
+    sendJson<IssueItem>("PATCH", `${base}/${item.number}`, body)
       .then((got) => {
         editing.delete(item.number);
         rows.put(got);
@@ -204,6 +207,7 @@ export async function issuesPage(me: Me, gidText: string): Promise<HTMLElement> 
     renderMergeChoices();
   }
   for (const el of [grouping.select, search, withMerged]) el.addEventListener("input", render);
+  withMerged.addEventListener("change", () => exports.refresh());
 
   mergeBtn.addEventListener("click", () => {
     const numbers = Array.from(selected);
@@ -295,7 +299,7 @@ export async function issuesPage(me: Me, gidText: string): Promise<HTMLElement> 
       tbody,
     ),
   );
-  const exports = exportLinks(() => `${base}/export?`);
+  const exports = exportLinks(() => `${base}/export?include_merged=${withMerged.checked}&`, ["md", "html", "csv"]);
   const root = h("div", { class: "rt-issues-page" });
   append(
     root,

@@ -1,6 +1,10 @@
-// The inputs' API resources as the web app reads them. PROVISIONAL: written from
-// contract14 until the server branches are merged; then these become aliases of the
-// generated schema (src/api/schema.d.ts), like src/api/types.ts.
+// The inputs' API resources as the web app reads them: aliases of the schema generated
+// from the OpenAPI document (src/api/schema.d.ts, `make web-types`). The questionnaire
+// ones are PROVISIONAL (written from contract14) until the questionnaire routes merge.
+import type { components } from "../api/schema";
+
+type S = components["schemas"];
+
 export const STAKEHOLDERS = ["government", "civil_society", "business", "technical_academic", "international_organization", "other"] as const;
 export type Stakeholder = (typeof STAKEHOLDERS)[number];
 export const GROUPINGS = ["A", "B", "C", "D", "E"] as const;
@@ -123,73 +127,14 @@ export interface SearchHits {
   hits: SearchHit[];
 }
 
-export interface IssueSource {
-  response_id: number;
-  question: number;
-  exact: string;
-  prefix: string;
-  suffix: string;
-}
-
-export interface Citation {
-  document: string;
-  paragraph_id: string;
-  label: string;
-}
-
-export interface IssueItem {
-  number: number;
-  issue: string;
-  category: string;
-  grouping: Grouping | null;
-  activities: string;
-  status: string;
-  merged_into: number | null;
-  merged_from: number[];
-  sources: IssueSource[];
-  citations: Citation[];
-  revision: number;
-}
-
-export interface IssueCounts {
-  items: number;
-  merged: number;
-  remaining: number;
-}
-
-export interface IssueTable {
-  items: IssueItem[];
-  counts: IssueCounts;
-}
-
-export interface Person {
-  id: number;
-  name: string;
-}
-
-export interface CorrespondenceGroup {
-  id: number;
-  group_id: number;
-  title: string;
-  terms_document: string;
-  chair: Person | null;
-  members: Person[];
-  deadline: string | null;
-  report_document: string | null;
-  compilation_document: string | null;
-  meeting_id: number | null;
-}
-
-export interface MappingArea {
-  id: number;
-  number: number;
-  area: string;
-  mechanisms: string;
-  gaps: string;
-  contributions: string;
-  revision: number;
-}
-
-export interface MappingAreas {
-  areas: MappingArea[];
-}
+// The issue table and correspondence groups: generated from the OpenAPI document.
+export type IssueSource = S["IssueSource"];
+export type Citation = S["Citation"];
+export type IssueItem = S["IssueItem"];
+export type IssueCounts = S["IssueCounts"];
+export type IssueTable = S["IssueTable"];
+export type Person = CorrespondenceGroup["members"][number];
+export type CorrespondenceGroup = S["CorrespondenceGroup"];
+export type CorrespondenceList = S["CorrespondenceList"];
+export type MappingArea = S["MappingArea"];
+export type MappingAreas = S["AreaList"];
