@@ -21,12 +21,13 @@ function draftPreview(doc: Y.Doc): HTMLElement {
   const heading = h("h2", { id: "draft-questions" });
   const list = h("ol", { class: "rt-q-preview", "aria-labelledby": "draft-questions" });
   const render = (): void => {
-    const paras = records(doc).filter((p) => !p.deleted && p.status !== "deleted");
+    // As the server numbers them: no deleted paragraphs, no headings, no empty ones.
+    const paras = records(doc).filter((p) => !p.deleted && p.status !== "deleted" && p.kind !== "heading" && textOf(doc, p.id).toString().trim() !== "");
     heading.textContent = t("questionsPreview", { n: paras.length });
     list.replaceChildren(
       ...paras.map((p) => {
         const grouping = GROUPED.has(p.section) ? p.section : null;
-        return h("li", { "data-id": p.id }, textOf(doc, p.id).toString(), " ", h("span", { class: "rt-tag" }, groupingLabel(grouping)));
+        return h("li", { "data-id": p.id }, textOf(doc, p.id).toString().trim(), " ", h("span", { class: "rt-tag" }, groupingLabel(grouping)));
       }),
     );
   };

@@ -1,0 +1,298 @@
+"""The inputs in the web app, in a real browser against a real server.
+
+Anyone answers a published questionnaire through the public form, without signing in,
+with the keyboard only, on a phone-width screen; a member makes an item of the issue
+table from a passage selected in an answer and merges it with another; a second
+member's page shows each change live, without reloading.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.support import add_second_member, seed_document, signed_in_page
+from tests.support.groups import Api, Group
+from tests.support.servers import RunningServer
+
+PHONE = {"width": 390, "height": 844}
+PASSAGE = "a permanent multistakeholder forum"
+ANSWER = (
+    "Enhanced cooperation needs " + PASSAGE + " that meets every year, "
+    "with remote participation for all stakeholders."
+)
+OTHER = "capacity building in developing countries"
+
+
+async def published_questionnaire(api: Api, group: Group) -> dict[str, Any]:
+    """A questionnaire drafted from two paragraphs of the group's text, published."""
+    chair = group.token("chair")
+    q = await api.ok("POST", group.path("/questionnaires"), chair, {"title": "WGEC questionnaire"})
+    await api.ok(
+        "POST",
+        f"/api/questionnaires/{q['id']}/import",
+        chair,
+        {"document": group.document, "paragraph_ids": ["op1", "op2"]},
+    )
+    published: dict[str, Any] = await api.ok(
+        "POST", f"/api/questionnaires/{q['id']}/publish", chair, {"deadline": "2099-09-17T23:59"}
+    )
+    return published
+
+
+async def focus_by_tab(page: Any, selector: str, limit: int = 60) -> None:
+    """Press Tab until ``selector`` holds the focus (as a keyboard user reaches it)."""
+    for _ in range(limit):
+        if await page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+            return
+        await page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+async def focused(page: Any) -> str:
+    found: str = await page.evaluate("() => document.activeElement?.id ?? ''")
+    return found
+
+
+async def test_public_form_is_answered_keyboard_only_at_phone_width(
+    server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
+) -> None:
+    await seed_document(server, group.document)
+    q = await published_questionnaire(api, group)
+    text_questions = [x for x in q["questions"] if x["kind"] != "stakeholder"]
+    assert q["questions"][0]["kind"] == "stakeholder" and len(text_questions) == 3
+
+    context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    await page.goto(f"{server.url}/?answer={q['id']}")
+    await page.wait_for_selector("form.rt-answer-form")
+    # Nothing is wider than the phone.
+    assert await page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # Submitting without the stakeholder question: a clear error, focus on the summary.
+    await focus_by_tab(page, "button.rt-submit")
+    await page.keyboard.press("Enter")
+    summary = page.locator(".rt-error-summary")
+    await summary.wait_for()
+    assert await page.evaluate(
+        "() => document.activeElement.classList.contains('rt-error-summary')"
+    )
+    assert await page.locator("#stakeholder[aria-invalid=true]").count() == 1
+    assert "Choose one." in await page.locator("#stakeholder-error").inner_text()
+    # The summary's link takes the keyboard to the question.
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Enter")
+    assert await focused(page) == "stakeholder-government"
+    # Arrow keys choose among the stakeholder groups.
+    await page.keyboard.press("ArrowDown")
+    assert await focused(page) == "stakeholder-civil_society"
+    assert await page.is_checked("#stakeholder-civil_society")
+
+    await page.keyboard.press("Tab")
+    assert await focused(page) == "respondent-name"
+    await page.keyboard.type("Anja Kovacs")
+    await page.keyboard.press("Tab")
+    await page.keyboard.type("Internet Democracy Project")
+    await page.keyboard.press("Tab")
+    await page.keyboard.type("India")
+    for number, text in (
+        (text_questions[0]["number"], ANSWER),
+        (text_questions[1]["number"], OTHER),
+    ):
+        await focus_by_tab(page, f"#answer-{number}")
+        await page.keyboard.type(text)
+
+    # Save a draft: the private link is shown; the draft is on the server.
+    await focus_by_tab(page, "button.rt-save-draft")
+    await page.keyboard.press("Enter")
+    link = page.locator("#private-link")
+    await link.wait_for()
+    url = await link.input_value()
+    assert f"answer={q['id']}" in url and "draft=" in url
+    token = url.split("draft=")[1].split("&")[0]
+    draft = await api.ok("GET", f"/api/questionnaires/{q['id']}/drafts/{token}")
+    assert draft["state"] == "draft" and draft["stakeholder"] == "civil_society"
+    assert {a["number"]: a["text"] for a in draft["answers"]}[text_questions[0]["number"]] == ANSWER
+    await page.screenshot(path=str(artifacts / "inputs-public-form-phone.png"), full_page=True)
+
+    # Submit, by keyboard.
+    await focus_by_tab(page, "button.rt-submit")
+    await page.keyboard.press("Enter")
+    done = page.locator(".rt-submitted")
+    await done.wait_for()
+    assert "your response was received" in await done.inner_text()
+    assert await done.get_attribute("data-late") == "false"
+    listed = await api.ok("GET", f"/api/questionnaires/{q['id']}/responses", group.token("chair"))
+    assert len(listed["responses"]) == 1
+    (response,) = listed["responses"]
+    assert response["stakeholder"] == "civil_society" and not response["late"]
+    assert response["respondent"]["organisation"] == "Internet Democracy Project"
+    # Opening the private link again: already submitted (nothing to resend).
+    await page.goto(url)
+    await page.locator(".rt-note", has_text="already submitted").wait_for()
+    assert (
+        len(
+            (await api.ok("GET", f"/api/questionnaires/{q['id']}/responses", group.token("chair")))[
+                "responses"
+            ]
+        )
+        == 1
+    )
+
+    # The same form in French.
+    await page.goto(f"{server.url}/?answer={q['id']}&lang=fr")
+    await page.get_by_role("button", name="Envoyer la réponse").wait_for()
+    assert await page.get_by_label("Société civile").count() == 1
+    assert errors == []
+    await context.close()
+
+
+async def answer_through_api(api: Api, qid: int, key: str, stakeholder: str, text: str) -> int:
+    reply = await api.call(
+        "POST",
+        f"/api/questionnaires/{qid}/responses",
+        body={
+            "stakeholder": stakeholder,
+            "respondent": {"name": key, "organisation": "", "country": ""},
+            "answers": [{"number": 2, "text": text}],
+            "submit": True,
+        },
+        headers={"Idempotency-Key": "e2e-" + key},
+    )
+    assert reply.status == 201, reply.body
+    rid: int = reply.body["id"]
+    return rid
+
+
+async def select_in_answer(page: Any, response_id: int, question: int, needle: str) -> None:
+    """Drag the mouse over ``needle`` in an answer, as a person selects text."""
+    box = await page.evaluate(
+        """([rid, q, needle]) => {
+            const el = document.querySelector(
+                `.rt-answer-text[data-response="${rid}"][data-question="${q}"]`);
+            const node = el.firstChild;
+            const at = node.data.indexOf(needle);
+            if (at < 0) return null;
+            el.scrollIntoView({block: 'center'});
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + needle.length);
+            const rects = range.getClientRects();
+            const first = rects[0], last = rects[rects.length - 1];
+            return {x0: first.left + 1, y0: first.top + first.height / 2,
+                    x1: last.right - 1, y1: last.top + last.height / 2};
+        }""",
+        [response_id, question, needle],
+    )
+    assert box is not None, f"{needle!r} not shown"
+    await page.mouse.move(box["x0"], box["y0"])
+    await page.mouse.down()
+    await page.mouse.move(box["x1"], box["y1"], steps=6)
+    await page.mouse.up()
+    assert await page.evaluate("() => document.getSelection().toString()") == needle
+
+
+def row(page: Any, number: int) -> Any:
+    return page.locator(f'table.rt-issues tr[data-number="{number}"]')
+
+
+async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
+    server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
+) -> None:
+    await seed_document(server, group.document)
+    await add_second_member(api, group)
+    q = await published_questionnaire(api, group)
+    first = await answer_through_api(api, q["id"], "brazil-1", "government", ANSWER)
+    second = await answer_through_api(api, q["id"], "isoc-1", "technical_academic", OTHER + ".")
+
+    ctx_a, brazil = await signed_in_page(browser, api, group, "member")
+    ctx_b, kenya = await signed_in_page(browser, api, group, "member2")
+    # Kenya follows the issue table; it stays on the page throughout.
+    await kenya.goto(f"{server.url}/?issues={group.id}")
+    await kenya.locator(".rt-conn[data-state=connected]").wait_for()
+    await kenya.evaluate("() => { window.rtNoReload = true; }")
+    assert await kenya.locator(".rt-counts").get_attribute("data-items") == "0"
+
+    # Brazil selects a passage of an answer in the responses and makes it an item.
+    await brazil.goto(f"{server.url}/?responses={q['id']}")
+    await brazil.locator(f'.rt-answer-text[data-response="{first}"]').wait_for()
+    await select_in_answer(brazil, first, 2, PASSAGE)
+    await brazil.get_by_role("button", name="New issue item from selection").click()
+    assert await brazil.locator(".rt-item-form .rt-quote").inner_text() == PASSAGE
+    await brazil.get_by_label("Category").fill("Institutional")
+    await brazil.get_by_label("Status").fill("gap")
+    await brazil.get_by_role("button", name="Create", exact=True).click()
+    await brazil.locator(".rt-item-composer", has_text="Item 1 created.").wait_for()
+
+    # Kenya's table shows it, live.
+    await row(kenya, 1).wait_for(timeout=5000)
+    assert PASSAGE in await row(kenya, 1).locator(".rt-c-issue").inner_text()
+    assert await row(kenya, 1).locator(".rt-c-grouping").inner_text() == "A"
+    table = (await api.ok("GET", group.path("/issues"), group.token("member")))["items"]
+    (item,) = table
+    (src,) = item["sources"]
+    assert (src["response_id"], src["question"], src["exact"]) == (first, 2, PASSAGE)
+    assert src["suffix"].startswith(" that meets every year")
+
+    # A second item from the other answer (a second passage, the same way).
+    await select_in_answer(brazil, second, 2, OTHER)
+    await brazil.get_by_role("button", name="New issue item from selection").click()
+    await brazil.get_by_role("button", name="Create", exact=True).click()
+    await brazil.locator(".rt-item-composer", has_text="Item 2 created.").wait_for()
+    await row(kenya, 2).wait_for(timeout=5000)
+    assert await kenya.locator(".rt-counts").inner_text() == "2 items, 0 merged, 2 remaining"
+
+    # Brazil merges the two into item 1 in the issue table.
+    await brazil.goto(f"{server.url}/?issues={group.id}")
+    await brazil.locator(".rt-conn[data-state=connected]").wait_for()
+    await brazil.get_by_label("Select item 1").check()
+    await brazil.get_by_label("Select item 2").check()
+    await brazil.get_by_label("Merge into").select_option("1")
+    await brazil.get_by_role("button", name="Merge selected").click()
+    await brazil.locator(".rt-status-line", has_text="merged into 1").wait_for()
+
+    # Kenya: counts and rows change live; the kept item reaches both sources.
+    counts = kenya.locator(".rt-counts")
+    await counts.filter(has_text="2 items, 1 merged, 1 remaining").wait_for(timeout=5000)
+    await row(kenya, 2).wait_for(state="detached")
+    assert "keeps 2" in await row(kenya, 1).inner_text()
+    assert "2 sources" in await row(kenya, 1).locator(".rt-sources summary").inner_text()
+
+    # Brazil edits the kept item inline; Kenya sees the new wording live.
+    await brazil.get_by_role("button", name="Edit item 1").click()
+    issue = brazil.get_by_label("Issue (1)")
+    await issue.fill("A permanent forum for enhanced cooperation")
+    await brazil.locator("tr.rt-editing .rt-row-save").click()
+    await brazil.locator(".rt-status-line", has_text="Item 1 saved.").wait_for()
+    await row(kenya, 1).locator(".rt-c-issue", has_text="A permanent forum").wait_for(timeout=5000)
+    # A stale edit (Kenya edits from the revision before a change of Brazil's) is refused
+    # and the current row shown.
+    await kenya.get_by_role("button", name="Edit item 1").click()
+    await api.ok(
+        "PATCH",
+        group.path("/issues/1"),
+        group.token("member"),
+        {
+            "status": "existing mechanism",
+            "revision": (await api.ok("GET", group.path("/issues"), group.token("member")))[
+                "items"
+            ][0]["revision"],
+        },
+    )
+    await kenya.get_by_label("Status (1)").fill("gap")
+    await kenya.locator("tr.rt-editing .rt-row-save").click()
+    await kenya.locator(".rt-status-line", has_text="changed by someone else").wait_for()
+    assert await row(kenya, 1).locator(".rt-c-status").inner_text() == "existing mechanism"
+
+    final = await api.ok("GET", group.path("/issues"), group.token("member"))
+    assert final["counts"] == {"items": 2, "merged": 1, "remaining": 1}
+    kept = next(i for i in final["items"] if i["number"] == 1)
+    assert sorted(s["response_id"] for s in kept["sources"]) == sorted([first, second])
+    assert await kenya.evaluate("() => window.rtNoReload === true")
+    await kenya.screenshot(path=str(artifacts / "inputs-issue-table.png"), full_page=True)
+    for page in (brazil, kenya):
+        assert page.errors == []
+    await ctx_a.close()
+    await ctx_b.close()
