@@ -58,14 +58,14 @@ def _zone(value: str) -> str:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(
-            f"unknown time zone {value!r}: give an IANA name such as Europe/Geneva"
+            f"unknown time zone {value!r}: give an IANA name such as Europe/Zurich"
         ) from exc
     return value
 
 
 # An IANA time zone name (the group's deadlines are local times there).
 TimeZone = Annotated[
-    str, Field(min_length=1, max_length=64, examples=["Europe/Geneva"]), AfterValidator(_zone)
+    str, Field(min_length=1, max_length=64, examples=["Europe/Zurich"]), AfterValidator(_zone)
 ]
 
 # -- requests ------------------------------------------------------------------------------

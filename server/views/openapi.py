@@ -25,6 +25,7 @@ from server.issuetable.views import LIVE_DESCRIPTION as ISSUES_LIVE
 from server.issuetable.views import api as issues_api
 from server.paragraphs.views import LIVE_DESCRIPTION as PARAGRAPHS_LIVE
 from server.paragraphs.views import api as paragraphs_api
+from server.questionnaires.views import api as questionnaires_api
 from server.sessions.views import LIVE_DESCRIPTION as SESSIONS_LIVE
 from server.sessions.views import api as sessions_api
 from server.views import api as document_api
@@ -37,6 +38,7 @@ APIS: tuple[Api, ...] = (
     comments_api,
     paragraphs_api,
     amendments_api,
+    questionnaires_api,
     issues_api,
     correspondence_api,
     health.api,
