@@ -1190,6 +1190,249 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/groups/{gid}/questionnaires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The group's questionnaires (published ones for anyone; drafts for its members) */
+        get: operations["list_questionnaires"];
+        put?: never;
+        /**
+         * Draft a questionnaire (chair, secretariat)
+         * @description Its draft document (kind questionnaire) starts with the stakeholder question and a
+         *     comments question; members co-edit it live; each paragraph is a question, its
+         *     section A-E the question's grouping.
+         */
+        post: operations["create_questionnaire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/questionnaires/{qid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A questionnaire and its questions (public once published) */
+        get: operations["get_questionnaire"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/questionnaires/{qid}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Copy question paragraphs of a draft (a breakout group's) into the questionnaire's */
+        post: operations["import_questions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/questionnaires/{qid}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish with a deadline (a local time in the group's zone)
+         * @description Freezes the draft's paragraphs into the questions of a version; once responses
+         *     exist, publishing again makes a new version (responses keep theirs).
+         */
+        post: operations["publish_questionnaire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/questionnaires/{qid}/deadline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extend the deadline, citing the decision (recorded and audited) */
+        post: operations["extend_deadline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/questionnaires/{qid}/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The deadline's extensions and their decisions */
+        get: operations["list_extensions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/questionnaires/{qid}/questions/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Reword or regroup a published question (409 `questions_frozen` once answered) */
+        patch: operations["update_question"];
+        trace?: never;
+    };
+    "/api/questionnaires/{qid}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contributions by respondent (members, observers, officers)
+         * @description Filters: stakeholder group, grouping A-E (the answers to its questions), late, q
+         *     (answers containing every word).
+         */
+        get: operations["list_responses"];
+        put?: never;
+        /**
+         * Answer a published questionnaire (no sign-in)
+         * @description Header `Idempotency-Key` (required): a resend returns the same receipt (200), never
+         *     a second response. `submit: false` saves a draft: keep `draft_token`, the secret
+         *     of the private link (`GET`/`PUT .../drafts/{token}`). After the deadline: kept,
+         *     flagged late.
+         */
+        post: operations["submit_response"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/questionnaires/{qid}/drafts/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A respondent's saved response, through its private link */
+        get: operations["get_draft"];
+        /** Save or submit the draft at this link (a submitted response no longer changes) */
+        put: operations["save_draft"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/questionnaires/{qid}/by-question": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contributions by question, with the same filters */
+        get: operations["responses_by_question"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/questionnaires/{qid}/distribution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Respondents per stakeholder group, late ones apart */
+        get: operations["response_distribution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/questionnaires/{qid}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search every answer (case-insensitive; every word must appear) */
+        get: operations["search_responses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/questionnaires/{qid}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A view as a file: by-respondent, by-question or distribution; md, html, csv, docx */
+        get: operations["export_responses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/groups/{gid}/issues": {
         parameters: {
             query?: never;
@@ -1751,6 +1994,20 @@ export interface components {
              */
             end: string | null;
         };
+        /** AnswerIn */
+        AnswerIn: {
+            /** Number */
+            number: number;
+            /** Text */
+            text: string;
+        };
+        /** AnswerOut */
+        AnswerOut: {
+            /** Number */
+            number: number;
+            /** Text */
+            text: string;
+        };
         /** AreaCreate */
         AreaCreate: {
             /** Area */
@@ -1884,6 +2141,13 @@ export interface components {
             count: number;
             /** Unbalanced */
             unbalanced: boolean;
+        };
+        /** ByQuestion */
+        ByQuestion: {
+            /** Version */
+            version: number;
+            /** Questions */
+            questions: components["schemas"]["QuestionAnswers"][];
         };
         /** Citation */
         Citation: {
@@ -2207,10 +2471,56 @@ export interface components {
              */
             meeting_id: number | null;
         };
+        /** Counts */
+        Counts: {
+            /** Total */
+            total: number;
+            /** On Time */
+            on_time: number;
+            /** Late */
+            late: number;
+        };
         /** DatabaseHealth */
         DatabaseHealth: {
             /** Ok */
             ok: boolean;
+        };
+        /** DeadlineChange */
+        DeadlineChange: {
+            /**
+             * Deadline
+             * @description local date-time YYYY-MM-DDTHH:MM in the group's time zone
+             * @example 2013-09-17T23:59
+             */
+            deadline: string;
+            /**
+             * Decision
+             * @description the decision behind it, e.g. the meeting's
+             */
+            decision: string;
+        };
+        /** DeadlineExtension */
+        DeadlineExtension: {
+            /** Old */
+            old: string | null;
+            /** Old Utc */
+            old_utc: string | null;
+            /** New */
+            new: string;
+            /**
+             * New Utc
+             * Format: date-time
+             */
+            new_utc: string;
+            /** Decision */
+            decision: string;
+            /** By */
+            by: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
         };
         /**
          * Decision
@@ -2260,6 +2570,19 @@ export interface components {
         DelegationList: {
             /** Delegations */
             delegations: components["schemas"]["Delegation"][];
+        };
+        /** Distribution */
+        Distribution: {
+            /** Total */
+            total: number;
+            /** On Time */
+            on_time: number;
+            /** Late */
+            late: number;
+            /** By Stakeholder */
+            by_stakeholder: {
+                [key: string]: components["schemas"]["Counts"];
+            };
         };
         /**
          * DocumentAuthors
@@ -2393,6 +2716,35 @@ export interface components {
              */
             session: number | null;
         };
+        /**
+         * DraftResponse
+         * @description A respondent's saved response, read back through the private link.
+         */
+        DraftResponse: {
+            /** Id */
+            id: number;
+            /** Questionnaire Id */
+            questionnaire_id: number;
+            /** Version */
+            version: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "draft" | "submitted";
+            /**
+             * Stakeholder
+             * @enum {string}
+             */
+            stakeholder: "government" | "civil_society" | "business" | "technical_academic" | "international_organization" | "other";
+            respondent: components["schemas"]["RespondentOut"];
+            /** Answers */
+            answers: components["schemas"]["AnswerOut"][];
+            /** Late */
+            late: boolean;
+            /** Submitted At */
+            submitted_at: string | null;
+        };
         /** DraftVersion */
         DraftVersion: {
             /** Id */
@@ -2453,6 +2805,11 @@ export interface components {
             details: {
                 [key: string]: unknown;
             } | null;
+        };
+        /** ExtensionList */
+        ExtensionList: {
+            /** Extensions */
+            extensions: components["schemas"]["DeadlineExtension"][];
         };
         /** FieldErrors */
         FieldErrors: {
@@ -3551,11 +3908,270 @@ export interface components {
              */
             note: string | null;
         };
+        /** Question */
+        Question: {
+            /** Number */
+            number: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "stakeholder" | "text" | "comments";
+            /** Text */
+            text: string;
+            /** Grouping */
+            grouping: ("A" | "B" | "C" | "D" | "E") | null;
+        };
+        /** QuestionAnswer */
+        QuestionAnswer: {
+            /** Response Id */
+            response_id: number;
+            /**
+             * Stakeholder
+             * @enum {string}
+             */
+            stakeholder: "government" | "civil_society" | "business" | "technical_academic" | "international_organization" | "other";
+            respondent: components["schemas"]["RespondentOut"];
+            /** Late */
+            late: boolean;
+            /** Text */
+            text: string;
+        };
+        /** QuestionAnswers */
+        QuestionAnswers: {
+            /** Number */
+            number: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "stakeholder" | "text" | "comments";
+            /** Text */
+            text: string;
+            /** Grouping */
+            grouping: ("A" | "B" | "C" | "D" | "E") | null;
+            /** Answers */
+            answers: components["schemas"]["QuestionAnswer"][];
+        };
+        /** QuestionUpdate */
+        QuestionUpdate: {
+            /**
+             * Text
+             * @default null
+             */
+            text: string | null;
+            /**
+             * Grouping
+             * @default null
+             */
+            grouping: ("A" | "B" | "C" | "D" | "E") | null;
+            /**
+             * Ungrouped
+             * @description remove the question's grouping
+             * @default false
+             */
+            ungrouped: boolean;
+        };
+        /** Questionnaire */
+        Questionnaire: {
+            /** Id */
+            id: number;
+            /** Group Id */
+            group_id: number;
+            /** Title */
+            title: string;
+            /** Draft Document */
+            draft_document: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "draft" | "published" | "closed";
+            /**
+             * Deadline
+             * @description local YYYY-MM-DDTHH:MM in time_zone
+             */
+            deadline: string | null;
+            /** Deadline Utc */
+            deadline_utc: string | null;
+            /** Time Zone */
+            time_zone: string;
+            /**
+             * Version
+             * @description the published version (0: never published)
+             */
+            version: number;
+            /**
+             * Questions
+             * @description the published version's; while a draft, the draft document's now
+             */
+            questions: components["schemas"]["Question"][];
+            /**
+             * Frozen
+             * @description a response exists: wording changes need a new version
+             */
+            frozen: boolean;
+            /**
+             * Responses
+             * @description submitted responses
+             */
+            responses: number;
+        };
+        /** QuestionnaireCreate */
+        QuestionnaireCreate: {
+            /** Title */
+            title: string;
+        };
+        /**
+         * QuestionnaireImport
+         * @description Copy question paragraphs of a (breakout) draft into the questionnaire's draft,
+         *     before its comments question, in the order given.
+         */
+        QuestionnaireImport: {
+            /** Document */
+            document: string;
+            /** Paragraph Ids */
+            paragraph_ids: string[];
+        };
+        /** QuestionnaireList */
+        QuestionnaireList: {
+            /** Questionnaires */
+            questionnaires: components["schemas"]["Questionnaire"][];
+        };
+        /** QuestionnairePublish */
+        QuestionnairePublish: {
+            /**
+             * Deadline
+             * @description local date-time YYYY-MM-DDTHH:MM in the group's time zone
+             * @example 2013-09-17T23:59
+             */
+            deadline: string;
+        };
+        /** Respondent */
+        Respondent: {
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /**
+             * Organisation
+             * @default
+             */
+            organisation: string;
+            /**
+             * Country
+             * @default
+             */
+            country: string;
+        };
+        /** RespondentOut */
+        RespondentOut: {
+            /** Name */
+            name: string;
+            /** Organisation */
+            organisation: string;
+            /** Country */
+            country: string;
+        };
+        /**
+         * ResponseIn
+         * @description A response: the stakeholder question first, then plain-text answers by number.
+         *     ``submit`` false saves a draft (its private link comes back in the receipt).
+         */
+        ResponseIn: {
+            /**
+             * Stakeholder
+             * @enum {string}
+             */
+            stakeholder: "government" | "civil_society" | "business" | "technical_academic" | "international_organization" | "other";
+            respondent?: components["schemas"]["Respondent"];
+            /** Answers */
+            answers?: components["schemas"]["AnswerIn"][];
+            /**
+             * Submit
+             * @default true
+             */
+            submit: boolean;
+        };
+        /** ResponseList */
+        ResponseList: {
+            /** Responses */
+            responses: components["schemas"]["ResponseOut"][];
+            /** Total */
+            total: number;
+        };
+        /** ResponseOut */
+        ResponseOut: {
+            /** Id */
+            id: number;
+            /** Version */
+            version: number;
+            /**
+             * Stakeholder
+             * @enum {string}
+             */
+            stakeholder: "government" | "civil_society" | "business" | "technical_academic" | "international_organization" | "other";
+            respondent: components["schemas"]["RespondentOut"];
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /** Late */
+            late: boolean;
+            /** Answers */
+            answers: components["schemas"]["AnswerOut"][];
+        };
+        /** ResponseReceipt */
+        ResponseReceipt: {
+            /** Id */
+            id: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "draft" | "submitted";
+            /** Late */
+            late: boolean;
+            /**
+             * Draft Token
+             * @description secret of the private draft link; keep it
+             */
+            draft_token: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Version */
+            version: number;
+        };
         /**
          * Role
          * @enum {string}
          */
         Role: "chair" | "secretariat" | "member" | "observer" | "follower" | "captioner";
+        /** SearchHit */
+        SearchHit: {
+            /** Response Id */
+            response_id: number;
+            /** Number */
+            number: number;
+            /**
+             * Stakeholder
+             * @enum {string}
+             */
+            stakeholder: "government" | "civil_society" | "business" | "technical_academic" | "international_organization" | "other";
+            /** Snippet */
+            snippet: string;
+        };
+        /** SearchResult */
+        SearchResult: {
+            /** Q */
+            q: string;
+            /** Hits */
+            hits: components["schemas"]["SearchHit"][];
+            /** Total */
+            total: number;
+        };
         /** SegmentCorrection */
         SegmentCorrection: {
             /** Text */
@@ -10028,6 +10644,1133 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    list_questionnaires: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionnaireList"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_questionnaire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description working group id */
+                gid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionnaireCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    get_questionnaire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description questionnaire id */
+                qid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    import_questions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description questionnaire id */
+                qid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionnaireImport"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    publish_questionnaire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description questionnaire id */
+                qid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionnairePublish"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    extend_deadline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description questionnaire id */
+                qid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadlineChange"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    list_extensions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description questionnaire id */
+                qid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtensionList"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    update_question: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description questionnaire id */
+                qid: number;
+                /** @description question number */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition`, `questions_frozen` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    list_responses: {
+        parameters: {
+            query?: {
+                stakeholder?: ("government" | "civil_society" | "business" | "technical_academic" | "international_organization" | "other") | null;
+                grouping?: ("A" | "B" | "C" | "D" | "E") | null;
+                late?: boolean | null;
+                q?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description questionnaire id */
+                qid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseList"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    submit_response: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description questionnaire id */
+                qid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResponseIn"];
+            };
+        };
+        responses: {
+            /** @description a resend with the same Idempotency-Key: the same receipt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseReceipt"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseReceipt"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition`, `idempotency_key_reused` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description questionnaire id */
+                qid: number;
+                /** @description the private draft link's secret */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftResponse"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    save_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description questionnaire id */
+                qid: number;
+                /** @description the private draft link's secret */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResponseIn"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseReceipt"];
+                };
+            };
+            /** @description `bad_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    responses_by_question: {
+        parameters: {
+            query?: {
+                stakeholder?: ("government" | "civil_society" | "business" | "technical_academic" | "international_organization" | "other") | null;
+                grouping?: ("A" | "B" | "C" | "D" | "E") | null;
+                late?: boolean | null;
+                q?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description questionnaire id */
+                qid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ByQuestion"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    response_distribution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description questionnaire id */
+                qid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Distribution"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    search_responses: {
+        parameters: {
+            query: {
+                q: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description questionnaire id */
+                qid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResult"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+        };
+    };
+    export_responses: {
+        parameters: {
+            query?: {
+                stakeholder?: ("government" | "civil_society" | "business" | "technical_academic" | "international_organization" | "other") | null;
+                grouping?: ("A" | "B" | "C" | "D" | "E") | null;
+                late?: boolean | null;
+                q?: string | null;
+                view?: "by-respondent" | "by-question" | "distribution";
+                format?: "md" | "html" | "csv" | "docx";
+            };
+            header?: never;
+            path: {
+                /** @description questionnaire id */
+                qid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                    "text/html": string;
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

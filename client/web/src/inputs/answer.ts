@@ -198,7 +198,7 @@ export async function answerPage(qid: string, draftToken: string | null): Promis
     for (const [path, message] of Object.entries(err.details.fields ?? {})) {
       const m = /^(?:body\.)?answers\.(\d+)/.exec(path);
       const r = /^(?:body\.)?respondent\.(\w+)/.exec(path);
-      if (m) list.push(["answers." + (sent.answers[Number(m[1])]?.number ?? ""), message]);
+      if (m) list.push(["answers." + (sent.answers?.[Number(m[1])]?.number ?? ""), message]);
       else if (r) list.push(["respondent." + r[1], message]);
       else if (/stakeholder/.test(path)) list.push(["stakeholder", message]);
       else list.push([path, message]);

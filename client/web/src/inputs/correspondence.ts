@@ -173,8 +173,7 @@ export async function correspondencePage(me: Me, cidText: string): Promise<HTMLE
       .catch((err: unknown) => (status.textContent = errorText(err)));
   });
 
-  const first = await getJson<MappingAreas | MappingArea[]>(`${base}/areas`);
-  rows.replaceAll(Array.isArray(first) ? first : first.areas);
+  rows.replaceAll((await getJson<MappingAreas>(`${base}/areas`)).areas);
   const liveText = (s: LiveState): void => {
     liveEl.dataset["state"] = s;
     liveEl.textContent = t(s === "connected" ? "connected" : s === "connecting" ? "connecting" : "offlineNone");

@@ -7,7 +7,7 @@ import { t, tDyn } from "../lib/i18n";
 import { href, link } from "../lib/nav";
 import { can } from "./access";
 import { errorText } from "./common";
-import type { CorrespondenceGroup, Questionnaire, QuestionnaireList } from "./types";
+import type { CorrespondenceList, Questionnaire, QuestionnaireList } from "./types";
 
 function questionnaireItem(me: Me, q: Questionnaire): HTMLElement {
   const li = h("li", { "data-id": String(q.id) }, h("strong", {}, q.title), " ", h("span", { class: "rt-tag" }, tDyn("qstate_", q.state)), " ");
@@ -22,14 +22,14 @@ function questionnaireItem(me: Me, q: Questionnaire): HTMLElement {
 export async function inputsSection(me: Me, gid: number): Promise<HTMLElement> {
   const section = h("section", { class: "rt-inputs-home", "aria-labelledby": "inputs-title" }, h("h2", { id: "inputs-title" }, t("inputs")));
   const [qs, cgs] = await Promise.all([
-    getJson<QuestionnaireList | Questionnaire[]>(`/api/groups/${gid}/questionnaires`).catch((err: unknown) => err),
-    can(me, "read_responses") ? getJson<{ correspondence: CorrespondenceGroup[] } | CorrespondenceGroup[]>(`/api/groups/${gid}/correspondence`).catch(() => null) : Promise.resolve(null),
+    getJson<QuestionnaireList>(`/api/groups/${gid}/questionnaires`).catch((err: unknown) => err),
+    can(me, "read_responses") ? getJson<CorrespondenceList>(`/api/groups/${gid}/correspondence`).catch(() => null) : Promise.resolve(null),
   ]);
   const qList = h("ul", { class: "rt-questionnaires" });
   // Questionnaires the caller may not list: the section says nothing of them.
   if (qs instanceof Error) qList.hidden = true;
   else {
-    const list = Array.isArray(qs) ? qs : (qs as QuestionnaireList).questionnaires;
+    const list = (qs as QuestionnaireList).questionnaires;
     for (const q of list) qList.appendChild(questionnaireItem(me, q));
     if (list.length === 0) qList.appendChild(h("li", {}, t("noQuestionnaires")));
   }
@@ -37,7 +37,7 @@ export async function inputsSection(me: Me, gid: number): Promise<HTMLElement> {
   if (can(me, "manage_questionnaires")) section.appendChild(newQuestionnaire(gid));
   if (can(me, "read_responses")) append(section, h("p", {}, link({ issues: String(gid) }, t("issueTable"))));
   if (cgs) {
-    const list = Array.isArray(cgs) ? cgs : cgs.correspondence;
+    const list = cgs.correspondence;
     append(
       section,
       h("h3", {}, t("correspondenceGroups")),

@@ -12,7 +12,7 @@ import { link } from "../lib/nav";
 import { documentPage } from "../pages/document";
 import { can } from "./access";
 import { errorText, groupingLabel, localTime, statusLine } from "./common";
-import type { Extension, Questionnaire } from "./types";
+import type { Extension, ExtensionList, Questionnaire } from "./types";
 
 const GROUPED = new Set(["A", "B", "C", "D", "E"]);
 
@@ -91,8 +91,7 @@ export async function questionnairePage(me: Me, qid: string): Promise<HTMLElemen
     published.replaceChildren(q.state === "draft" ? h("span", {}) : publishedList(q));
   };
   const loadExtensions = async (): Promise<void> => {
-    const got = await getJson<Extension[] | { extensions: Extension[] }>(`${base}/extensions`).catch(() => []);
-    const list = Array.isArray(got) ? got : got.extensions;
+    const list: Extension[] = (await getJson<ExtensionList>(`${base}/extensions`).catch(() => null))?.extensions ?? [];
     extensions.replaceChildren(
       ...list.map((e) => h("li", {}, t("extensionLine", { old: localTime(e.old), new: localTime(e.new), decision: e.decision, by: e.by, at: localTime(e.at) }))),
     );

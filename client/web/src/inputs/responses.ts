@@ -144,7 +144,7 @@ export async function responsesPage(me: Me, qid: string): Promise<HTMLElement> {
     const found = await getJson<SearchHits>(`${base}/search?q=${encodeURIComponent(text)}`);
     hits.replaceChildren(
       h("p", {}, t("searchHits", { n: found.hits.length })),
-      h("ul", { class: "rt-hit-list" }, ...found.hits.slice(0, 50).map((x) => h("li", {}, h("a", { href: "#response-" + x.response_id }, `${t("respondentN", { id: x.response_id })}, ${t("questionNumber", { n: x.question })}`), ": ", x.snippet))),
+      h("ul", { class: "rt-hit-list" }, ...found.hits.slice(0, 50).map((x) => h("li", {}, h("a", { href: "#response-" + x.response_id }, `${t("respondentN", { id: x.response_id })}, ${t("questionNumber", { n: x.number })}`), ": ", x.snippet))),
     );
   }
 
