@@ -3,7 +3,7 @@
 // server and shows its private link; "Submit" sends it for good. The first send carries an
 // Idempotency-Key made once per form and kept in sessionStorage, so a resend (a double
 // click, a reload after a lost answer) never makes a second response; later sends go to
-// the draft's private address. Errors are shown next to their field and summed up on top.
+// the draft's private address. Once the response is received the tab forgets both. Errors are shown next to their field and summed up on top.
 import { ApiError, getJson, sendJson } from "../api/http";
 import { append, h } from "../lib/dom";
 import { t } from "../lib/i18n";
@@ -140,6 +140,8 @@ export async function answerPage(qid: string, draftToken: string | null): Promis
   );
   append(root, saved ? h("p", { class: "rt-note" }, saved.state === "submitted" ? t("alreadySubmitted") : t("draftLoaded")) : null, form, linkBox);
   if (saved?.state === "submitted") {
+    // Done: a new form in this tab starts afresh (a new key, no draft).
+    sessionStorage.removeItem("rt-answer:" + qid);
     form.hidden = true;
     return root;
   }
@@ -224,6 +226,8 @@ export async function answerPage(qid: string, draftToken: string | null): Promis
       if (receipt.draft_token) state.token = receipt.draft_token;
       sessionStorage.setItem("rt-answer:" + qid, JSON.stringify(state));
       if (receipt.state === "submitted") {
+        // Received: the key has done its work; a new form in this tab starts afresh.
+        sessionStorage.removeItem("rt-answer:" + qid);
         form.hidden = true;
         linkBox.hidden = true;
         const done = h("p", { class: "rt-note rt-submitted", role: "status", tabindex: "-1", "data-late": String(receipt.late) }, receipt.late ? t("submittedLate") : t("submitted"));
