@@ -217,7 +217,7 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
 
     # Brazil selects a passage of an answer in the responses and makes it an item.
     await brazil.goto(f"{server.url}/?responses={q['id']}")
-    await brazil.locator(f'.rt-answer-text[data-response="{first}"]').wait_for()
+    await brazil.locator(f'.rt-answer-text[data-response="{first}"][data-question="2"]').wait_for()
     await select_in_answer(brazil, first, 2, PASSAGE)
     await brazil.get_by_role("button", name="New issue item from selection").click()
     assert await brazil.locator(".rt-item-form .rt-quote").inner_text() == PASSAGE

@@ -37,7 +37,7 @@ function byRespondent(list: ResponseList, questions: Map<number, Question>): HTM
           const q = questions.get(a.number);
           return [
             h("dt", {}, `${t("questionNumber", { n: a.number })}. ${q?.text ?? ""}`),
-            h("dd", {}, a.text ? answerText(r.id, a.number, q?.grouping ?? null, a.text) : h("span", { class: "rt-empty" }, t("noAnswer"))),
+            h("dd", {}, !a.text ? h("span", { class: "rt-empty" }, t("noAnswer")) : q?.kind === "stakeholder" ? a.text : answerText(r.id, a.number, q?.grouping ?? null, a.text)),
           ];
         }),
       ),
