@@ -296,3 +296,116 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
         assert page.errors == []
     await ctx_a.close()
     await ctx_b.close()
+
+
+async def test_questionnaire_is_drafted_published_and_extended_in_the_editor(
+    server: RunningServer, api: Api, group: Group, browser: Any, artifacts: Path
+) -> None:
+    await seed_document(server, group.document)
+    ctx_c, chair = await signed_in_page(browser, api, group, "chair")
+    # The chair creates it from the group's home page.
+    await chair.get_by_label("Title of the questionnaire").fill("WGEC questionnaire")
+    await chair.get_by_role("button", name="Create", exact=True).click()
+    await chair.wait_for_url("**/?questionnaire=*")
+    qid = int(chair.url.split("questionnaire=")[1].split("&")[0])
+    await chair.locator(".rt-conn[data-state=connected]").wait_for()
+    preview = chair.locator(".rt-q-preview li")
+    # The new draft: the stakeholder question first, the comments question last.
+    await preview.nth(1).wait_for()
+    assert await preview.count() == 2
+    assert "stakeholder group" in await preview.nth(0).inner_text()
+    # Questions imported from the group's text appear live, in order, with their grouping.
+    await api.ok(
+        "POST",
+        f"/api/questionnaires/{qid}/import",
+        group.token("chair"),
+        {"document": group.document, "paragraph_ids": ["op1", "op2"]},
+    )
+    await preview.nth(3).wait_for(timeout=5000)
+    assert "Grouping A" in await preview.nth(1).inner_text()
+    assert "Grouping B" in await preview.nth(2).inner_text()
+
+    await chair.get_by_label("Deadline (UTC)", exact=True).fill("2013-09-15T23:59")
+    await chair.get_by_role("button", name="Publish", exact=True).click()
+    await chair.locator(".rt-q-published", has_text="Published (version 1).").wait_for()
+    assert await chair.locator(".rt-q-questions li").count() == 4
+    await chair.get_by_label("New deadline (UTC)").fill("2013-09-17T23:59")
+    await chair.get_by_label("Decision (as recorded)").fill("WGEC-1 agreed to extend the deadline")
+    await chair.get_by_role("button", name="Extend", exact=True).click()
+    await chair.locator(".rt-deadline", has_text="2013-09-17 23:59").wait_for()
+    await chair.locator(".rt-extensions li", has_text="WGEC-1 agreed").wait_for()
+    (ext,) = (await api.ok("GET", f"/api/questionnaires/{qid}/extensions", group.token("chair")))[
+        "extensions"
+    ]
+    assert (ext["old"], ext["new"]) == ("2013-09-15T23:59", "2013-09-17T23:59")
+    await chair.screenshot(path=str(artifacts / "inputs-questionnaire-editor.png"), full_page=True)
+
+    # A member reads it (and co-edits the draft) but neither publishes nor extends.
+    ctx_m, member = await signed_in_page(browser, api, group, "member")
+    await member.goto(f"{server.url}/?questionnaire={qid}")
+    await member.locator(".rt-q-questions li").nth(3).wait_for()
+    assert await member.locator(".rt-q-publish, .rt-q-extend").count() == 0
+    await member.locator(".rt-extensions li", has_text="WGEC-1 agreed").wait_for()
+    for page in (chair, member):
+        assert page.errors == []
+    await ctx_c.close()
+    await ctx_m.close()
+
+
+def area_row(page: Any, number: int) -> Any:
+    return page.locator("table.rt-mapping tbody tr").filter(
+        has=page.locator("th", has_text=str(number))
+    )
+
+
+async def test_mapping_table_is_co_edited_live(
+    server: RunningServer, api: Api, group: Group, browser: Any
+) -> None:
+    await add_second_member(api, group)
+    cg = await api.ok(
+        "POST",
+        group.path("/correspondence"),
+        group.token("chair"),
+        {
+            "title": "Correspondence group on the mapping exercise",
+            "chair_person_id": group.people["member"].id,
+            "members": [group.people["member2"].id],
+        },
+    )
+    ctx_a, brazil = await signed_in_page(browser, api, group, "member")
+    ctx_b, kenya = await signed_in_page(browser, api, group, "member2")
+    for page in (brazil, kenya):
+        await page.goto(f"{server.url}/?correspondence={cg['id']}")
+        await page.locator(".rt-conn[data-state=connected]").wait_for()
+        await page.evaluate("() => { window.rtNoReload = true; }")
+    assert "Terms of reference" in await kenya.locator(".rt-cg-facts").inner_text()
+
+    # Brazil (the group's chair) adds an area; Kenya sees it live.
+    await brazil.get_by_label("Area", exact=True).fill("Internet governance forums")
+    await brazil.get_by_role("button", name="Add", exact=True).click()
+    await (
+        area_row(kenya, 1)
+        .locator(".rt-c-area", has_text="Internet governance")
+        .wait_for(timeout=5000)
+    )
+    # Kenya (a member of the group) fills in its mechanisms; Brazil sees them live.
+    await kenya.get_by_role("button", name="Edit area 1").click()
+    await kenya.get_by_label("Existing mechanisms (1)").fill("IGF, regional IGFs")
+    await kenya.locator("tr.rt-editing .rt-row-save").click()
+    await (
+        area_row(brazil, 1)
+        .locator(".rt-c-mechanisms", has_text="IGF, regional IGFs")
+        .wait_for(timeout=5000)
+    )
+    (area,) = (await api.ok("GET", f"/api/correspondence/{cg['id']}/areas", group.token("chair")))[
+        "areas"
+    ]
+    assert (area["area"], area["mechanisms"]) == (
+        "Internet governance forums",
+        "IGF, regional IGFs",
+    )
+    for page in (brazil, kenya):
+        assert await page.evaluate("() => window.rtNoReload === true")
+        assert page.errors == []
+    await ctx_a.close()
+    await ctx_b.close()
