@@ -221,6 +221,7 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
     await select_in_answer(brazil, first, 2, PASSAGE)
     await brazil.get_by_role("button", name="New issue item from selection").click()
     assert await brazil.locator(".rt-item-form .rt-quote").inner_text() == PASSAGE
+    await brazil.screenshot(path=str(artifacts / "inputs-responses.png"), full_page=True)
     await brazil.get_by_label("Category").fill("Institutional")
     await brazil.get_by_label("Status").fill("gap")
     await brazil.get_by_role("button", name="Create", exact=True).click()
@@ -327,7 +328,8 @@ async def test_questionnaire_is_drafted_published_and_extended_in_the_editor(
 
     await chair.get_by_label("Deadline (UTC)", exact=True).fill("2013-09-15T23:59")
     await chair.get_by_role("button", name="Publish", exact=True).click()
-    await chair.locator(".rt-q-published", has_text="Published (version 1).").wait_for()
+    await chair.locator(".rt-q-published", has_text="Published questions (version 1)").wait_for()
+    await chair.locator(".rt-status-line", has_text="Published (version 1).").wait_for()
     assert await chair.locator(".rt-q-questions li").count() == 4
     await chair.get_by_label("New deadline (UTC)").fill("2013-09-17T23:59")
     await chair.get_by_label("Decision (as recorded)").fill("WGEC-1 agreed to extend the deadline")

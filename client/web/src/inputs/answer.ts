@@ -235,7 +235,7 @@ export async function answerPage(qid: string, draftToken: string | null): Promis
         done.focus();
         return;
       }
-      status.textContent = t("draftSaved");
+      status.textContent = t("draftSavedShort");
       const url = privateLink(qid, state.token ?? "");
       linkBox.replaceChildren(
         h("label", { for: "private-link" }, t("draftSaved")),

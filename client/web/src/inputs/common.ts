@@ -14,9 +14,9 @@ export function groupingLabel(g: string | null | undefined): string {
 }
 
 /** A labelled <select> of "All" + the given values; `id` names it for tests and labels. */
-export function filterSelect(id: string, label: string, values: readonly string[], text: (v: string) => string, initial = ""): { el: HTMLElement; select: HTMLSelectElement } {
+export function filterSelect(id: string, label: string, values: readonly string[], text: (v: string) => string, initial = "", none = t("all")): { el: HTMLElement; select: HTMLSelectElement } {
   const select = h("select", { id, name: id });
-  select.appendChild(h("option", { value: "" }, t("all")));
+  select.appendChild(h("option", { value: "" }, none));
   for (const v of values) {
     const opt = h("option", { value: v }, text(v));
     if (v === initial) opt.selected = true;
@@ -29,8 +29,9 @@ export function stakeholderSelect(id: string, initial = ""): { el: HTMLElement; 
   return filterSelect(id, t("stakeholderGroup"), STAKEHOLDERS, stakeholderLabel, initial);
 }
 
-export function groupingSelect(id: string, initial = ""): { el: HTMLElement; select: HTMLSelectElement } {
-  return filterSelect(id, t("grouping"), GROUPINGS, (g) => g, initial);
+/** A grouping filter ("All" first), or with `choice` a grouping to give ("ungrouped" first). */
+export function groupingSelect(id: string, initial = "", choice = false): { el: HTMLElement; select: HTMLSelectElement } {
+  return filterSelect(id, t("grouping"), GROUPINGS, (g) => g, initial, choice ? t("ungrouped") : t("all"));
 }
 
 const FORMATS = [

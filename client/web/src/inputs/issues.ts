@@ -51,7 +51,7 @@ export async function issuesPage(me: Me, gidText: string): Promise<HTMLElement> 
     "form",
     { class: "rt-filters", role: "search", "aria-label": t("filters") },
     grouping.el,
-    h("div", { class: "rt-field" }, h("label", { for: "i-search" }, t("search")), search),
+    h("div", { class: "rt-field" }, h("label", { for: "i-search" }, t("searchTable")), search),
     h("div", { class: "rt-check" }, withMerged, h("label", { for: "i-merged" }, t("includeMerged"))),
   );
   filters.addEventListener("submit", (ev) => ev.preventDefault());
@@ -109,7 +109,7 @@ export async function issuesPage(me: Me, gidText: string): Promise<HTMLElement> 
     issue.value = item.issue;
     const category = h("input", { type: "text", id: id("category"), "aria-label": `${t("colCategory")} (${n})` });
     category.value = item.category;
-    const g = groupingSelect(id("grouping"), item.grouping ?? "");
+    const g = groupingSelect(id("grouping"), item.grouping ?? "", true);
     g.el.querySelector("label")!.classList.add("rt-visually-hidden");
     const activities = h("textarea", { id: id("activities"), rows: 3, "aria-label": `${t("colActivities")} (${n})` });
     activities.value = item.activities;
@@ -233,7 +233,7 @@ export async function issuesPage(me: Me, gidText: string): Promise<HTMLElement> 
 
   // A new item typed in (without a source; items from answers come from the responses view).
   const newIssue = h("input", { type: "text", id: "new-issue", maxlength: 5000 });
-  const newGrouping = groupingSelect("new-grouping");
+  const newGrouping = groupingSelect("new-grouping", "", true);
   const addForm = h(
     "form",
     { class: "rt-new-item", "aria-labelledby": "new-item-title" },

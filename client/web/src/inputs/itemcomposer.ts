@@ -20,7 +20,7 @@ export function itemComposer(gid: number): HTMLElement {
   const from = h("p", { class: "rt-composer-title", id: "item-form-title" });
   const issue = h("textarea", { id: "item-issue", rows: 3, maxlength: 5000, required: true });
   const category = h("input", { type: "text", id: "item-category", maxlength: 300 });
-  const grouping = groupingSelect("item-grouping");
+  const grouping = groupingSelect("item-grouping", "", true);
   const activities = h("input", { type: "text", id: "item-activities", maxlength: 2000 });
   const itemStatus = h("input", { type: "text", id: "item-status", maxlength: 200 });
   const error = h("p", { class: "rt-error", role: "alert" });

@@ -48,7 +48,7 @@ function publishedList(q: Questionnaire): HTMLElement {
   return h(
     "section",
     { class: "rt-q-published" },
-    h("h2", {}, t("published", { version: q.version })),
+    h("h2", {}, t("publishedTitle", { version: q.version })),
     q.frozen ? h("p", { class: "rt-note" }, t("frozen")) : null,
     h(
       "ol",
