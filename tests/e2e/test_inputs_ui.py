@@ -218,6 +218,34 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
     # Brazil selects a passage of an answer in the responses and makes it an item.
     await brazil.goto(f"{server.url}/?responses={q['id']}")
     await brazil.locator(f'.rt-answer-text[data-response="{first}"][data-question="2"]').wait_for()
+    # The views: by question and the distribution (tabs, by keyboard); filters; search.
+    await brazil.get_by_role("tab", name="By respondent").focus()
+    await brazil.keyboard.press("ArrowRight")
+    q2 = brazil.locator('.rt-by-question[data-number="2"]')
+    await q2.wait_for()
+    assert await q2.locator(".rt-answer-text").count() == 2
+    await brazil.keyboard.press("ArrowRight")
+    government = brazil.locator('table.rt-distribution tr[data-stakeholder="government"]')
+    await government.wait_for()
+    assert "1" in await government.inner_text()
+    assert "2" in await brazil.locator('tr[data-stakeholder="total"]').inner_text()
+    await brazil.get_by_role("tab", name="By respondent").click()
+    await brazil.get_by_label("Stakeholder group").select_option("government")
+    await brazil.locator(".rt-response").nth(1).wait_for(state="detached")
+    assert await brazil.locator(".rt-response").count() == 1
+    await brazil.get_by_label("Stakeholder group").select_option("")
+    await brazil.locator(".rt-response").nth(1).wait_for()
+    await brazil.get_by_label("Search all answers").fill("capacity")
+    await brazil.keyboard.press("Enter")
+    await brazil.locator(".rt-hits", has_text="Matching answers: 1").wait_for()
+    csv = await brazil.locator(".rt-export-csv").get_attribute("href")
+    assert csv is not None and "view=by-respondent" in csv and "format=csv" in csv
+    exported = await api.call("GET", csv, group.token("member"))
+    assert exported.status == 200 and "capacity building" in str(exported.body)
+    await brazil.get_by_label("Search all answers").fill("")
+    await brazil.keyboard.press("Enter")
+    await brazil.locator(".rt-response").nth(1).wait_for()
+
     await select_in_answer(brazil, first, 2, PASSAGE)
     await brazil.get_by_role("button", name="New issue item from selection").click()
     assert await brazil.locator(".rt-item-form .rt-quote").inner_text() == PASSAGE

@@ -59,7 +59,7 @@ export async function answerPage(qid: string, draftToken: string | null): Promis
   append(
     root,
     q.deadline ? h("p", { class: "rt-deadline" }, t("deadlineLine", { deadline: localTime(q.deadline), zone: q.time_zone })) : null,
-    h("p", { class: "rt-hint" }, t("lateNotice")),
+    q.deadline_utc && Date.parse(q.deadline_utc) < Date.now() ? h("p", { class: "rt-note rt-past-deadline" }, t("deadlinePassed")) : h("p", { class: "rt-hint" }, t("lateNotice")),
   );
   const state = kept(qid, draftToken);
   const saved = state.token ? await getJson<SavedDraft>(`/api/questionnaires/${encodeURIComponent(qid)}/drafts/${encodeURIComponent(state.token)}`).catch(() => null) : null;
