@@ -145,6 +145,33 @@ async def test_public_form_is_answered_keyboard_only_at_phone_width(
     await page.goto(f"{server.url}/?answer={q['id']}&lang=fr")
     await page.get_by_role("button", name="Envoyer la réponse").wait_for()
     assert await page.get_by_label("Société civile").count() == 1
+
+    # A submission whose answer is lost on the way back: the server has it; sending
+    # again (same form, same Idempotency-Key) gets the same receipt, not a second one.
+    lost: list[str] = []
+
+    async def lose_first_answer(route: Any) -> None:
+        if lost:
+            await route.continue_()
+            return
+        reply = await route.fetch()  # the server receives and handles the request
+        lost.append(str(reply.status))
+        await route.abort("connectionreset")
+
+    await page.route("**/api/questionnaires/*/responses", lose_first_answer)
+    await focus_by_tab(page, "#stakeholder-government")
+    await page.keyboard.press("Space")
+    await focus_by_tab(page, f"#answer-{text_questions[0]['number']}")
+    await page.keyboard.type("Une seule réponse, envoyée deux fois.")
+    await focus_by_tab(page, "button.rt-submit")
+    await page.keyboard.press("Enter")
+    await summary.wait_for()
+    assert lost == ["201"]
+    await focus_by_tab(page, "button.rt-submit")
+    await page.keyboard.press("Enter")
+    await page.locator(".rt-submitted", has_text="Merci").wait_for()
+    listed = await api.ok("GET", f"/api/questionnaires/{q['id']}/responses", group.token("chair"))
+    assert sorted(r["stakeholder"] for r in listed["responses"]) == ["civil_society", "government"]
     assert errors == []
     await context.close()
 
