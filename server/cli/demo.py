@@ -27,6 +27,7 @@ from server.errors import NotFound
 from server.groups import schemas
 from server.groups.operator import Operator, validated
 from server.paragraphs.models import ParagraphDecision, StatusProposal
+from server.questionnaires import demo as questionnaire_demo
 from server.storage.models import Document, utcnow
 
 SLUG = "wgec-demo"
@@ -432,6 +433,7 @@ async def seed(op: Operator, *, base_url: str) -> dict[str, Any]:
         gid = await _create_group(op)
         created = True
     documents = await _ensure_documents(op, gid)
+    await questionnaire_demo.seed(op, gid)
     links: dict[str, dict[str, Any]] = {}
     for role in LOGIN_ROLES:
         people = await op.people_by_role(gid, role)

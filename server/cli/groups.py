@@ -40,6 +40,14 @@ async def _group_list(op: Operator, args: argparse.Namespace) -> Result:
     return Result({"groups": groups}, table(rows))
 
 
+async def _group_update(op: Operator, args: argparse.Namespace) -> Result:
+    follow = None if args.public_follow is None else args.public_follow == "on"
+    change = validated(schemas.GroupUpdate, time_zone=args.time_zone, public_follow=follow)
+    group = await op.groups.update_group(op.principal, await op.group_id(args.slug), change)
+    follows = "on" if group.public_follow else "off"
+    return Result(group, f"{group.slug}: time zone {group.time_zone}, public follow {follows}")
+
+
 def _people_rows(people: list[schemas.Person], names: dict[int, str]) -> str:
     return table(
         [
@@ -70,6 +78,7 @@ async def _group_show(op: Operator, args: argparse.Namespace) -> Result:
         f"{group.slug} (id {group.id}): {group.name}",
         f"mandate: {group.mandate or '-'}",
         f"public follow: {'on' if group.public_follow else 'off'}",
+        f"time zone: {group.time_zone}",
         "stakeholder groups:",
         seats(group),
         "delegations:",
@@ -181,6 +190,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     command(group, "list", _group_list, "list working groups", common)
     show = command(group, "show", _group_show, "seats, delegations, people, documents", common)
     show.add_argument("slug")
+    update = command(group, "update", _group_update, "time zone, public follow", common)
+    update.add_argument("slug")
+    update.add_argument("--time-zone", help="IANA zone the group meets in, e.g. Europe/Zurich")
+    update.add_argument("--public-follow", choices=("on", "off"))
 
     delegation = sub.add_parser("delegation", help="delegations holding seats")
     dsub = delegation.add_subparsers(dest="action", required=True)

@@ -149,11 +149,10 @@ async def test_demo_is_idempotent_and_its_links_and_text_work(cli: Cli) -> None:
     groups = (await asyncio.to_thread(cli.json, "group list"))["groups"]
     assert [g["slug"] for g in groups] == ["wgec-demo"]
     shown = await asyncio.to_thread(cli.json, "group show wgec-demo")
-    assert [d["name"] for d in shown["documents"]] == [
-        "wgec-rolling-text",
-        "wgec-breakout-brazil",
-        "wgec-breakout-india",
-    ]
+    names = [d["name"] for d in shown["documents"]]
+    assert names[:3] == ["wgec-rolling-text", "wgec-breakout-brazil", "wgec-breakout-india"]
+    # The questionnaire's draft (one: seeding again adds none).
+    assert len(names) == 4 and names[3].startswith("questionnaire-")
     assert {r["status"] for r in shown["observer_requests"]} == {"pending", "approved", "rejected"}
     assert len(shown["people"]) == len({p["id"] for p in shown["people"]})
 
@@ -178,3 +177,26 @@ async def test_demo_is_idempotent_and_its_links_and_text_work(cli: Cli) -> None:
         assert any("[" in p["text"] for p in plain["paragraphs"] if p["kind"] == "recommendation")
         async with DocumentClient(server.url, "wgec-breakout-india", tokens["member"]) as member:
             assert "led by India" in schema.to_plain(member.doc)["meta"]["title"]
+        gid = shown["id"]
+        async with http.get(f"{server.url}/api/groups/{gid}/questionnaires") as resp:
+            (questionnaire,) = (await resp.json())["questionnaires"]  # public: no sign-in
+        assert questionnaire["state"] == "published" and len(questionnaire["questions"]) == 18
+        assert questionnaire["deadline"] == "2013-09-17T23:59"
+        assert questionnaire["time_zone"] == "Europe/Zurich"
+        grouped: dict[str, list[int]] = {}
+        for question in questionnaire["questions"]:
+            grouped.setdefault(question["grouping"] or "-", []).append(question["number"])
+        assert grouped == {
+            "-": [1, 18], "A": [2, 3], "B": [4, 8, 9], "C": [5, 6, 7, 14, 17], "D": [10, 15],
+            "E": [11, 12, 13, 16],
+        }  # fmt: skip
+        async with http.get(
+            f"{server.url}/api/questionnaires/{questionnaire['id']}/distribution",
+            headers={"Authorization": f"Bearer {tokens['member']}"},
+        ) as resp:
+            distribution = await resp.json()
+        assert set(distribution["by_stakeholder"]) == {
+            "government", "civil_society", "business", "technical_academic",
+            "international_organization",
+        }  # fmt: skip
+        assert distribution["late"] == 1
