@@ -56,6 +56,7 @@ class Action(StrEnum):
     # Questionnaires (issue 14): draft, publish, extend (officers); read the responses
     # (contributions are public inputs of the group: members and observers too, not
     # followers or anonymous visitors). Answering a published one needs no sign-in.
+    # READ_RESPONSES also reads the issue table and the correspondence groups.
     MANAGE_QUESTIONNAIRES = "manage_questionnaires"
     READ_RESPONSES = "read_responses"
     # Create, edit, merge and cite issue items (chair, secretariat, members).

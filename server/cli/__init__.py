@@ -12,7 +12,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from server.cli import admission, amendments, groups, paragraphs, questionnaires, serve, sessions
+from server.cli import (
+    admission,
+    amendments,
+    groups,
+    issues,
+    paragraphs,
+    questionnaires,
+    serve,
+    sessions,
+)
 from server.cli.common import common_parser
 
 
@@ -24,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     paragraphs.register(sub)
     amendments.register(sub)
     questionnaires.register(sub)
+    issues.register(sub)
     serve.register_captions(sub)
     common = common_parser()
     serve.register_token(sub, common)

@@ -26,6 +26,7 @@ from server.auth.tokens import Role
 from server.errors import NotFound
 from server.groups import schemas
 from server.groups.operator import Operator, validated
+from server.issuetable import demo as issue_demo
 from server.paragraphs.models import ParagraphDecision, StatusProposal
 from server.questionnaires import demo as questionnaire_demo
 from server.storage.models import Document, utcnow
@@ -434,6 +435,7 @@ async def seed(op: Operator, *, base_url: str) -> dict[str, Any]:
         created = True
     documents = await _ensure_documents(op, gid)
     await questionnaire_demo.seed(op, gid)
+    await issue_demo.seed(op, gid)
     links: dict[str, dict[str, Any]] = {}
     for role in LOGIN_ROLES:
         people = await op.people_by_role(gid, role)

@@ -1,21 +1,11 @@
-"""The text of a submitted answer, to anchor an issue item's source in.
-
-Reads the questionnaires' tables (``questionnaire_answers``, ``questionnaire_responses``,
-``questionnaires``: migration 0011) by name, so this package does not import the
-questionnaires package (and runs before it exists: no answer is found then).
-"""
+"""The text of a submitted answer, to anchor an issue item's source in."""
 
 from __future__ import annotations
 
-from sqlalchemy import column, select, table
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-_answers = table("questionnaire_answers", column("response_id"), column("number"), column("text"))
-_responses = table(
-    "questionnaire_responses", column("id"), column("questionnaire_id"), column("state")
-)
-_questionnaires = table("questionnaires", column("id"), column("group_id"))
+from server.questionnaires.models import Answer, Questionnaire, Response
 
 
 async def submitted_answer(
@@ -23,20 +13,15 @@ async def submitted_answer(
 ) -> str | None:
     """The answer to question ``number`` of a submitted response to one of the group's
     questionnaires; None if there is none (a draft is its respondent's own)."""
-    query = (
-        select(_answers.c.text)
-        .join(_responses, _responses.c.id == _answers.c.response_id)
-        .join(_questionnaires, _questionnaires.c.id == _responses.c.questionnaire_id)
+    text = await db.scalar(
+        select(Answer.text)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Questionnaire, Questionnaire.id == Response.questionnaire_id)
         .where(
-            _responses.c.id == response_id,
-            _answers.c.number == number,
-            _questionnaires.c.group_id == group_id,
-            _responses.c.state == "submitted",
+            Response.id == response_id,
+            Answer.number == number,
+            Questionnaire.group_id == group_id,
+            Response.state == "submitted",
         )
     )
-    try:
-        async with db.begin_nested():
-            text = await db.scalar(query)
-    except DatabaseError:  # no questionnaires in this database (yet)
-        return None
     return None if text is None else str(text)

@@ -38,20 +38,28 @@ async def items(
 ) -> list[schemas.IssueItem]:
     """The group's items (all, or those ``numbers``) in number order, each with its own
     sources and every merged item's, recursively, and where it is cited."""
-    rows = list(
-        await db.scalars(
-            select(IssueItem)
+    tree = (
+        await db.execute(
+            select(IssueItem.id, IssueItem.number, IssueItem.merged_into_id)
             .where(IssueItem.group_id == group_id)
             .order_by(IssueItem.number)
-            .execution_options(populate_existing=True)  # rows changed by UPDATE statements
+        )
+    ).all()
+    number_of = {i: n for i, n, _ in tree}
+    children: dict[int, list[int]] = defaultdict(list)
+    for i, _, into in tree:
+        if into is not None:
+            children[into].append(i)
+    query = select(IssueItem).where(IssueItem.group_id == group_id)
+    if numbers is not None:
+        query = query.where(IssueItem.number.in_(list(numbers)))
+    wanted = list(
+        await db.scalars(
+            query.order_by(IssueItem.number).execution_options(
+                populate_existing=True  # rows changed by UPDATE statements
+            )
         )
     )
-    by_id = {r.id: r for r in rows}
-    children: dict[int, list[int]] = defaultdict(list)
-    for r in rows:
-        if r.merged_into_id is not None:
-            children[r.merged_into_id].append(r.id)
-    wanted = rows if numbers is None else [r for r in rows if r.number in set(numbers)]
     reach: dict[int, list[int]] = {}
     for r in wanted:
         seen, todo = [r.id], [r.id]
@@ -82,14 +90,16 @@ async def items(
         for name, c in (await db.execute(cite_query)).all():
             citations[c.item_id].append((name, c))
     return [
-        _model(r, by_id, children, [s for i in reach[r.id] for s in sources[i]], citations[r.id])
+        _model(
+            r, number_of, children, [s for i in reach[r.id] for s in sources[i]], citations[r.id]
+        )
         for r in wanted
     ]
 
 
 def _model(
     row: IssueItem,
-    by_id: dict[int, IssueItem],
+    number_of: dict[int, int],
     children: dict[int, list[int]],
     sources: Sequence[IssueItemSource],
     citations: Sequence[tuple[str, IssueItemCitation]],
@@ -101,13 +111,13 @@ def _model(
         grouping=row.grouping,  # type: ignore[arg-type]
         activities=row.activities,
         status=row.status,
-        merged_into=None if row.merged_into_id is None else by_id[row.merged_into_id].number,
-        merged_from=sorted(by_id[c].number for c in children.get(row.id, ())),
+        merged_into=None if row.merged_into_id is None else number_of[row.merged_into_id],
+        merged_from=sorted(number_of[c] for c in children.get(row.id, ())),
         sources=sorted(
             (
                 schemas.IssueSource(
                     id=s.id,
-                    item=by_id[s.item_id].number,
+                    item=number_of[s.item_id],
                     response_id=s.response_id,
                     question=s.question,
                     exact=s.exact,

@@ -145,8 +145,8 @@ class IssueTableService:
     async def create_many(
         self, actor: Principal, group_id: int, bodies: Sequence[schemas.IssueCreate]
     ) -> list[schemas.IssueItem]:
-        """New items, numbered after the group's last, in one transaction (each its own
-        live event); every source quote must be found in its answer (422, nothing made)."""
+        """New items, numbered after the group's last, in one transaction and one live
+        event; every source quote must be found in its answer (422, nothing made)."""
         require(actor, Action.EDIT_ISSUE_TABLE, group_id)
         async with self._live.change(group_id) as events:
             async with self._sessions.begin() as db:
@@ -171,11 +171,8 @@ class IssueTableService:
                         db, actor, "issue.create", f"issue:{group_id}/{row.number}",
                         group_id=group_id, source=body.source is not None,
                     )  # fmt: skip
-                out: list[schemas.IssueItem] = []
-                for number in made:
-                    got = await self._event(db, group_id, "created", [number])
-                    events.append(got[0])
-                    out += got[1]
+                event, out = await self._event(db, group_id, "created", made)
+                events.append(event)
         return out
 
     async def patch(

@@ -151,8 +151,10 @@ async def test_demo_is_idempotent_and_its_links_and_text_work(cli: Cli) -> None:
     shown = await asyncio.to_thread(cli.json, "group show wgec-demo")
     names = [d["name"] for d in shown["documents"]]
     assert names[:3] == ["wgec-rolling-text", "wgec-breakout-brazil", "wgec-breakout-india"]
-    # The questionnaire's draft (one: seeding again adds none).
-    assert len(names) == 4 and names[3].startswith("questionnaire-")
+    # The questionnaire's draft and the correspondence group's terms of reference (one
+    # each: seeding again adds none).
+    assert len(names) == 5 and names[3].startswith("questionnaire-")
+    assert names[4] == "wgec-demo-cg1-terms"
     assert {r["status"] for r in shown["observer_requests"]} == {"pending", "approved", "rejected"}
     assert len(shown["people"]) == len({p["id"] for p in shown["people"]})
 
@@ -200,3 +202,19 @@ async def test_demo_is_idempotent_and_its_links_and_text_work(cli: Cli) -> None:
             "international_organization",
         }  # fmt: skip
         assert distribution["late"] == 1
+        member = {"Authorization": f"Bearer {tokens['member']}"}
+        async with http.get(f"{server.url}/api/groups/{gid}/issues", headers=member) as resp:
+            issues = await resp.json()
+        # Issues quoted by several respondents were merged: each row keeps every source.
+        assert issues["counts"]["merged"] > 0
+        assert issues["counts"]["remaining"] == len(issues["items"]) >= 5
+        assert any(len(i["sources"]) > 1 for i in issues["items"])
+        assert issues["items"][0]["issue"] == "Allocation of domain names"
+        async with http.get(
+            f"{server.url}/api/groups/{gid}/correspondence", headers=member
+        ) as resp:
+            (cg,) = (await resp.json())["correspondence"]
+        async with http.get(
+            f"{server.url}/api/correspondence/{cg['id']}/areas", headers=member
+        ) as resp:
+            assert len((await resp.json())["areas"]) == 5

@@ -61,6 +61,8 @@ class GroupClient(EventRecorder):
             )
         except socketio.exceptions.ConnectionError as exc:
             error = self._connect_error if isinstance(self._connect_error, dict) else None
+            if error is not None and isinstance(error.get("data"), dict):
+                error = error["data"]  # {message, data: {code, message}}
             raise GroupRefused(f"refused: {self._connect_error or exc}", error) from exc
         await self.wait_until(lambda c: bool(c.of("group-state")), timeout)
 

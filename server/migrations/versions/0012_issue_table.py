@@ -1,7 +1,7 @@
 """Issue table (items, sources, citations), correspondence groups, group event counter
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-11-29 22:30:00.000000
 """
 
