@@ -461,8 +461,19 @@ async def test_mapping_table_is_co_edited_live(
         "Internet governance forums",
         "IGF, regional IGFs",
     )
+    # The officers make the chair's report; the group's members see it attached, live.
+    assert await kenya.locator("form.rt-cg-docs:visible").count() == 0
+    ctx_c, chair = await signed_in_page(browser, api, group, "chair")
+    await chair.goto(f"{server.url}/?correspondence={cg['id']}")
+    await chair.get_by_role("button", name="Create the chair\u2019s report").click()
+    await chair.locator(".rt-status-line", has_text="Document created").wait_for()
+    await kenya.locator(".rt-cg-facts", has_text="Chair\u2019s report").wait_for(timeout=5000)
+    assert (await api.ok("GET", f"/api/correspondence/{cg['id']}", group.token("member")))[
+        "report_document"
+    ]
     for page in (brazil, kenya):
         assert await page.evaluate("() => window.rtNoReload === true")
+    for page in (brazil, kenya, chair):
         assert page.errors == []
-    await ctx_a.close()
-    await ctx_b.close()
+    for ctx in (ctx_a, ctx_b, ctx_c):
+        await ctx.close()

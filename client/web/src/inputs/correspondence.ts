@@ -4,7 +4,7 @@
 // co-edited live: each row is edited with its revision (a stale edit is refused and the
 // current row shown) and every viewer sees each change as it happens.
 import { ApiError, getJson, sendJson } from "../api/http";
-import type { Me } from "../api/types";
+import type { Answer, Me } from "../api/types";
 import { KeyedList, append, h } from "../lib/dom";
 import { t } from "../lib/i18n";
 import { link } from "../lib/nav";
@@ -149,7 +149,35 @@ export async function correspondencePage(me: Me, cidText: string): Promise<HTMLE
     empty.hidden = areas.length > 0;
     head.replaceChildren(...header(cg));
     addForm.hidden = !mayEdit();
+    renderDocs();
   }
+
+  // Officers make the chair's report and the compilation, attached to a meeting.
+  const docsForm = h("form", { class: "rt-cg-docs", hidden: true });
+  if (can(me, "manage_correspondence")) {
+    const meetings = await getJson<Answer<"/api/groups/{gid}/meetings">>(`/api/groups/${cg.group_id}/meetings`).catch(() => null);
+    const meeting = h("select", { id: "cg-meeting" }, h("option", { value: "" }, t("noMeeting")), ...(meetings?.meetings ?? []).map((m) => h("option", { value: String(m.id) }, m.title)));
+    const make = (role: "report" | "compilation", label: string): HTMLButtonElement => {
+      const button = h("button", { type: "button", class: "rt-cg-make-" + role }, label);
+      button.addEventListener("click", () => {
+        sendJson<CorrespondenceGroup>("POST", `${base}/documents`, meeting.value ? { role, meeting_id: Number(meeting.value) } : { role })
+          .then((got) => {
+            cg = got;
+            render();
+            status.textContent = t("documentCreated", { name: (role === "report" ? got.report_document : got.compilation_document) ?? "" });
+          })
+          .catch((err: unknown) => (status.textContent = errorText(err)));
+      });
+      return button;
+    };
+    append(docsForm, h("div", { class: "rt-field" }, h("label", { for: "cg-meeting" }, t("presentedAt")), meeting), h("div", { class: "rt-buttons" }, make("report", t("createReport")), make("compilation", t("createCompilation"))));
+    docsForm.hidden = false;
+  }
+  const renderDocs = (): void => {
+    docsForm.querySelector<HTMLElement>(".rt-cg-make-report")?.toggleAttribute("hidden", cg.report_document !== null);
+    docsForm.querySelector<HTMLElement>(".rt-cg-make-compilation")?.toggleAttribute("hidden", cg.compilation_document !== null);
+    if (cg.report_document !== null && cg.compilation_document !== null) docsForm.hidden = true;
+  };
 
   // A new area.
   const newArea = h("input", { type: "text", id: "new-area", maxlength: 2000 });
@@ -207,6 +235,7 @@ export async function correspondencePage(me: Me, cidText: string): Promise<HTMLE
     root,
     h("div", { class: "rt-docbar" }, me.group_id ? link({ group: String(me.group_id) }, t("back")) : h("span", {}), liveEl),
     head,
+    docsForm,
     h("h2", { id: "mapping-title" }, t("mappingTable")),
     status,
     h(
