@@ -342,6 +342,14 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
     await kenya.locator(".rt-status-line", has_text="changed by someone else").wait_for()
     assert await row(kenya, 1).locator(".rt-c-status").inner_text() == "existing mechanism"
 
+    # Brazil cites the kept item in recommendation OP1; Kenya sees where it is cited.
+    await brazil.get_by_label("No", exact=True).fill("1")
+    await brazil.get_by_label("Paragraph", exact=True).select_option("op1")
+    await brazil.get_by_role("button", name="Cite", exact=True).click()
+    await row(kenya, 1).locator(".rt-citations", has_text="OP1").wait_for(timeout=5000)
+    cites = await api.ok("GET", f"/api/documents/{group.document}/citations", group.token("member"))
+    assert [(p["label"], p["items"]) for p in cites["paragraphs"]] == [("OP1", [1])]
+
     final = await api.ok("GET", group.path("/issues"), group.token("member"))
     assert final["counts"] == {"items": 2, "merged": 1, "remaining": 1}
     kept = next(i for i in final["items"] if i["number"] == 1)

@@ -12,6 +12,7 @@ import { can } from "./access";
 import { errorText, exportLinks, groupingSelect, statusLine } from "./common";
 import { GroupLive, type LiveState } from "./live";
 import { Rows } from "./rows";
+import { citeForm, uncite } from "./cite";
 import type { IssueCounts, IssueItem, IssueTable } from "./types";
 
 type Fields = Pick<IssueItem, "issue" | "category" | "grouping" | "activities" | "status">;
@@ -26,9 +27,19 @@ function sourcesCell(item: IssueItem): HTMLElement {
   );
 }
 
-function citedCell(item: IssueItem): HTMLElement {
+/** Where the text cites the item; with `remove`, each citation can be taken back. */
+function citedCell(item: IssueItem, remove?: (c: IssueItem["citations"][number]) => void): HTMLElement {
   if (item.citations.length === 0) return h("span", {}, t("notCited"));
-  return h("ul", { class: "rt-citations" }, ...item.citations.map((c) => h("li", {}, link({ doc: c.document }, c.label || c.paragraph_id))));
+  return h(
+    "ul",
+    { class: "rt-citations" },
+    ...item.citations.map((c) => {
+      const label = c.label || c.paragraph_id;
+      const x = remove ? h("button", { type: "button", class: "rt-uncite", "aria-label": t("uncite", { n: item.number, label }) }, "×") : null;
+      x?.addEventListener("click", () => remove?.(c));
+      return h("li", {}, link({ doc: c.document }, label), " ", x);
+    }),
+  );
 }
 
 export async function issuesPage(me: Me, gidText: string): Promise<HTMLElement> {
@@ -40,7 +51,7 @@ export async function issuesPage(me: Me, gidText: string): Promise<HTMLElement> 
   const editing = new Set<number>();
   const selected = new Set<number>();
   const status = statusLine();
-  const countsEl = h("p", { class: "rt-counts" });
+  const countsEl = h("p", { class: "rt-counts", tabindex: "-1" });
   const liveEl = h("p", { class: "rt-conn", "data-state": "connecting" });
 
   // Filters (applied here to the live table).
@@ -147,6 +158,17 @@ export async function issuesPage(me: Me, gidText: string): Promise<HTMLElement> 
     return row;
   };
 
+  const removeCitation = (item: IssueItem, c: IssueItem["citations"][number]): void => {
+    uncite(gid, item, c)
+      .then((got) => {
+        rows.put(got);
+        render();
+        status.textContent = t("uncited", { n: got.number, label: c.label || c.paragraph_id });
+        countsEl.focus();
+      })
+      .catch((err: unknown) => (status.textContent = errorText(err)));
+  };
+
   const viewRow = (item: IssueItem): HTMLElement => {
     const n = item.number;
     const merged = item.merged_into !== null;
@@ -180,7 +202,7 @@ export async function issuesPage(me: Me, gidText: string): Promise<HTMLElement> 
       h("td", { class: "rt-c-activities" }, item.activities),
       h("td", { class: "rt-c-status" }, item.status),
       h("td", {}, sourcesCell(item)),
-      h("td", {}, citedCell(item)),
+      h("td", {}, citedCell(item, editor ? (c) => removeCitation(item, c) : undefined)),
       h("td", {}, editor && !merged ? edit : null),
     );
   };
@@ -313,6 +335,13 @@ export async function issuesPage(me: Me, gidText: string): Promise<HTMLElement> 
     table,
     empty,
     editor ? addForm : null,
+    editor
+      ? citeForm(gid, (item, message) => {
+          rows.put(item);
+          render();
+          status.textContent = message;
+        })
+      : null,
   );
   render();
   return root;
