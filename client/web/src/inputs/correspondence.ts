@@ -4,11 +4,10 @@
 // co-edited live: each row is edited with its revision (a stale edit is refused and the
 // current row shown) and every viewer sees each change as it happens.
 import { ApiError, getJson, sendJson } from "../api/http";
-import type { Answer, Me } from "../api/types";
+import { type Answer, type Me, may } from "../api/types";
 import { KeyedList, append, h } from "../lib/dom";
 import { t } from "../lib/i18n";
 import { link } from "../lib/nav";
-import { can } from "./access";
 import { errorText, localTime, statusLine } from "./common";
 import { GroupLive, type LiveState } from "./live";
 import { Rows } from "./rows";
@@ -51,7 +50,7 @@ export async function correspondencePage(me: Me, cidText: string): Promise<HTMLE
   let cg = await getJson<CorrespondenceGroup>(base);
   document.title = cg.title + " — rollingtext";
   const mayEdit = (): boolean =>
-    can(me, "manage_correspondence") || (me.person_id != null && (cg.chair?.id === me.person_id || (cg.members ?? []).some((m) => m.id === me.person_id)));
+    may(me, "manage_correspondence") || (me.person_id != null && (cg.chair?.id === me.person_id || (cg.members ?? []).some((m) => m.id === me.person_id)));
   const rows = new Rows<MappingArea>((a) => a.id);
   const editing = new Set<number>();
   const status = statusLine();
@@ -154,7 +153,7 @@ export async function correspondencePage(me: Me, cidText: string): Promise<HTMLE
 
   // Officers make the chair's report and the compilation, attached to a meeting.
   const docsForm = h("form", { class: "rt-cg-docs", hidden: true });
-  if (can(me, "manage_correspondence")) {
+  if (may(me, "manage_correspondence")) {
     const meetings = await getJson<Answer<"/api/groups/{gid}/meetings">>(`/api/groups/${cg.group_id}/meetings`).catch(() => null);
     const meeting = h("select", { id: "cg-meeting" }, h("option", { value: "" }, t("noMeeting")), ...(meetings?.meetings ?? []).map((m) => h("option", { value: String(m.id) }, m.title)));
     const make = (role: "report" | "compilation", label: string): HTMLButtonElement => {

@@ -1,20 +1,19 @@
 // The inputs on the group's home page: questionnaires (edit, answer, responses), the
 // issue table and the correspondence groups, each as far as the caller may see them.
 import { getJson, sendJson } from "../api/http";
-import type { Me } from "../api/types";
+import { type Me, may } from "../api/types";
 import { append, h } from "../lib/dom";
 import { t, tDyn } from "../lib/i18n";
 import { href, link } from "../lib/nav";
-import { can } from "./access";
 import { errorText } from "./common";
 import type { CorrespondenceList, Questionnaire, QuestionnaireList } from "./types";
 
 function questionnaireItem(me: Me, q: Questionnaire): HTMLElement {
   const li = h("li", { "data-id": String(q.id) }, h("strong", {}, q.title), " ", h("span", { class: "rt-tag" }, tDyn("qstate_", q.state)), " ");
   const links: HTMLElement[] = [];
-  if (can(me, "manage_questionnaires") || can(me, "read_responses")) links.push(link({ questionnaire: String(q.id) }, t("editQuestionnaire")));
+  if (may(me, "manage_questionnaires") || may(me, "read_responses")) links.push(link({ questionnaire: String(q.id) }, t("editQuestionnaire")));
   if (q.state === "published") links.push(link({ answer: String(q.id) }, t("answerQuestionnaire")));
-  if (can(me, "read_responses") && q.state !== "draft") links.push(link({ responses: String(q.id) }, `${t("readResponses")} (${q.responses})`));
+  if (may(me, "read_responses") && q.state !== "draft") links.push(link({ responses: String(q.id) }, `${t("readResponses")} (${q.responses})`));
   links.forEach((a, i) => append(li, i > 0 ? " · " : null, a));
   return li;
 }
@@ -23,7 +22,7 @@ export async function inputsSection(me: Me, gid: number): Promise<HTMLElement> {
   const section = h("section", { class: "rt-inputs-home", "aria-labelledby": "inputs-title" }, h("h2", { id: "inputs-title" }, t("inputs")));
   const [qs, cgs] = await Promise.all([
     getJson<QuestionnaireList>(`/api/groups/${gid}/questionnaires`).catch((err: unknown) => err),
-    can(me, "read_responses") ? getJson<CorrespondenceList>(`/api/groups/${gid}/correspondence`).catch(() => null) : Promise.resolve(null),
+    may(me, "read_responses") ? getJson<CorrespondenceList>(`/api/groups/${gid}/correspondence`).catch(() => null) : Promise.resolve(null),
   ]);
   const qList = h("ul", { class: "rt-questionnaires" });
   // Questionnaires the caller may not list: the section says nothing of them.
@@ -34,8 +33,8 @@ export async function inputsSection(me: Me, gid: number): Promise<HTMLElement> {
     if (list.length === 0) qList.appendChild(h("li", {}, t("noQuestionnaires")));
   }
   append(section, h("h3", {}, t("questionnaires")), qList);
-  if (can(me, "manage_questionnaires")) section.appendChild(newQuestionnaire(gid));
-  if (can(me, "read_responses")) append(section, h("p", {}, link({ issues: String(gid) }, t("issueTable"))));
+  if (may(me, "manage_questionnaires")) section.appendChild(newQuestionnaire(gid));
+  if (may(me, "read_responses")) append(section, h("p", {}, link({ issues: String(gid) }, t("issueTable"))));
   if (cgs) {
     const list = cgs.correspondence;
     append(

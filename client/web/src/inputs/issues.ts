@@ -4,11 +4,10 @@
 // stale edit is refused and the current row shown), merge the selected rows, and add
 // items. Everyone viewing it sees every change live (the group's live topic).
 import { ApiError, getJson, sendJson } from "../api/http";
-import type { Me } from "../api/types";
+import { type Me, may } from "../api/types";
 import { KeyedList, append, h } from "../lib/dom";
 import { t } from "../lib/i18n";
 import { link } from "../lib/nav";
-import { can } from "./access";
 import { errorText, exportLinks, groupingSelect, statusLine } from "./common";
 import { GroupLive, type LiveState } from "./live";
 import { Rows } from "./rows";
@@ -45,7 +44,7 @@ function citedCell(item: IssueItem, remove?: (c: IssueItem["citations"][number])
 export async function issuesPage(me: Me, gidText: string): Promise<HTMLElement> {
   const gid = Number(gidText);
   const base = `/api/groups/${gid}/issues`;
-  const editor = can(me, "edit_issue_table");
+  const editor = may(me, "edit_issue_table");
   const rows = new Rows<IssueItem>((i) => i.number);
   let counts: IssueCounts = { items: 0, merged: 0, remaining: 0 };
   const editing = new Set<number>();

@@ -4,13 +4,12 @@
 // questionnaires, publishing with a deadline and extending it (with its decision).
 import type * as Y from "yjs";
 import { getJson, sendJson } from "../api/http";
-import type { Me } from "../api/types";
+import { type Me, may } from "../api/types";
 import { records, textOf } from "../doc/schema";
 import { append, h } from "../lib/dom";
 import { t, tDyn } from "../lib/i18n";
 import { link } from "../lib/nav";
 import { documentPage } from "../pages/document";
-import { can } from "./access";
 import { errorText, groupingLabel, localTime, statusLine } from "./common";
 import type { Extension, ExtensionList, Questionnaire } from "./types";
 
@@ -68,7 +67,7 @@ function deadlineField(id: string, label: string, initial: string | null): { el:
 export async function questionnairePage(me: Me, qid: string): Promise<HTMLElement> {
   const base = `/api/questionnaires/${encodeURIComponent(qid)}`;
   let q = await getJson<Questionnaire>(base);
-  const manage = can(me, "manage_questionnaires");
+  const manage = may(me, "manage_questionnaires");
   const status = statusLine();
   const head = h("div", { class: "rt-q-head" });
   const published = h("div", {});
@@ -84,8 +83,8 @@ export async function questionnairePage(me: Me, qid: string): Promise<HTMLElemen
         me.group_id ? link({ group: String(me.group_id) }, t("back")) : null,
         q.state === "published" ? " · " : null,
         q.state === "published" ? link({ answer: String(q.id) }, t("publicLink")) : null,
-        can(me, "read_responses") ? " · " : null,
-        can(me, "read_responses") ? link({ responses: String(q.id) }, `${t("readResponses")} (${t("responsesCount", { n: q.responses })})`) : null,
+        may(me, "read_responses") ? " · " : null,
+        may(me, "read_responses") ? link({ responses: String(q.id) }, `${t("readResponses")} (${t("responsesCount", { n: q.responses })})`) : null,
       ),
     );
     published.replaceChildren(q.state === "draft" ? h("span", {}) : publishedList(q));

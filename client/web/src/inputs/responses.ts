@@ -3,11 +3,10 @@
 // distribution of respondents; export links for each view. Members may select a passage
 // of an answer to make it an item of the issue table.
 import { getJson } from "../api/http";
-import type { Me } from "../api/types";
+import { type Me, may } from "../api/types";
 import { append, h } from "../lib/dom";
 import { t } from "../lib/i18n";
 import { link } from "../lib/nav";
-import { can } from "./access";
 import { errorText, exportLinks, filterSelect, groupingLabel, groupingSelect, localTime, query, stakeholderLabel, stakeholderSelect, statusLine } from "./common";
 import { itemComposer } from "./itemcomposer";
 import { tabs } from "./tabs";
@@ -172,7 +171,7 @@ export async function responsesPage(me: Me, qid: string): Promise<HTMLElement> {
     filters,
     hits,
     exports.el,
-    can(me, "edit_issue_table") ? itemComposer(q.group_id) : null,
+    may(me, "edit_issue_table") ? itemComposer(q.group_id) : null,
     status,
     tabset.el,
   );
