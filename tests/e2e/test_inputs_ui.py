@@ -49,6 +49,22 @@ async def focus_by_tab(page: Any, selector: str, limit: int = 60) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
+async def unnamed_controls(page: Any, scope: str) -> list[str]:
+    """Form controls and buttons in ``scope`` that a screen reader could not name (no
+    label, no aria-label(ledby), no text): axe's "label" / "button-name" rules, which
+    tests/e2e has no axe-core to run."""
+    found: list[str] = await page.evaluate(
+        """scope => Array.from(document.querySelectorAll(
+                `${scope} input, ${scope} select, ${scope} textarea, ${scope} button`))
+            .filter(el => !(el.labels && el.labels.length)
+                && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')
+                && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+            .map(el => el.outerHTML.slice(0, 80))""",
+        scope,
+    )
+    return found
+
+
 async def focused(page: Any) -> str:
     found: str = await page.evaluate("() => document.activeElement?.id ?? ''")
     return found
@@ -68,8 +84,9 @@ async def test_public_form_is_answered_keyboard_only_at_phone_width(
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     await page.goto(f"{server.url}/?answer={q['id']}")
     await page.wait_for_selector("form.rt-answer-form")
-    # Nothing is wider than the phone.
+    # Nothing is wider than the phone; every control has a name.
     assert await page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert await unnamed_controls(page, ".rt-answer-page") == []
 
     # Submitting without the stakeholder question: a clear error, focus on the summary.
     await focus_by_tab(page, "button.rt-submit")
@@ -276,6 +293,7 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
     await select_in_answer(brazil, first, 2, PASSAGE)
     await brazil.get_by_role("button", name="New issue item from selection").click()
     assert await brazil.locator(".rt-item-form .rt-quote").inner_text() == PASSAGE
+    assert await unnamed_controls(brazil, ".rt-responses-page") == []
     await brazil.screenshot(path=str(artifacts / "inputs-responses.png"), full_page=True)
     await brazil.get_by_label("Category").fill("Institutional")
     await brazil.get_by_label("Status").fill("gap")
@@ -303,6 +321,7 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
     # Brazil merges the two into item 1 in the issue table.
     await brazil.goto(f"{server.url}/?issues={group.id}")
     await brazil.locator(".rt-conn[data-state=connected]").wait_for()
+    assert await unnamed_controls(brazil, ".rt-issues-page") == []
     await brazil.get_by_label("Select item 1").check()
     await brazil.get_by_label("Select item 2").check()
     await brazil.get_by_label("Merge into").select_option("1")
@@ -404,6 +423,7 @@ async def test_questionnaire_is_drafted_published_and_extended_in_the_editor(
     ]
     assert (ext["old"], ext["new"]) == ("2013-09-15T23:59", "2013-09-17T23:59")
     await chair.screenshot(path=str(artifacts / "inputs-questionnaire-editor.png"), full_page=True)
+    assert await unnamed_controls(chair, ".rt-q-panel") == []
 
     # A member reads it (and co-edits the draft) but neither publishes nor extends.
     ctx_m, member = await signed_in_page(browser, api, group, "member")
@@ -444,6 +464,7 @@ async def test_mapping_table_is_co_edited_live(
         await page.locator(".rt-conn[data-state=connected]").wait_for()
         await page.evaluate("() => { window.rtNoReload = true; }")
     assert "Terms of reference" in await kenya.locator(".rt-cg-facts").inner_text()
+    assert await unnamed_controls(kenya, ".rt-cg-page") == []
 
     # Brazil (the group's chair) adds an area; Kenya sees it live.
     await brazil.get_by_label("Area", exact=True).fill("Internet governance forums")
