@@ -397,13 +397,13 @@ async def test_questionnaire_is_drafted_published_and_extended_in_the_editor(
     await preview.nth(1).wait_for()
     assert await preview.count() == 2
     assert "stakeholder group" in await preview.nth(0).inner_text()
-    # Questions imported from the group's text appear live, in order, with their grouping.
-    await api.ok(
-        "POST",
-        f"/api/questionnaires/{qid}/import",
-        group.token("chair"),
-        {"document": group.document, "paragraph_ids": ["op1", "op2"]},
-    )
+    # Questions imported from a draft of the group appear live, in order, with their
+    # grouping (its paragraphs' sections).
+    await chair.get_by_label("Draft (e.g. a breakout group").select_option(group.document)
+    await chair.get_by_label("OP1:").check()
+    await chair.get_by_label("OP2:").check()
+    await chair.get_by_role("button", name="Import selected").click()
+    await chair.locator(".rt-status-line", has_text="2 questions imported.").wait_for()
     await preview.nth(3).wait_for(timeout=5000)
     assert "Grouping A" in await preview.nth(1).inner_text()
     assert "Grouping B" in await preview.nth(2).inner_text()

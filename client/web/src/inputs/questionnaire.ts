@@ -11,6 +11,7 @@ import { t, tDyn } from "../lib/i18n";
 import { link } from "../lib/nav";
 import { documentPage } from "../pages/document";
 import { errorText, groupingLabel, localTime, statusLine } from "./common";
+import { importForm } from "./importer";
 import type { Extension, ExtensionList, Questionnaire } from "./types";
 
 const GROUPED = new Set(["A", "B", "C", "D", "E"]);
@@ -164,7 +165,12 @@ export async function questionnairePage(me: Me, qid: string): Promise<HTMLElemen
         .catch((err: unknown) => (ext.error.textContent = errorText(err)));
     });
     extForm.hidden = q.state === "draft";
-    append(panel, pubForm, extForm);
+    const importer = importForm(q, (got, n) => {
+      q = got;
+      renderHead();
+      status.textContent = t("imported", { n });
+    });
+    append(panel, pubForm, extForm, importer);
   } else {
     append(panel, h("h2", {}, t("extensions")), extensions);
   }
