@@ -108,7 +108,7 @@ async def submit(
     async with c.http.post(
         c.url + f"/api/questionnaires/{qid}/responses", json=body, headers=headers
     ) as r:
-        data = await r.json()
+        data = await r.json(content_type=None)
     elapsed = time.perf_counter() - start
     return elapsed, r.status, int(data.get("id", 0)) if isinstance(data, dict) else 0
 
@@ -203,6 +203,9 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             reads = await read(c, qid, args.repeat)
             answered = await answer_window(c, qid, args.respondents, args.window, args.words)
             distribution = await c.json("GET", f"/api/questionnaires/{qid}/distribution")
+    except BaseException:
+        print(server.log_tail(), file=sys.stderr)
+        raise
     finally:
         server.stop()
     expected = args.responses + args.respondents

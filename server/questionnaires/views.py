@@ -168,18 +168,24 @@ async def save_draft(
 
 
 @api.get(Q + "/responses", auth="optional", errors=READ, params=PARAMS)
-async def list_responses(call: Call, qid: Id, query: s.ResponsesQuery) -> s.ResponseList:
+async def list_responses(
+    call: Call, qid: Id, query: s.ResponsesQuery
+) -> s.ResponseList | web.StreamResponse:
     """Contributions by respondent (members, observers, officers)
 
     Filters: stakeholder group, grouping A-E (the answers to its questions), late, q
     (answers containing every word)."""
-    return await call.app[QUESTIONNAIRES].by_respondent(await call.caller(), qid, query)
+    got = await call.app[QUESTIONNAIRES].by_respondent(await call.caller(), qid, query)
+    return web.json_response(got)
 
 
 @api.get(Q + "/by-question", auth="optional", errors=READ, params=PARAMS)
-async def responses_by_question(call: Call, qid: Id, query: s.ResponsesQuery) -> s.ByQuestion:
+async def responses_by_question(
+    call: Call, qid: Id, query: s.ResponsesQuery
+) -> s.ByQuestion | web.StreamResponse:
     """Contributions by question, with the same filters"""
-    return await call.app[QUESTIONNAIRES].by_question(await call.caller(), qid, query)
+    got = await call.app[QUESTIONNAIRES].by_question(await call.caller(), qid, query)
+    return web.json_response(got)
 
 
 @api.get(Q + "/distribution", auth="optional", errors=READ, params=PARAMS)
