@@ -212,7 +212,7 @@ def register(sub: Any) -> None:
     cite.add_argument("--paragraph", required=True, help="the paragraph's id or label")
     cite.add_argument("--remove", action="store_true")
     export = command("export", "the table as Markdown, HTML or CSV on stdout")
-    export.add_argument("--format", choices=("md", "html", "csv"), default="md")
+    export.add_argument("--format", choices=("md", "html", "csv"), default="md")  # text only
     export.add_argument("--all", action="store_true", help="merged items too")
 
     cgs = sub.add_parser("correspondence", help="correspondence groups and mapping tables")

@@ -96,6 +96,7 @@ class CorrespondenceService:
                 group = await db.get(WorkingGroup, group_id)
                 if group is None:
                     raise NotFound(f"no working group {group_id}")
+                seq = await next_seq(db, group_id)  # first: serializes the naming
                 if body.chair_person_id is not None:
                     await _person(db, group_id, body.chair_person_id, "chair_person_id")
                 row = CorrespondenceGroup(
@@ -123,7 +124,7 @@ class CorrespondenceService:
                     db, actor, "correspondence.create", f"correspondence:{row.id}",
                     group_id=group_id, title=body.title,
                 )  # fmt: skip
-                out = await self._changed(db, row, events)
+                out = await self._changed(db, row, events, seq)
         return out
 
     async def patch(
@@ -229,6 +230,7 @@ class CorrespondenceService:
             async with self._sessions.begin() as db:
                 row = await _cg(db, cid)
                 await self._may_edit(db, actor, row)
+                seq = await next_seq(db, group_id)  # first: serializes the numbering
                 last = await db.scalar(
                     select(func.max(MappingArea.number)).where(MappingArea.correspondence_id == cid)
                 )
@@ -243,7 +245,7 @@ class CorrespondenceService:
                     db, actor, "mapping.add", f"area:{area.id}", group_id=group_id,
                     correspondence=cid,
                 )  # fmt: skip
-                out = await self._area_event(db, group_id, area, "created", events)
+                out = await self._area_event(db, group_id, area, "created", events, seq)
         return out
 
     async def edit_area(
@@ -331,7 +333,7 @@ class CorrespondenceService:
         )
 
     async def _changed(
-        self, db: AsyncSession, row: CorrespondenceGroup, events: list[GroupEvent]
+        self, db: AsyncSession, row: CorrespondenceGroup, events: list[GroupEvent], seq: int = 0
     ) -> s.CorrespondenceGroup:
         await db.flush()
         out = await _model(db, row)
@@ -339,7 +341,7 @@ class CorrespondenceService:
             GroupEvent(
                 "correspondence-changed",
                 {
-                    "seq": await next_seq(db, row.group_id),
+                    "seq": seq or await next_seq(db, row.group_id),
                     "group_id": row.group_id,
                     "correspondence": out.model_dump(mode="json"),
                 },
@@ -354,13 +356,14 @@ class CorrespondenceService:
         area: MappingArea,
         action: str,
         events: list[GroupEvent],
+        seq: int = 0,
     ) -> s.MappingArea:
         out = s.MappingArea.model_validate(area)
         events.append(
             GroupEvent(
                 "mapping-area",
                 {
-                    "seq": await next_seq(db, group_id),
+                    "seq": seq or await next_seq(db, group_id),
                     "group_id": group_id,
                     "correspondence_id": area.correspondence_id,
                     "action": action,

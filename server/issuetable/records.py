@@ -197,3 +197,21 @@ def to_html(title: str, table: Sequence[schemas.IssueItem], c: schemas.IssueCoun
         f"{c.remaining} remaining.</p><table><thead><tr>{head}</tr></thead><tbody>{body}"
         "</tbody></table></html>\n"
     )
+
+
+def to_docx(title: str, table: Sequence[schemas.IssueItem], c: schemas.IssueCounts) -> bytes:
+    """The results table as a Word document: a heading, the counts, one table."""
+    from docx import Document  # imported when asked: most exports never need it
+
+    document = Document()
+    document.add_heading(title, level=1)
+    document.add_paragraph(f"{c.items} items, {c.merged} merged, {c.remaining} remaining.")
+    grid = document.add_table(rows=1 + len(table), cols=len(CSV_HEADER))
+    for cell, text in zip(grid.rows[0].cells, CSV_HEADER, strict=True):
+        cell.text = text
+    for row, item in zip(grid.rows[1:], table, strict=True):
+        for cell, text in zip(row.cells, csv_row(item), strict=True):
+            cell.text = text.replace("\r\n", "\n").replace("\r", "\n")  # one line break
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

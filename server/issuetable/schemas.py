@@ -73,7 +73,7 @@ class IssueQuery(Body):
 
 
 class ExportQuery(Body):
-    format: Literal["md", "html", "csv"] = "md"
+    format: Literal["md", "html", "csv", "docx"] = "md"
     include_merged: bool = False
 
 

@@ -29,6 +29,7 @@ from server.issuetable.models import IssueItem, IssueItemCitation, IssueItemSour
 from server.storage.models import Document, utcnow
 from server.validation import ValidationFailed
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # (db, group, response id, question number) -> the submitted answer's text, or None.
 AnswerLookup = Callable[[AsyncSession, int, int, int], Awaitable[str | None]]
 # (document, paragraph id or label) -> (paragraph id, label); NotFound if none.
@@ -125,14 +126,16 @@ class IssueTableService:
 
     async def export(
         self, actor: Principal, group_id: int, fmt: str, include_merged: bool = False
-    ) -> tuple[str, str]:
-        """(the file's text, its media type)."""
+    ) -> tuple[str | bytes, str]:
+        """(the file's text, or bytes for .docx; its media type)."""
         table = await self.table(actor, group_id, schemas.IssueQuery(include_merged=include_merged))
         title = "Issue table"
         if fmt == "csv":
             return records.to_csv(table.items), "text/csv"
         if fmt == "html":
             return records.to_html(title, table.items, table.counts), "text/html"
+        if fmt == "docx":
+            return records.to_docx(title, table.items, table.counts), DOCX
         return records.to_markdown(title, table.items, table.counts), "text/markdown"
 
     # -- writing ---------------------------------------------------------------------
@@ -151,6 +154,9 @@ class IssueTableService:
         async with self._live.change(group_id) as events:
             async with self._sessions.begin() as db:
                 await _group(db, group_id)
+                # The event number first: its row lock serializes the group's writers
+                # (other processes too), so two never take the same item numbers.
+                seq = await next_seq(db, group_id)
                 last = await db.scalar(
                     select(func.max(IssueItem.number)).where(IssueItem.group_id == group_id)
                 )
@@ -171,7 +177,7 @@ class IssueTableService:
                         db, actor, "issue.create", f"issue:{group_id}/{row.number}",
                         group_id=group_id, source=body.source is not None,
                     )  # fmt: skip
-                event, out = await self._event(db, group_id, "created", made)
+                event, out = await self._event(db, group_id, "created", made, seq)
                 events.append(event)
         return out
 
@@ -332,7 +338,7 @@ class IssueTableService:
         await db.flush()
 
     async def _event(
-        self, db: AsyncSession, group_id: int, action: str, numbers: list[int]
+        self, db: AsyncSession, group_id: int, action: str, numbers: list[int], seq: int = 0
     ) -> tuple[GroupEvent, list[schemas.IssueItem]]:
         """The change's live event (numbered in this transaction) and its items, in
         the order of ``numbers``."""
@@ -340,7 +346,7 @@ class IssueTableService:
         found = {i.number: i for i in await records.items(db, group_id, numbers)}
         out = [found[n] for n in numbers]
         data = {
-            "seq": await next_seq(db, group_id),
+            "seq": seq or await next_seq(db, group_id),
             "group_id": group_id,
             "action": action,
             "items": [i.model_dump(mode="json") for i in out],

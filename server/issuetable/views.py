@@ -9,6 +9,7 @@ from server.contract import Api, Call
 from server.contract.types import DocumentName, Id
 from server.errors import Forbidden, InvalidTransition, StaleRevision, Unauthenticated
 from server.issuetable import schemas as s
+from server.issuetable.service import DOCX
 from server.keys import ISSUES
 
 api = Api("issues")
@@ -19,7 +20,8 @@ PARAMS = {"gid": "working group id", "number": "the item's number in its group"}
 READ = (Unauthenticated, Forbidden)
 WRITE = (*READ, InvalidTransition)
 TEXT = {"schema": {"type": "string"}}
-MEDIA = {"md": "text/markdown", "html": "text/html", "csv": "text/csv"}
+MEDIA = {"md": "text/markdown", "html": "text/html", "csv": "text/csv", "docx": DOCX}
+BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 LIVE_DESCRIPTION = (
     " The issue table and the correspondence groups' mapping tables are live on "
@@ -51,16 +53,14 @@ async def create_issue(call: Call, gid: Id, body: s.IssueCreate) -> s.IssueItem:
 
 @api.get(G + "/export", errors=READ, params=PARAMS, raw_content={m: TEXT for m in MEDIA.values()})
 async def export_issues(call: Call, gid: Id, query: s.ExportQuery) -> web.StreamResponse:
-    """The issue table as Markdown, HTML or CSV (the CSV reads back identically)"""
-    text, media = await call.app[ISSUES].export(
+    """The issue table as Markdown, HTML, CSV or .docx (the CSV reads back identically)"""
+    content, media = await call.app[ISSUES].export(
         await call.signed_in(), gid, query.format, query.include_merged
     )
-    return web.Response(
-        text=text,
-        content_type=media,
-        charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="issues-{gid}.{query.format}"'},
-    )
+    headers = {"Content-Disposition": f'attachment; filename="issues-{gid}.{query.format}"'}
+    if isinstance(content, bytes):
+        return web.Response(body=content, content_type=media, headers=headers)
+    return web.Response(text=content, content_type=media, charset="utf-8", headers=headers)
 
 
 @api.post(G + "/merge", errors=WRITE, params=PARAMS)

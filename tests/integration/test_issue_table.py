@@ -8,6 +8,7 @@ import csv
 import io
 from typing import Any
 
+import docx
 import pytest
 
 from tests.support.groups import Api, Group
@@ -151,3 +152,10 @@ async def test_the_csv_export_reads_back_identically(api: Api, group: Group) -> 
                                group.token("member"))  # fmt: skip
         assert other.status == 200 and other.headers["Content-Type"].startswith(media)
         assert "Accents: coopération renforcée" in other.body
+    url = api.base_url + issues_path(group, "/export?format=docx&include_merged=true")
+    auth = {"Authorization": f"Bearer {group.token('member')}"}
+    async with api.session.get(url, headers=auth) as resp:
+        assert resp.status == 200 and resp.content_type.endswith("wordprocessingml.document")
+        word = docx.Document(io.BytesIO(await resp.read()))
+    cells = [[c.text for c in row.cells] for row in word.tables[0].rows]
+    assert cells == [[c.replace("\r\n", "\n") for c in row] for row in rows]

@@ -1466,7 +1466,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The issue table as Markdown, HTML or CSV (the CSV reads back identically) */
+        /** The issue table as Markdown, HTML, CSV or .docx (the CSV reads back identically) */
         get: operations["export_issues"];
         put?: never;
         post?: never;
@@ -11945,7 +11945,7 @@ export interface operations {
     export_issues: {
         parameters: {
             query?: {
-                format?: "md" | "html" | "csv";
+                format?: "md" | "html" | "csv" | "docx";
                 include_merged?: boolean;
             };
             header?: never;
@@ -11966,6 +11966,7 @@ export interface operations {
                     "text/markdown": string;
                     "text/html": string;
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
                 };
             };
             /** @description `unauthenticated` */
