@@ -374,6 +374,12 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
     kept = next(i for i in final["items"] if i["number"] == 1)
     assert sorted(s["response_id"] for s in kept["sources"]) == sorted([first, second])
     assert await kenya.evaluate("() => window.rtNoReload === true")
+    csv = await kenya.locator(".rt-issues-page .rt-export-csv").get_attribute("href")
+    assert csv is not None
+    exported = await api.call("GET", csv, group.token("member2"))
+    assert exported.status == 200 and "A permanent forum for enhanced cooperation" in str(
+        exported.body
+    )
     await kenya.screenshot(path=str(artifacts / "inputs-issue-table.png"), full_page=True)
     for page in (brazil, kenya):
         assert page.errors == []

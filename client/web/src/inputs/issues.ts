@@ -320,7 +320,7 @@ export async function issuesPage(me: Me, gidText: string): Promise<HTMLElement> 
       tbody,
     ),
   );
-  const exports = exportLinks(() => `${base}/export?include_merged=${withMerged.checked}&`, ["md", "html", "csv"]);
+  const exports = exportLinks(() => `${base}/export?include_merged=${withMerged.checked}&`);
   const root = h("div", { class: "rt-issues-page" });
   append(
     root,
