@@ -292,7 +292,7 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
 
     await select_in_answer(brazil, first, 2, PASSAGE)
     await brazil.get_by_role("button", name="New issue item from selection").click()
-    assert await brazil.locator(".rt-item-form .rt-quote").inner_text() == PASSAGE
+    assert await brazil.get_by_label("Passage (the answer").input_value() == PASSAGE
     assert await unnamed_controls(brazil, ".rt-responses-page") == []
     await brazil.screenshot(path=str(artifacts / "inputs-responses.png"), full_page=True)
     await brazil.get_by_label("Category").fill("Institutional")
@@ -310,11 +310,22 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
     assert (src["response_id"], src["question"], src["exact"]) == (first, 2, PASSAGE)
     assert src["suffix"].startswith(" that meets every year")
 
-    # A second item from the other answer (a second passage, the same way).
-    await select_in_answer(brazil, second, 2, OTHER)
-    await brazil.get_by_role("button", name="New issue item from selection").click()
-    await brazil.get_by_role("button", name="Create", exact=True).click()
+    # A second item from the other answer, by keyboard only: Enter on the answer opens
+    # the form with the whole answer, trimmed there to the passage.
+    await focus_by_tab(brazil, f'.rt-answer-text[data-response="{second}"][data-question="2"]')
+    await brazil.keyboard.press("Enter")
+    assert await focused(brazil) == "item-issue"
+    await brazil.keyboard.press("Shift+Tab")
+    assert await focused(brazil) == "item-passage"
+    assert await brazil.locator("#item-passage").input_value() == OTHER + "."
+    await brazil.keyboard.press("End")
+    await brazil.keyboard.press("Backspace")
+    await focus_by_tab(brazil, "button.rt-item-create")
+    await brazil.keyboard.press("Enter")
     await brazil.locator(".rt-item-composer", has_text="Item 2 created.").wait_for()
+    items = (await api.ok("GET", group.path("/issues"), group.token("member")))["items"]
+    (src2,) = next(i for i in items if i["number"] == 2)["sources"]
+    assert (src2["response_id"], src2["exact"], src2["suffix"]) == (second, OTHER, ".")
     await row(kenya, 2).wait_for(timeout=5000)
     assert await kenya.locator(".rt-counts").inner_text() == "2 items, 0 merged, 2 remaining"
 

@@ -7,7 +7,7 @@ import { append, h } from "../lib/dom";
 import { t } from "../lib/i18n";
 import { link } from "../lib/nav";
 import { errorText, groupingSelect, statusLine } from "./common";
-import { type Passage, selectedPassage, source } from "./passage";
+import { type Passage, passageIn, selectedPassage, source, wholeAnswer } from "./passage";
 import type { IssueItem } from "./types";
 
 export function itemComposer(gid: number): HTMLElement {
@@ -16,7 +16,8 @@ export function itemComposer(gid: number): HTMLElement {
   const newBtn = h("button", { type: "button", class: "rt-item-from-sel" }, t("newItemFromSelection"));
   const bar = h("div", { class: "rt-sel-bar", hidden: true }, newBtn);
 
-  const quote = h("blockquote", { class: "rt-quote" });
+  // The passage, editable: a keyboard user starts from the whole answer and trims it.
+  const quote = h("textarea", { id: "item-passage", rows: 2, class: "rt-quote", "aria-describedby": "item-passage-hint" });
   const from = h("p", { class: "rt-composer-title", id: "item-form-title" });
   const issue = h("textarea", { id: "item-issue", rows: 3, maxlength: 5000, required: true });
   const category = h("input", { type: "text", id: "item-category", maxlength: 300 });
@@ -29,7 +30,7 @@ export function itemComposer(gid: number): HTMLElement {
     "form",
     { class: "rt-item-form rt-composer", hidden: true, "aria-labelledby": "item-form-title" },
     from,
-    quote,
+    h("div", { class: "rt-field" }, h("label", { for: "item-passage" }, t("passage")), quote, h("span", { class: "rt-hint", id: "item-passage-hint" }, t("passageHint"))),
     h("div", { class: "rt-field" }, h("label", { for: "item-issue" }, t("colIssue")), issue),
     h("div", { class: "rt-field" }, h("label", { for: "item-category" }, t("colCategory")), category),
     grouping.el,
@@ -60,34 +61,55 @@ export function itemComposer(gid: number): HTMLElement {
     bar.hidden = p === null;
     if (p) passage = p;
   });
-  newBtn.addEventListener("click", () => {
-    const p = passage ?? selectedPassage();
-    if (!p) return;
+  const open = (p: Passage): void => {
     passage = p;
     bar.hidden = true;
     from.textContent = t("itemFrom", { id: p.response_id, q: p.question });
-    quote.textContent = p.exact;
+    quote.value = p.exact;
     issue.value = p.exact;
     category.value = activities.value = itemStatus.value = "";
     grouping.select.value = p.grouping ?? "";
     error.textContent = "";
     form.hidden = addForm.hidden = false;
     issue.focus();
+  };
+  newBtn.addEventListener("click", () => {
+    const p = passage ?? selectedPassage();
+    if (p) open(p);
   });
+  // Keyboard: Enter on an answer (focusable for those who may build the table).
+  document.addEventListener("keydown", (ev) => {
+    const el = ev.target instanceof HTMLElement && ev.target.matches(".rt-answer-text") ? ev.target : null;
+    if (!el || ev.key !== "Enter" || !form.hidden) return;
+    ev.preventDefault();
+    const p = selectedPassage() ?? wholeAnswer(el);
+    if (p) open(p);
+  });
+  /** The passage as the form holds it now (trimmed by hand, perhaps): still the answer's words? */
+  const current = (): Passage | null => {
+    if (!passage) return null;
+    if (quote.value === passage.exact) return passage;
+    return passageIn(passage.el, quote.value, passage.start);
+  };
   cancel.addEventListener("click", close);
   form.addEventListener("keydown", (ev) => {
     if (ev.key === "Escape") close();
   });
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    if (!passage) return;
+    const p = current();
+    if (!p) {
+      error.textContent = t("passageNotFound");
+      quote.focus();
+      return;
+    }
     const body = {
       issue: issue.value.trim(),
       category: category.value.trim(),
       grouping: grouping.select.value || null,
       activities: activities.value.trim(),
       status: itemStatus.value.trim(),
-      source: source(passage),
+      source: source(p),
     };
     sendJson<IssueItem>("POST", `/api/groups/${gid}/issues`, body)
       .then((item) => {
@@ -98,8 +120,14 @@ export function itemComposer(gid: number): HTMLElement {
   });
   addForm.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    if (!passage || !addNo.value) return;
-    sendJson<IssueItem>("POST", `/api/groups/${gid}/issues/${Number(addNo.value)}/sources`, { source: source(passage) })
+    const p = current();
+    if (!p) {
+      error.textContent = t("passageNotFound");
+      quote.focus();
+      return;
+    }
+    if (!addNo.value) return;
+    sendJson<IssueItem>("POST", `/api/groups/${gid}/issues/${Number(addNo.value)}/sources`, { source: source(p) })
       .then((item) => {
         close();
         status.replaceChildren(t("itemSaved", { n: item.number }), " ", link({ issues: String(gid) }, t("issueTable")));

@@ -85,6 +85,7 @@ export async function responsesPage(me: Me, qid: string): Promise<HTMLElement> {
   document.title = t("responsesOf", { title: q.title }) + " — rollingtext";
   const questions = new Map(q.questions.map((x) => [x.number, x]));
   const params = new URLSearchParams(location.search);
+  const editor = may(me, "edit_issue_table");
   const status = statusLine();
   const stakeholder = stakeholderSelect("f-stakeholder", params.get("stakeholder") ?? "");
   const grouping = groupingSelect("f-grouping", params.get("grouping") ?? "");
@@ -127,6 +128,8 @@ export async function responsesPage(me: Me, qid: string): Promise<HTMLElement> {
       else if (view === "questions") content = byQuestion(await getJson<ByQuestion>(`${base}/by-question?${filterQuery(false)}`));
       else content = [distributionTable(await getJson<Distribution>(`${base}/distribution`))];
       if (mine === loading) panel.replaceChildren(...content);
+      // Those who build the issue table reach each answer by keyboard (Enter: a new item).
+      if (editor) panel.querySelectorAll<HTMLElement>(".rt-answer-text").forEach((el) => (el.tabIndex = 0));
     } catch (err) {
       panel.replaceChildren(h("p", { class: "rt-error", role: "alert" }, errorText(err)));
     } finally {
@@ -171,7 +174,7 @@ export async function responsesPage(me: Me, qid: string): Promise<HTMLElement> {
     filters,
     hits,
     exports.el,
-    may(me, "edit_issue_table") ? itemComposer(q.group_id) : null,
+    editor ? itemComposer(q.group_id) : null,
     status,
     tabset.el,
   );
