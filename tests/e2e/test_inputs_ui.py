@@ -82,6 +82,12 @@ async def test_public_form_is_answered_keyboard_only_at_phone_width(
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # A questionnaire still in draft is not open to the public.
+    draft = await api.ok(
+        "POST", group.path("/questionnaires"), group.token("chair"), {"title": "Next version"}
+    )
+    await page.goto(f"{server.url}/?answer={draft['id']}")
+    await page.locator(".rt-note", has_text="not open for answers").wait_for()
     await page.goto(f"{server.url}/?answer={q['id']}")
     await page.wait_for_selector("form.rt-answer-form")
     # Nothing is wider than the phone; every control has a name.

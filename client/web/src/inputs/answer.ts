@@ -49,7 +49,14 @@ interface Field {
 }
 
 export async function answerPage(qid: string, draftToken: string | null): Promise<HTMLElement> {
-  const q = await getJson<Questionnaire>(`/api/questionnaires/${encodeURIComponent(qid)}`);
+  let q: Questionnaire;
+  try {
+    q = await getJson<Questionnaire>(`/api/questionnaires/${encodeURIComponent(qid)}`);
+  } catch (err) {
+    // A draft (or no such questionnaire) is not for the public: say it is not open.
+    if (!(err instanceof ApiError) || ![401, 403, 404].includes(err.status)) throw err;
+    return h("div", { class: "rt-answer-page" }, h("p", { class: "rt-note" }, t("notOpen")));
+  }
   document.title = q.title + " — rollingtext";
   const root = h("div", { class: "rt-answer-page" }, h("h1", {}, q.title));
   if (q.state !== "published") {
