@@ -6,6 +6,7 @@ responses x 18 answers render in well under a second except .docx (see bench).""
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import re
@@ -104,18 +105,25 @@ def to_html(title: str, blocks: Iterator[Block]) -> bytes:
     return "\n".join(out).encode()
 
 
-def docx(blocks: Iterator[Block]) -> bytes:
-    """Headings and paragraphs in python-docx's default template. The paragraphs are
-    WordprocessingML text put into the template's ``word/document.xml`` before its
-    section properties, the other parts copied as they are: python-docx's
-    ``add_paragraph`` per block takes minutes for 19,000 blocks, and even a parsed
-    tree costs a second to parse and serialise again."""
+@functools.cache
+def _template() -> tuple[bytes, dict[int, str]]:
+    """python-docx's default document, saved empty, and its heading styles' ids."""
     from docx import Document  # imported when asked: most exports never need it
 
     template = Document()
     style = {n: template.styles[f"Heading {n}"].style_id for n in (1, 2, 3)}
     empty = io.BytesIO()
     template.save(empty)
+    return empty.getvalue(), style
+
+
+def docx(blocks: Iterator[Block]) -> bytes:
+    """Headings and paragraphs in python-docx's default template. The paragraphs are
+    WordprocessingML text put into the template's ``word/document.xml`` before its
+    section properties, the other parts copied as they are: python-docx's
+    ``add_paragraph`` per block takes minutes for 19,000 blocks, and even a parsed
+    tree costs a second to parse and serialise again."""
+    empty, style = _template()
     parts = []
     for level, text in blocks:
         props = f'<w:pPr><w:pStyle w:val="{style[level]}"/></w:pPr>' if level else ""
@@ -123,7 +131,10 @@ def docx(blocks: Iterator[Block]) -> bytes:
         words = "<w:br/>".join(f'<w:t xml:space="preserve">{line}</w:t>' for line in lines)
         parts.append(f"<w:p>{props}<w:r>{words}</w:r></w:p>")
     out = io.BytesIO()
-    with zipfile.ZipFile(empty) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+    with (
+        zipfile.ZipFile(io.BytesIO(empty)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest,
+    ):
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "word/document.xml":

@@ -20,18 +20,19 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import audit
 from server.auth.principal import Principal
-from server.errors import IdempotencyKeyReused, InvalidTransition, NotFound
+from server.errors import IdempotencyKeyReused, InvalidTransition, NotFound, Unavailable
 from server.questionnaires import schemas
 from server.questionnaires.models import Answer, Question, Questionnaire, Response
 from server.questionnaires.service import QuestionnaireBase, token_hash
 from server.validation import ValidationFailed
 
 RESPONDENT = "anonymous:respondent"
+BUSY = "the database is busy: send the same request again (with the same Idempotency-Key)"
 
 
 def fold(text: str) -> str:
@@ -144,6 +145,8 @@ class Answering(QuestionnaireBase):
                     group_id=q.group_id, response=r.id, state=r.state, late=r.late,
                     stakeholder=body.stakeholder,
                 )  # fmt: skip
+        except OperationalError as exc:  # SQLite busy past its timeout, a lost connection
+            raise Unavailable(BUSY) from exc
         except IntegrityError:
             # An identical request raced this one and won: its row is the answer.
             async with self._sessions() as db:
@@ -216,36 +219,45 @@ class Answering(QuestionnaireBase):
             r = await self._by_token(db, qid, token)
             questions = await self._questions(db, q, r.version)
         rows = _answers(body, questions)
-        async with self._sessions.begin() as db:
-            now = self.clock()
-            # Check-and-set: one of two racing saves wins; the other sees it submitted.
-            claimed: Any = await db.execute(
-                update(Response)
-                .where(Response.id == r.id, Response.state == "draft")
-                .values(updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            if claimed.rowcount != 1:
-                same = await self._same(db, r.id, body, rows)
-                if not (same and body.submit):
-                    raise InvalidTransition("this response was submitted: it can no longer change")
+        try:
+            async with self._sessions.begin() as db:
+                now = self.clock()
+                # Check-and-set: one of two racing saves wins; the other sees it submitted.
+                claimed: Any = await db.execute(
+                    update(Response)
+                    .where(Response.id == r.id, Response.state == "draft")
+                    .values(updated_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+                if claimed.rowcount != 1:
+                    same = await self._same(db, r.id, body, rows)
+                    if not (same and body.submit):
+                        raise InvalidTransition(
+                            "this response was submitted: it can no longer change"
+                        )
+                    fresh = await db.get(Response, r.id, populate_existing=True)
+                    assert fresh is not None
+                    return self._receipt(fresh, token)
                 fresh = await db.get(Response, r.id, populate_existing=True)
                 assert fresh is not None
-                return self._receipt(fresh, token)
-            fresh = await db.get(Response, r.id, populate_existing=True)
-            assert fresh is not None
-            await db.execute(delete(Answer).where(Answer.response_id == r.id))
-            fresh.stakeholder = body.stakeholder
-            fresh.respondent_name = body.respondent.name
-            fresh.organisation = body.respondent.organisation
-            fresh.country = body.respondent.country
-            if body.submit:
-                fresh.state, fresh.submitted_at, fresh.late = "submitted", now, self._late(q, now)
-            self._fill(db, fresh, q, rows)
-            audit.record(
-                db, RESPONDENT, "questionnaire.save_draft", f"questionnaire:{qid}",
-                group_id=q.group_id, response=r.id, state=fresh.state, late=fresh.late,
-            )  # fmt: skip
+                await db.execute(delete(Answer).where(Answer.response_id == r.id))
+                fresh.stakeholder = body.stakeholder
+                fresh.respondent_name = body.respondent.name
+                fresh.organisation = body.respondent.organisation
+                fresh.country = body.respondent.country
+                if body.submit:
+                    fresh.state, fresh.submitted_at, fresh.late = (
+                        "submitted",
+                        now,
+                        self._late(q, now),
+                    )
+                self._fill(db, fresh, q, rows)
+                audit.record(
+                    db, RESPONDENT, "questionnaire.save_draft", f"questionnaire:{qid}",
+                    group_id=q.group_id, response=r.id, state=fresh.state, late=fresh.late,
+                )  # fmt: skip
+        except OperationalError as exc:
+            raise Unavailable(BUSY) from exc
         return self._receipt(fresh, token)
 
     async def _same(

@@ -23,6 +23,7 @@ from server.errors import (
     QuestionsFrozen,
     RateLimited,
     Unauthenticated,
+    Unavailable,
 )
 from server.keys import LIMITS, QUESTIONNAIRES
 from server.questionnaires import exports
@@ -39,7 +40,9 @@ PARAMS = {
 }
 READ = (Unauthenticated, Forbidden, NotFound)
 MANAGE = (*READ, InvalidTransition)
-ANSWER = (NotFound, InvalidTransition, RateLimited, PayloadTooLarge, IdempotencyKeyReused)
+ANSWER = (
+    NotFound, InvalidTransition, RateLimited, PayloadTooLarge, IdempotencyKeyReused, Unavailable,
+)  # fmt: skip
 DraftToken = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16,128}$")]
 Number = Annotated[int, Field(ge=1, le=s.MAX_ANSWERS, strict=True)]
 KEY_HEADER = {
@@ -156,7 +159,7 @@ async def get_draft(call: Call, qid: Id, token: DraftToken) -> s.DraftResponse:
 @api.put(
     Q + "/drafts/{token}",
     auth="public",
-    errors=(NotFound, InvalidTransition, RateLimited, PayloadTooLarge),
+    errors=(NotFound, InvalidTransition, RateLimited, PayloadTooLarge, Unavailable),
     params=PARAMS,
     body_limit=s.MAX_BODY,
 )

@@ -60,6 +60,16 @@ async def test_publish_freeze_republish_and_extend(api: Api, group: Group) -> No
     )
     assert fixed["questions"][1]["text"] == "What is enhanced cooperation?"
     assert fixed["frozen"] is False
+    regrouped = await api.ok("PATCH", qpath(qid, "/questions/3"), chair, {"grouping": "D"})
+    assert regrouped["questions"][2]["grouping"] == "D"
+    # The draft document says the same: publishing again keeps the change.
+    draft_doc = await api.ok("GET", f"/api/documents/{made['draft_document']}", chair)
+    texts = {p["label"]: (p["section"], p["text"]) for p in draft_doc["paragraphs"]}
+    assert texts["Q2"] == ("A", "What is enhanced cooperation?")
+    assert texts["Q3"][0] == "D"
+    ungrouped = await api.ok("PATCH", qpath(qid, "/questions/3"), chair, {"ungrouped": True})
+    assert ungrouped["questions"][2]["grouping"] is None
+    await api.ok("PATCH", qpath(qid, "/questions/3"), chair, {"grouping": "B"})
 
     first = await answer(api, qid, response_body())
     assert first.status == 201, first.body
@@ -270,6 +280,17 @@ async def seed_responses(server: RunningServer, api: Api, group: Group) -> int:
 
 
 async def test_views_filter_search_and_count(server: RunningServer, api: Api, group: Group) -> None:
+    await check_views(server, api, group)
+
+
+@pytest.mark.postgres
+async def test_views_filter_search_and_count_on_postgres(pg_server: RunningServer) -> None:
+    async with Api.open(pg_server.url) as api:
+        group = await build_group(api, pg_server.token("chair", "op"), seed_text=None)
+        await check_views(pg_server, api, group)
+
+
+async def check_views(server: RunningServer, api: Api, group: Group) -> None:
     qid = await seed_responses(server, api, group)
     member = group.token("member")
     d = await api.ok("GET", qpath(qid, "/distribution"), member)
@@ -278,6 +299,11 @@ async def test_views_filter_search_and_count(server: RunningServer, api: Api, gr
         "government": 2, "civil_society": 1, "business": 1, "technical_academic": 1,
     }  # fmt: skip
     assert d["by_stakeholder"]["technical_academic"]["late"] == 1
+    # What the report (issue 13) cites: the same figures.
+    assert server.app is not None
+    figures = await server.app[QUESTIONNAIRES].figures(group.id)
+    assert figures is not None and figures.questionnaire_id == qid
+    assert figures.distribution.model_dump(mode="json") == d
 
     govs = await api.ok("GET", qpath(qid, "/responses?stakeholder=government"), member)
     assert {r["respondent"]["organisation"] for r in govs["responses"]} == {
