@@ -15,6 +15,7 @@ from server.auth.principal import Principal
 from server.correspondence.service import CorrespondenceService
 from server.errors import NotFound
 from server.groups.models import WorkingGroup
+from server.groups.service import AccessChange
 from server.issuetable.answers import submitted_answer
 from server.issuetable.live import GroupLive, GroupView, current_seq
 from server.issuetable.service import IssueTableService
@@ -63,4 +64,11 @@ def wire_inputs(
         async with sessions() as db:
             return await db.get(WorkingGroup, group_id) is not None
 
-    events.extend(GroupView(access, live, state, exists))
+    view = GroupView(access, live, state, exists)
+    events.extend(view)
+
+    async def access_changed(change: AccessChange) -> None:
+        if change.person_id is not None:
+            await view.access_changed(change.person_id)
+
+    app[keys.GROUPS].on_access_changed(access_changed)

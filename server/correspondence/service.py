@@ -253,6 +253,8 @@ class CorrespondenceService:
     ) -> s.MappingArea:
         group_id = await self._group_of(cid)
         values: dict[str, Any] = body.model_dump(exclude_none=True, exclude={"revision"})
+        if not values:
+            raise ValidationFailed({"body": "nothing to change: name a field besides revision"})
         async with self._live.change(group_id) as events:
             async with self._sessions.begin() as db:
                 row = await _cg(db, cid)

@@ -28,9 +28,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.access import AccessPolicy
-from server.auth.permissions import Action, require
+from server.auth.permissions import Action, allowed, require
 from server.auth.principal import Principal
-from server.errors import BadInput, NotFound, Unauthenticated
+from server.errors import BadInput, Forbidden, NotFound, Unauthenticated
 from server.issuetable.models import GroupEventSeq
 from server.live.hub import LiveHub
 from server.rooms.peer import EventPeer
@@ -139,6 +139,8 @@ class GroupView:
         self._live = live
         self._state = state
         self._exists = group_exists
+        # Open connections (no room holds them): re-checked when someone's access changes.
+        self._peers: dict[str, tuple[EventPeer, int]] = {}
 
     async def open(self, key: str, token: str | None) -> tuple[Principal, None, int]:
         group_id = parse_id(key, "group")
@@ -159,10 +161,27 @@ class GroupView:
             state = await self.read_state(peer.principal, group_id)
             return [(STATE_EVENT, state)], range(1, int(state["seq"]) + 1)
 
+        self._peers[peer.id] = (peer, group_id)
         await self._live.hub.subscribe(topic(group_id), peer, history)
 
     async def leave(self, peer: EventPeer, group_id: int) -> None:
+        self._peers.pop(peer.id, None)
         await self._live.hub.unsubscribe(topic(group_id), peer)
+
+    async def access_changed(self, person_id: int | None) -> int:
+        """Re-check the connections of a person whose access changed (revoked, role
+        changed): those who may no longer read the inputs are disconnected. How many."""
+        closed = 0
+        for peer, group_id in list(self._peers.values()):
+            if person_id is None or peer.principal.person_id != person_id:
+                continue
+            current = await self._access.refresh(peer.principal)
+            if current is None or not allowed(current, Action.READ_RESPONSES, group_id):
+                self._peers.pop(peer.id, None)
+                await self._live.hub.unsubscribe(topic(group_id), peer)
+                await peer.close(Forbidden.ws_close_code, "your access to the group's inputs ended")
+                closed += 1
+        return closed
 
     async def handle(
         self, principal: Principal, group_id: int, event: str, data: Any

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
 from server.contract.types import Body, DocumentName, Id, Model
 
@@ -70,6 +70,11 @@ class IssueQuery(Body):
     grouping: Grouping | None = None
     q: Annotated[str, Field(max_length=200)] | None = None
     include_merged: bool = False
+
+    @field_validator("grouping", "q", mode="before")
+    @classmethod
+    def _empty_is_absent(cls, value: object) -> object:
+        return None if value == "" else value  # ``?grouping=&q=`` from a form: no filter
 
 
 class ExportQuery(Body):

@@ -190,6 +190,8 @@ class IssueTableService:
         )
         if body.clear_grouping:
             values["grouping"] = None
+        if not values:
+            raise ValidationFailed({"body": "nothing to change: name a field besides revision"})
         async with self._live.change(group_id) as events:
             async with self._sessions.begin() as db:
                 row = await _item(db, group_id, number)

@@ -150,3 +150,26 @@ async def test_an_unknown_group_and_bad_events_are_refused(
         answer = await client.call("issue-create", {"issue": "not over the socket"})
         assert answer["error"]["code"] == "bad_input"
         assert client.sio.connected
+
+
+async def test_a_revoked_or_demoted_reader_is_disconnected_at_once(
+    server: RunningServer, api: Api, group: Group
+) -> None:
+    observer = GroupClient(server.url, group.id, group.token("observer"))
+    member = GroupClient(server.url, group.id, group.token("member"))
+    secretariat = GroupClient(server.url, group.id, group.token("secretariat"))
+    async with observer, member, secretariat:
+        gone = asyncio.Event()
+        observer.sio.on("disconnect", gone.set, namespace=observer.namespace)
+        people = group.path(f"/people/{group.people['observer'].id}")
+        await api.ok("PATCH", people, group.operator, {"active": False})
+        await asyncio.wait_for(gone.wait(), 10)
+        demoted = asyncio.Event()
+        member.sio.on("disconnect", demoted.set, namespace=member.namespace)
+        people = group.path(f"/people/{group.people['member'].id}")
+        await api.ok("PATCH", people, group.operator, {"role": "follower"})
+        await asyncio.wait_for(demoted.wait(), 10)
+        # Everyone else still follows the group.
+        await add_items(api, group, "Still live", role="secretariat")
+        await secretariat.wait_until(lambda c: bool(c.of("issue-item")))
+        assert secretariat.sio.connected

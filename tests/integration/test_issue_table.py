@@ -42,6 +42,9 @@ async def test_merges_of_merges_keep_every_item_and_the_counts_follow(
     got = await table(api, group)
     assert got["counts"] == {"items": 5, "merged": 3, "remaining": 2}
     assert [i["number"] for i in got["items"]] == [a, e]
+    assert (await table(api, group, grouping="", q=""))["items"] == got["items"]
+    found = await table(api, group, q="AFFORD", include_merged="true")
+    assert [i["number"] for i in found["items"]] == [e]
     every = await table(api, group, include_merged="true")
     by_number = {i["number"]: i for i in every["items"]}
     assert by_number[b]["merged_into"] == a and by_number[d]["merged_into"] == c
@@ -80,6 +83,8 @@ async def test_a_stale_edit_is_refused_with_the_current_item(api: Api, group: Gr
     assert current["category"] == "Participation" and current["revision"] == 2
     after = await api.ok("GET", path, group.token("chair"))
     assert after == current
+    empty = await api.call("PATCH", path, group.token("member"), {"revision": 2})
+    assert empty.status == 422 and "body" in empty.fields
     cleared = await api.call("PATCH", path, group.token("member"),
                              {"revision": 2, "clear_grouping": True})  # fmt: skip
     assert cleared.body["grouping"] is None and cleared.body["revision"] == 3
