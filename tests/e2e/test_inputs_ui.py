@@ -188,7 +188,7 @@ async def test_public_form_is_answered_keyboard_only_at_phone_width(
     await page.keyboard.type("Une seule réponse, envoyée deux fois.")
     await focus_by_tab(page, "button.rt-submit")
     await page.keyboard.press("Enter")
-    await summary.wait_for()
+    await summary.filter(has_text="ne sera pas comptée deux fois").wait_for()
     assert lost == ["201"]
     await focus_by_tab(page, "button.rt-submit")
     await page.keyboard.press("Enter")

@@ -215,6 +215,8 @@ export async function answerPage(qid: string, draftToken: string | null): Promis
     const general: string[] = [];
     if (err.status === 413) general.push(t("tooLong"));
     else if (err.status === 429) general.push(t("tooMany"));
+    else if (err.status === 503) general.push(t("busy"));
+    else if (err.status === 0) general.push(t("offlineSend"));
     else if (list.length === 0) general.push(errorText(err));
     showErrors(list, general);
   };
