@@ -25,9 +25,11 @@ export async function inputsSection(me: Me, gid: number): Promise<HTMLElement> {
     may(me, "read_responses") ? getJson<CorrespondenceList>(`/api/groups/${gid}/correspondence`).catch(() => null) : Promise.resolve(null),
   ]);
   const qList = h("ul", { class: "rt-questionnaires" });
-  // Questionnaires the caller may not list: the section says nothing of them.
-  if (qs instanceof Error) qList.hidden = true;
-  else {
+  // Questionnaires the caller may not list (nor anything else here): no section at all.
+  if (qs instanceof Error) {
+    if (!may(me, "read_responses")) section.hidden = true;
+    qList.hidden = true;
+  } else {
     const list = (qs as QuestionnaireList).questionnaires;
     for (const q of list) qList.appendChild(questionnaireItem(me, q));
     if (list.length === 0) qList.appendChild(h("li", {}, t("noQuestionnaires")));
