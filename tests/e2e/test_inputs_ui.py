@@ -290,6 +290,7 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
     await brazil.locator(".rt-hits", has_text="Matching answers: 1").wait_for()
     csv = await brazil.locator(".rt-export-csv").get_attribute("href")
     assert csv is not None and "view=by-respondent" in csv and "format=csv" in csv
+    assert "q=capacity" in csv  # the view as filtered
     exported = await api.call("GET", csv, group.token("member"))
     assert exported.status == 200 and "capacity building" in str(exported.body)
     await brazil.get_by_label("Search all answers").fill("")

@@ -103,7 +103,8 @@ export async function responsesPage(me: Me, qid: string): Promise<HTMLElement> {
   );
   const VIEWS: Record<string, string> = { respondents: "by-respondent", questions: "by-question", distribution: "distribution" };
   let view = "respondents";
-  const exports = exportLinks(() => `${base}/export?view=${VIEWS[view]}&`);
+  // The export of the view as filtered (distribution: the whole questionnaire's).
+  const exports = exportLinks(() => `${base}/export?view=${VIEWS[view]}&${view === "distribution" ? "" : filterQuery(view === "respondents")}`);
   const tabset = tabs("responses", t("readResponses"), [
     ["respondents", t("byRespondent")],
     ["questions", t("byQuestion")],
@@ -114,11 +115,13 @@ export async function responsesPage(me: Me, qid: string): Promise<HTMLElement> {
     void load();
   });
 
-  const filterQuery = (withLate: boolean): string =>
-    query({ stakeholder: stakeholder.select.value, grouping: grouping.select.value, late: withLate ? late.select.value : "", q: search.value.trim() });
+  function filterQuery(withLate: boolean): string {
+    return query({ stakeholder: stakeholder.select.value, grouping: grouping.select.value, late: withLate ? late.select.value : "", q: search.value.trim() });
+  }
 
   let loading = 0;
   async function load(): Promise<void> {
+    exports.refresh();
     const mine = ++loading;
     const panel = tabset.panel(view);
     panel.setAttribute("aria-busy", "true");
