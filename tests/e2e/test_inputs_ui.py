@@ -399,6 +399,13 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
         exported.body
     )
     await kenya.screenshot(path=str(artifacts / "inputs-issue-table.png"), full_page=True)
+    # At phone width the page does not overflow (the table scrolls in its own region).
+    await brazil.set_viewport_size(PHONE)
+    for view in (f"issues={group.id}", f"responses={q['id']}"):
+        await brazil.goto(f"{server.url}/?{view}")
+        await brazil.locator("table.rt-issues, .rt-response").first.wait_for()
+        width = await brazil.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], view
     for page in (brazil, kenya):
         assert page.errors == []
     await ctx_a.close()
@@ -526,6 +533,9 @@ async def test_mapping_table_is_co_edited_live(
     ]
     for page in (brazil, kenya):
         assert await page.evaluate("() => window.rtNoReload === true")
+    # At phone width the page does not overflow (the table scrolls in its own region).
+    await kenya.set_viewport_size(PHONE)
+    assert await kenya.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     for page in (brazil, kenya, chair):
         assert page.errors == []
     for ctx in (ctx_a, ctx_b, ctx_c):
