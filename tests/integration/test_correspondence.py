@@ -99,3 +99,21 @@ async def test_report_and_compilation_are_documents_attached_to_the_meeting(
                            {"role": "report", "meeting_id": 999_999})  # fmt: skip
     assert other.status == 422 and "meeting_id" in other.fields
     assert (await api.ok("GET", f"{CG}/{fresh['id']}", group.token("chair"))) == fresh
+
+
+async def test_its_chair_edits_the_mapping_table_without_being_a_member(
+    api: Api, group: Group
+) -> None:
+    made = await create(api, group, chair_person_id=group.people["member"].id)
+    assert made["members"] == []
+    path = f"{CG}/{made['id']}/areas"
+    added = await api.call("POST", path, group.token("member"), {"area": "Spam"})
+    assert added.status == 201, added.body
+    moved = await api.ok("PATCH", f"{CG}/{made['id']}", group.token("chair"),
+                         {"chair_person_id": group.people["secretariat"].id})  # fmt: skip
+    assert moved["chair"]["id"] == group.people["secretariat"].id
+    refused = await api.call("POST", path, group.token("member"), {"area": "Privacy"})
+    assert refused.status == 403
+    assert [a["area"] for a in (await api.ok("GET", path, group.token("member")))["areas"]] == [
+        "Spam"
+    ]
