@@ -531,6 +531,15 @@ async def test_mapping_table_is_co_edited_live(
     assert (await api.ok("GET", f"/api/correspondence/{cg['id']}", group.token("member")))[
         "report_document"
     ]
+    # The officers name the members; the group's members see the list change live.
+    secretariat = group.people["secretariat"]
+    await chair.get_by_label("Add a member").select_option(str(secretariat.id))
+    await chair.locator("form.rt-cg-add-member").get_by_role("button", name="Add").click()
+    await kenya.locator(".rt-cg-members li", has_text=secretariat.name).wait_for(timeout=10000)
+    await chair.get_by_role("button", name=f"Remove {secretariat.name} from the group").click()
+    await kenya.locator(".rt-cg-members li", has_text=secretariat.name).wait_for(
+        state="detached", timeout=10000
+    )
     for page in (brazil, kenya):
         assert await page.evaluate("() => window.rtNoReload === true")
     # At phone width the page does not overflow (the table scrolls in its own region).

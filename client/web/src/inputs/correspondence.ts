@@ -21,8 +21,37 @@ const FIELDS = [
 ] as const;
 type Field = (typeof FIELDS)[number][0];
 
-function header(cg: CorrespondenceGroup): HTMLElement[] {
+/** Officers name the members: `people` are the working group's, `change` adds or removes one. */
+interface MemberAdmin {
+  people: { id: number; name: string }[];
+  change(pid: number, add: boolean): void;
+}
+
+function membersList(cg: CorrespondenceGroup, admin: MemberAdmin | null): HTMLElement[] {
   const members = cg.members ?? [];
+  const list = members.length
+    ? h(
+        "ul",
+        { class: "rt-cg-members" },
+        ...members.map((m) => {
+          const remove = admin ? h("button", { type: "button", class: "rt-cg-remove", "aria-label": t("removeMember", { name: m.name }) }, t("remove")) : null;
+          remove?.addEventListener("click", () => admin?.change(m.id, false));
+          return h("li", {}, m.name, " ", remove);
+        }),
+      )
+    : h("p", { class: "rt-empty" }, t("noMembers"));
+  if (!admin) return [list];
+  const taken = new Set(members.map((m) => m.id));
+  const select = h("select", { id: "cg-add-member" }, ...admin.people.filter((p) => !taken.has(p.id)).map((p) => h("option", { value: String(p.id) }, p.name)));
+  const form = h("form", { class: "rt-cg-add-member" }, h("label", { for: "cg-add-member" }, t("addMember")), " ", select, " ", h("button", { type: "submit" }, t("add")));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    if (select.value) admin.change(Number(select.value), true);
+  });
+  return [list, form];
+}
+
+function header(cg: CorrespondenceGroup, admin: MemberAdmin | null): HTMLElement[] {
   return [
     h("h1", {}, cg.title),
     h(
@@ -40,7 +69,7 @@ function header(cg: CorrespondenceGroup): HTMLElement[] {
       cg.compilation_document ? h("dd", {}, link({ doc: cg.compilation_document }, cg.compilation_document)) : null,
     ),
     h("h2", {}, t("members")),
-    members.length ? h("ul", { class: "rt-cg-members" }, ...members.map((m) => h("li", {}, m.name))) : h("p", { class: "rt-empty" }, t("noMembers")),
+    ...membersList(cg, admin),
   ];
 }
 
@@ -146,9 +175,27 @@ export async function correspondencePage(me: Me, cidText: string): Promise<HTMLE
     const areas = rows.list((a, b) => a.number - b.number || a.id - b.id);
     list.render(areas);
     empty.hidden = areas.length > 0;
-    head.replaceChildren(...header(cg));
+    head.replaceChildren(...header(cg, admin));
     addForm.hidden = !mayEdit();
     renderDocs();
+  }
+
+  // Officers name the members, from the working group's people.
+  let admin: MemberAdmin | null = null;
+  if (may(me, "manage_correspondence")) {
+    const people = await getJson<Answer<"/api/groups/{gid}/people">>(`/api/groups/${cg.group_id}/people`).catch(() => null);
+    admin = {
+      people: (people?.people ?? []).filter((p) => p.active),
+      change: (pid, add) => {
+        sendJson<CorrespondenceGroup>(add ? "PUT" : "DELETE", `${base}/members/${pid}`)
+          .then((got) => {
+            cg = got;
+            render();
+            head.focus();
+          })
+          .catch((err: unknown) => (status.textContent = errorText(err)));
+      },
+    };
   }
 
   // Officers make the chair's report and the compilation, attached to a meeting.
