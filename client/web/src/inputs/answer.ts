@@ -98,17 +98,18 @@ export async function answerPage(qid: string, draftToken: string | null): Promis
 
   // 2. Who answers.
   const who = h("fieldset", { class: "rt-fieldset rt-respondent" }, h("legend", {}, t("aboutYou")));
-  const respondent: Record<"name" | "organisation" | "country", HTMLInputElement> = {} as never;
-  for (const [key, label] of [
-    ["name", t("respondentName")],
-    ["organisation", t("respondentOrganisation")],
-    ["country", t("respondentCountry")],
+  const respondent = new Map<"name" | "organisation" | "country", HTMLInputElement>();
+  // The server's limits (schemas.Respondent): 200 characters, the country 100.
+  for (const [key, label, max] of [
+    ["name", t("respondentName"), 200],
+    ["organisation", t("respondentOrganisation"), 200],
+    ["country", t("respondentCountry"), 100],
   ] as const) {
     const id = "respondent-" + key;
     const err = errorEl(id);
-    const input = h("input", { type: "text", id, name: id, maxlength: 300, autocomplete: key === "name" ? "name" : key === "organisation" ? "organization" : "country-name", "aria-describedby": id + "-error" });
+    const input = h("input", { type: "text", id, name: id, maxlength: max, autocomplete: key === "name" ? "name" : key === "organisation" ? "organization" : "country-name", "aria-describedby": id + "-error" });
     input.value = saved?.respondent?.[key] ?? "";
-    respondent[key] = input;
+    respondent.set(key, input);
     who.appendChild(h("div", { class: "rt-field" }, h("label", { for: id }, label), input, err));
     fields.set("respondent." + key, { focus: input, error: err, controls: [input], label });
   }
@@ -195,7 +196,7 @@ export async function answerPage(qid: string, draftToken: string | null): Promis
     }
     return {
       stakeholder: chosen as ResponseBody["stakeholder"],
-      respondent: { name: respondent.name.value.trim(), organisation: respondent.organisation.value.trim(), country: respondent.country.value.trim() },
+      respondent: { name: respondent.get("name")!.value.trim(), organisation: respondent.get("organisation")!.value.trim(), country: respondent.get("country")!.value.trim() },
       answers: Array.from(areas, ([number, area]) => ({ number, text: area.value })),
       submit,
     };
