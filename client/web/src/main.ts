@@ -1,10 +1,11 @@
-// Entry point: route by query string (?doc=, ?session=, ?group=), keep ?lang=.
+// Entry point: route by query string (?doc=, ?session=, ?group=, the inputs'), keep ?lang=.
 import { ApiError, getCached } from "./api/http";
 import type { Me } from "./api/types";
 import { documentPage } from "./pages/document";
 import { h } from "./lib/dom";
 import { followPage } from "./follow/page";
 import { homeView } from "./pages/home";
+import { inputsRoute } from "./inputs/routes";
 import { LANGUAGES, lang, t } from "./lib/i18n";
 
 function languagePicker(): HTMLElement {
@@ -34,6 +35,12 @@ async function start(): Promise<void> {
       return;
     }
     const me = await getCached<Me>("/api/me");
+    // The inputs: ?questionnaire=, ?answer= (public), ?responses=, ?issues=, ?correspondence=.
+    const inputs = await inputsRoute(me, q);
+    if (inputs) {
+      main.replaceChildren(inputs);
+      return;
+    }
     const doc = q.get("doc");
     if (doc) {
       main.replaceChildren(documentPage(me, doc));

@@ -1,7 +1,9 @@
 // Every UI string, in one catalogue. English is the reference; French is shipped.
 import { revisionsEn, revisionsFr } from "../revisions/strings";
+import { inputsEn, inputsFr } from "../inputs/strings";
 
 const en = {
+  ...inputsEn,
   appName: "rollingtext",
   skipToContent: "Skip to content",
   loading: "Loading…",
@@ -317,6 +319,7 @@ export type Key = keyof typeof en;
 type Catalogue = Record<Key, string>;
 
 const fr: Catalogue = {
+  ...inputsFr,
   appName: "rollingtext",
   skipToContent: "Aller au contenu",
   loading: "Chargement…",

@@ -4,6 +4,7 @@ import type { Answer, Me } from "../api/types";
 import { h } from "../lib/dom";
 import { t, tDyn } from "../lib/i18n";
 import { link } from "../lib/nav";
+import { inputsSection } from "../inputs/home";
 
 export async function homeView(me: Me, gid: number): Promise<HTMLElement> {
   const [group, docs, meetings] = await Promise.all([
@@ -45,5 +46,6 @@ export async function homeView(me: Me, gid: number): Promise<HTMLElement> {
   }
   if (meetings.meetings.length === 0) meetingList.appendChild(h("li", {}, t("noMeetings")));
   root.append(h("h2", {}, t("meetings")), meetingList);
+  root.append(await inputsSection(me, gid));
   return root;
 }
