@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from crdt import schema
@@ -194,3 +195,31 @@ async def ydoc_text(page: Any, pid: str) -> str:
         pid,
     )
     return text
+
+
+# axe-core (npm, a dev dependency of the web app, installed by `make web`): the
+# accessibility rules a screen-reader or keyboard user would trip over.
+AXE = Path(__file__).resolve().parents[2] / "client" / "web" / "node_modules" / "axe-core"
+
+
+async def axe_violations(
+    page: Any, *, within: str | None = None, impacts: tuple[str, ...] = ("serious", "critical")
+) -> list[str]:
+    """The page's axe-core violations of the given impacts (inside the elements matching
+    the CSS selector ``within``, when given), one line each (rule, count, first target),
+    so an assertion failure says what to fix."""
+    if not await page.evaluate("typeof window.axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol: the app's CSP (script-src 'self')
+        # rightly refuses an injected <script>, and stays on for the test.
+        await page.evaluate((AXE / "axe.min.js").read_text() + "\n;undefined")
+    result = await page.evaluate(
+        "async (within) => (await window.axe.run(within ? {include: [within]} : document))"
+        ".violations",
+        within,
+    )
+    return [
+        f"{v['id']} ({v['impact']}, {len(v['nodes'])}x, e.g. {v['nodes'][0]['target']}): "
+        f"{v['help']}"
+        for v in result
+        if v.get("impact") in impacts
+    ]

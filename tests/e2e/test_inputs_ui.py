@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.support import add_second_member, seed_document, signed_in_page
+from tests.e2e.support import add_second_member, axe_violations, seed_document, signed_in_page
 from tests.support.groups import Api, Group
 from tests.support.servers import RunningServer
 
@@ -93,6 +93,7 @@ async def test_public_form_is_answered_keyboard_only_at_phone_width(
     # Nothing is wider than the phone; every control has a name.
     assert await page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     assert await unnamed_controls(page, ".rt-answer-page") == []
+    assert await axe_violations(page) == []
 
     # Submitting without the stakeholder question: a clear error, focus on the summary.
     await focus_by_tab(page, "button.rt-submit")
@@ -301,6 +302,7 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
     await brazil.get_by_role("button", name="New issue item from selection").click()
     assert await brazil.get_by_label("Passage (the answer").input_value() == PASSAGE
     assert await unnamed_controls(brazil, ".rt-responses-page") == []
+    assert await axe_violations(brazil) == []
     await brazil.screenshot(path=str(artifacts / "inputs-responses.png"), full_page=True)
     await brazil.get_by_label("Category").fill("Institutional")
     await brazil.get_by_label("Status").fill("gap")
@@ -340,6 +342,7 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
     await brazil.goto(f"{server.url}/?issues={group.id}")
     await brazil.locator(".rt-conn[data-state=connected]").wait_for()
     assert await unnamed_controls(brazil, ".rt-issues-page") == []
+    assert await axe_violations(brazil) == []
     await brazil.get_by_label("Select item 1").check()
     await brazil.get_by_label("Select item 2").check()
     await brazil.get_by_label("Merge into").select_option("1")
@@ -455,6 +458,7 @@ async def test_questionnaire_is_drafted_published_and_extended_in_the_editor(
     assert (ext["old"], ext["new"]) == ("2013-09-15T23:59", "2013-09-17T23:59")
     await chair.screenshot(path=str(artifacts / "inputs-questionnaire-editor.png"), full_page=True)
     assert await unnamed_controls(chair, ".rt-q-panel") == []
+    assert await axe_violations(chair) == []
 
     # A member reads it (and co-edits the draft) but neither publishes nor extends.
     ctx_m, member = await signed_in_page(browser, api, group, "member")
@@ -496,6 +500,7 @@ async def test_mapping_table_is_co_edited_live(
         await page.evaluate("() => { window.rtNoReload = true; }")
     assert "Terms of reference" in await kenya.locator(".rt-cg-facts").inner_text()
     assert await unnamed_controls(kenya, ".rt-cg-page") == []
+    assert await axe_violations(kenya) == []
 
     # Brazil (the group's chair) adds an area; Kenya sees it live.
     await brazil.get_by_label("Area", exact=True).fill("Internet governance forums")

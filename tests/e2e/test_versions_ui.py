@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.support import (
+    axe_violations,
     editor,
     eventually,
     open_document,
@@ -121,6 +122,10 @@ async def test_issue_diff_restore_and_export_from_the_versions_panel(
         assert await diff.locator(".rt-diff-para").count() == 1
         assert await chair.locator(".rt-doc").is_hidden()
         await chair.screenshot(path=str(artifacts / "r13-diff.png"), full_page=True)
+        # The versions panel and the diff: nothing a screen reader or keyboard user trips
+        # on (the rest of the document page is the meeting-room issue's audit).
+        assert await axe_violations(chair, within=".rt-versions") == []
+        assert await axe_violations(chair, within=".rt-viewer") == []
         await chair.get_by_role("button", name="Close the comparison").click()
         await chair.locator(".rt-doc").wait_for(state="visible")
 
