@@ -14,10 +14,8 @@ import argparse
 from typing import Any
 from urllib.parse import urlencode
 
-import aiohttp
-
 from server.amendments import schemas
-from server.cli.common import Result, Unreachable, execute, table
+from server.cli.common import run_remote, table
 from server.cli.documents import document_call, document_options
 from server.cli.sessions import checked_body
 
@@ -85,14 +83,7 @@ async def _dispatch(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    async def work() -> Result:
-        try:
-            data = await _dispatch(args)
-        except aiohttp.ClientError as exc:
-            raise Unreachable(f"the server at {args.url} is not reachable: {exc}") from exc
-        return Result(data, None if args.json else _said(data))
-
-    return execute(work, as_json=args.json, flags=FLAGS)
+    return run_remote(args, _dispatch, _said, flags=FLAGS)
 
 
 def register(sub: Any) -> None:

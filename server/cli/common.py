@@ -18,8 +18,9 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+import aiohttp
 from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -32,6 +33,8 @@ from server.settings import Settings
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 ROLES = [r.value for r in Role]
 # Service field names that a CLI flag spells differently.
+T = TypeVar("T")
+
 FLAGS = {"stakeholder_group": "--stakeholder", "delegation_id": "--delegation"}
 
 
@@ -102,6 +105,34 @@ def execute(
         return 1
     print_result(result, as_json=as_json)
     return 0
+
+
+# -- commands acting through a running server ------------------------------------------
+
+
+async def reaching(url: str, call: Awaitable[T]) -> T:
+    """Await ``call`` to the server at ``url``; a failed connection is ``Unreachable``."""
+    try:
+        return await call
+    except aiohttp.ClientError as exc:
+        raise Unreachable(f"the server at {url} is not reachable: {exc}") from exc
+
+
+def run_remote(
+    args: argparse.Namespace,
+    dispatch: Callable[[argparse.Namespace], Awaitable[Any]],
+    said: Callable[[Any], str | None],
+    *,
+    flags: Mapping[str, str] = FLAGS,
+) -> int:
+    """Run a command that asks the server at ``--url``: its JSON answer with ``--json``,
+    else the answer as ``said`` puts it in words."""
+
+    async def work() -> Result:
+        data = await reaching(args.url, dispatch(args))
+        return Result(data, None if args.json else said(data))
+
+    return execute(work, as_json=args.json, flags=flags)
 
 
 # -- commands acting through the services -----------------------------------------------

@@ -20,7 +20,7 @@ from urllib.parse import quote, urlencode
 import aiohttp
 
 from server.auth.tokens import Role, TokenSigner
-from server.cli.common import Result, Unreachable, execute
+from server.cli.common import Result, execute, reaching
 from server.cli.documents import document_options
 from server.cli.sessions import ServerError, checked_body
 from server.outputs.parts import PARTS
@@ -62,10 +62,7 @@ def _write(path: Path, body: bytes) -> None:
 def run(args: argparse.Namespace) -> int:
     async def work() -> Result:
         query = checked_body(ExportQuery, format=args.format, part=args.part, version=args.version)
-        try:
-            body, suggested = await fetch(args, query)
-        except aiohttp.ClientError as exc:
-            raise Unreachable(f"the server at {args.url} is not reachable: {exc}") from exc
+        body, suggested = await reaching(args.url, fetch(args, query))
         out = Path(args.out) if args.out else Path(suggested)
         _write(out, body)
         done = {"file": str(out), "bytes": len(body), **query}

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import aiohttp
 
 from server.auth.tokens import Role, TokenSigner
-from server.cli.common import Result, Unreachable, execute, table
+from server.cli.common import run_remote, table
 from server.cli.sessions import ServerError, checked_body
 from server.correspondence import schemas as cs
 from server.issuetable import schemas as s
@@ -164,14 +164,7 @@ async def _correspondence(args: argparse.Namespace) -> Any:
 
 def _runner(dispatch: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
-        async def work() -> Result:
-            try:
-                data = await dispatch(args)
-            except aiohttp.ClientError as exc:
-                raise Unreachable(f"the server at {args.url} is not reachable: {exc}") from exc
-            return Result(data, None if args.json else _said(data))
-
-        return execute(work, as_json=args.json)
+        return run_remote(args, dispatch, _said)
 
     return run
 

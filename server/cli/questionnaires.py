@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import aiohttp
 
 from server.auth.tokens import Role, TokenSigner
-from server.cli.common import Result, Unreachable, execute, table
+from server.cli.common import Result, execute, reaching, table
 from server.cli.sessions import ServerError, checked_body
 from server.questionnaires import schemas
 from server.settings import Settings
@@ -149,10 +149,7 @@ async def _dispatch(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     async def work() -> Result:
-        try:
-            data = await _dispatch(args)
-        except aiohttp.ClientError as exc:
-            raise Unreachable(f"the server at {args.url} is not reachable: {exc}") from exc
+        data = await reaching(args.url, _dispatch(args))
         if isinstance(data, bytes):
             if args.output:
                 await asyncio.to_thread(Path(args.output).write_bytes, data)

@@ -13,9 +13,7 @@ import argparse
 from typing import Any
 from urllib.parse import urlencode
 
-import aiohttp
-
-from server.cli.common import Result, Unreachable, execute, table
+from server.cli.common import run_remote, table
 from server.cli.documents import document_call, document_options
 from server.cli.sessions import checked_body
 from server.revisions import schemas
@@ -108,14 +106,7 @@ async def _dispatch(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    async def work() -> Result:
-        try:
-            data = await _dispatch(args)
-        except aiohttp.ClientError as exc:
-            raise Unreachable(f"the server at {args.url} is not reachable: {exc}") from exc
-        return Result(data, None if args.json else _said(data))
-
-    return execute(work, as_json=args.json)
+    return run_remote(args, _dispatch, _said)
 
 
 def register(sub: Any) -> None:
