@@ -70,9 +70,6 @@ class GroupClient(EventRecorder):
         if self.sio.connected:
             await self.sio.disconnect()
 
-    def of(self, event: str) -> list[dict[str, Any]]:
-        return [data for name, data in self.events if name == event]
-
     def seqs(self) -> list[int]:
         """The seq of every live event received (not the states)."""
         return [int(d["seq"]) for name, d in self.events if name != "group-state"]

@@ -25,6 +25,10 @@ class EventRecorder:
 
         return record
 
+    def of(self, event: str) -> list[dict[str, Any]]:
+        """The data of every ``event`` received, in arrival order."""
+        return [data for name, data in self.events if name == event]
+
     async def wait_until(self, predicate: Callable[[Self], bool], timeout: float = 10.0) -> None:
         """Return once ``predicate`` holds of the events received (TimeoutError if not)."""
 

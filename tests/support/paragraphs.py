@@ -69,9 +69,6 @@ class Recorder(EventRecorder):
     def __init__(self, sio: Any, namespace: str) -> None:
         super().__init__(sio, namespace, GOVERNANCE_EVENTS)
 
-    def of(self, event: str) -> list[dict[str, Any]]:
-        return [data for name, data in self.events if name == event]
-
     def decision_ids(self) -> list[int]:
         """Decisions of the live events received, in arrival order."""
         return [
