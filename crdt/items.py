@@ -160,17 +160,42 @@ class _Item:
         return right
 
 
+def _read_id(
+    data: bytes, pos: int, ids: dict[bytes, tuple[int, int]]
+) -> tuple[tuple[int, int], int]:
+    """The id (client, clock) at ``pos`` and the position after it: the client looked up
+    by its (up to five) bytes in ``ids``, a one-byte clock read inline."""
+    key = data[pos : pos + 5]
+    known = ids.get(key)
+    if known is None:
+        c, end = _uint(data, pos)
+        if end - pos <= 5:
+            ids[key] = (c, end - pos)
+        pos = end
+    else:
+        c = known[0]
+        pos += known[1]
+    k = data[pos]
+    if k < 0x80:
+        pos += 1
+    else:
+        k, pos = _uint(data, pos)
+    return (c, k), pos
+
+
 def _decode(data: bytes) -> tuple[list[list[_Item]], list[tuple[int, int, int]]]:
     """The update's structs per client (in clock order) and its delete set.
 
     The hot loop reads one-byte var uints inline and looks client ids (five
-    bytes for Yjs' 32-bit ids) up by their bytes: a large state holds tens of
-    thousands of structs, most naming an origin.
+    bytes for Yjs' 32-bit ids) up by their bytes (``_read_id``, for an origin and a
+    right origin alike): a large state holds tens of thousands of structs, most
+    naming an origin.
     """
     blocks: list[list[_Item]] = []
     ids: dict[bytes, tuple[int, int]] = {}  # up to 5 bytes at an id -> client, bytes used
     uint = _uint
     item = _Item
+    read_id = _read_id
     try:
         clients, pos = uint(data, 0)
         for _ in range(clients):
@@ -193,39 +218,9 @@ def _decode(data: bytes) -> tuple[list[list[_Item]], list[tuple[int, int, int]]]
                 parent: str | tuple[int, int] | None = None
                 sub = False
                 if info & _HAS_ORIGIN:
-                    key = data[pos : pos + 5]
-                    known = ids.get(key)
-                    if known is None:
-                        c, end = uint(data, pos)
-                        if end - pos <= 5:
-                            ids[key] = (c, end - pos)
-                        pos = end
-                    else:
-                        c = known[0]
-                        pos += known[1]
-                    k = data[pos]
-                    if k < 0x80:
-                        pos += 1
-                    else:
-                        k, pos = uint(data, pos)
-                    origin = (c, k)
+                    origin, pos = read_id(data, pos, ids)
                 if info & _HAS_RIGHT_ORIGIN:
-                    key = data[pos : pos + 5]
-                    known = ids.get(key)
-                    if known is None:
-                        c, end = uint(data, pos)
-                        if end - pos <= 5:
-                            ids[key] = (c, end - pos)
-                        pos = end
-                    else:
-                        c = known[0]
-                        pos += known[1]
-                    k = data[pos]
-                    if k < 0x80:
-                        pos += 1
-                    else:
-                        k, pos = uint(data, pos)
-                    rorigin = (c, k)
+                    rorigin, pos = read_id(data, pos, ids)
                 if not info & (_HAS_ORIGIN | _HAS_RIGHT_ORIGIN):
                     named, pos = uint(data, pos)
                     if named == 1:
