@@ -95,45 +95,38 @@ export function itemComposer(gid: number): HTMLElement {
   form.addEventListener("keydown", (ev) => {
     if (ev.key === "Escape") close();
   });
-  form.addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    const p = current();
-    if (!p) {
-      error.textContent = t("passageNotFound");
-      quote.focus();
-      return;
-    }
-    const body = {
+  /** On submit: the passage as the form holds it, sent by `send` (null: nothing to send);
+   * the saved item is named in the status line with `done`. */
+  const onSubmit = (target: HTMLFormElement, done: "itemCreated" | "itemSaved", send: (p: Passage) => Promise<IssueItem> | null): void => {
+    target.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const p = current();
+      if (!p) {
+        error.textContent = t("passageNotFound");
+        quote.focus();
+        return;
+      }
+      send(p)
+        ?.then((item) => {
+          close();
+          status.replaceChildren(t(done, { n: item.number }), " ", link({ issues: String(gid) }, t("issueTable")));
+        })
+        .catch((err: unknown) => (error.textContent = errorText(err)));
+    });
+  };
+  onSubmit(form, "itemCreated", (p) =>
+    sendJson<IssueItem>("POST", `/api/groups/${gid}/issues`, {
       issue: issue.value.trim(),
       category: category.value.trim(),
       grouping: grouping.select.value || null,
       activities: activities.value.trim(),
       status: itemStatus.value.trim(),
       source: source(p),
-    };
-    sendJson<IssueItem>("POST", `/api/groups/${gid}/issues`, body)
-      .then((item) => {
-        close();
-        status.replaceChildren(t("itemCreated", { n: item.number }), " ", link({ issues: String(gid) }, t("issueTable")));
-      })
-      .catch((err: unknown) => (error.textContent = errorText(err)));
-  });
-  addForm.addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    const p = current();
-    if (!p) {
-      error.textContent = t("passageNotFound");
-      quote.focus();
-      return;
-    }
-    if (!addNo.value) return;
-    sendJson<IssueItem>("POST", `/api/groups/${gid}/issues/${Number(addNo.value)}/sources`, { source: source(p) })
-      .then((item) => {
-        close();
-        status.replaceChildren(t("itemSaved", { n: item.number }), " ", link({ issues: String(gid) }, t("issueTable")));
-      })
-      .catch((err: unknown) => (error.textContent = errorText(err)));
-  });
+    }),
+  );
+  onSubmit(addForm, "itemSaved", (p) =>
+    addNo.value ? sendJson<IssueItem>("POST", `/api/groups/${gid}/issues/${Number(addNo.value)}/sources`, { source: source(p) }) : null,
+  );
   const el = h("div", { class: "rt-item-composer" });
   append(el, h("p", { class: "rt-hint" }, t("selectHint")), bar, form, addForm, status);
   return el;
