@@ -1,5 +1,6 @@
 """Reading a version's stored state (pure, no I/O): the document it holds, its
-paragraphs and opinions as the API shows them, one paragraph's text."""
+paragraphs and opinions as the API shows them, one paragraph's text; a version's
+summary and detail from its row."""
 
 from __future__ import annotations
 
@@ -52,15 +53,31 @@ def detail(row: DocumentVersion) -> schemas.VersionDetail:
         schemas.VersionOpinion(id=o.id, **o.to_record()) for o in schema.opinion_records(doc)
     ]
     return schemas.VersionDetail(
-        number=row.number,
-        label=row.label,
+        **_row_fields(row),
         version_kind=row.kind,  # type: ignore[arg-type]
-        session_id=row.session_id,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        bytes=len(row.state),
         title=meta["title"],
         kind=meta["kind"],
         paragraphs=paragraphs,
         opinions=opinions,
     )
+
+
+def summary(row: DocumentVersion) -> schemas.VersionSummary:
+    """A version as a list shows it (no decoding: the row's own columns)."""
+    return schemas.VersionSummary(
+        **_row_fields(row),
+        kind=row.kind,  # type: ignore[arg-type]
+        paragraphs=row.paragraphs,
+    )
+
+
+def _row_fields(row: DocumentVersion) -> dict[str, Any]:
+    """What a version's summary and its detail both take from its row."""
+    return {
+        "number": row.number,
+        "label": row.label,
+        "session_id": row.session_id,
+        "created_by": row.created_by,
+        "created_at": row.created_at,
+        "bytes": len(row.state),
+    }

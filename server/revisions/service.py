@@ -177,7 +177,7 @@ class RevisionService:
                 db, actor, "version.issue", f"document:{document}", group_id=d.group_id,
                 number=row.number, label=row.label, bytes=len(row.state),
             )  # fmt: skip
-            issued = summary(row)
+            issued = reading.summary(row)
         await self.announce(document, issued)
         return issued
 
@@ -197,7 +197,7 @@ class RevisionService:
                 .where(DocumentVersion.document == document)
                 .order_by(DocumentVersion.number)
             )
-            return schemas.VersionList(versions=[summary(r) for r in rows])
+            return schemas.VersionList(versions=[reading.summary(r) for r in rows])
 
     async def show(self, actor: Principal, document: str, number: int) -> schemas.VersionDetail:
         """Version ``number`` in full: every paragraph's record and text, the opinions."""
@@ -305,19 +305,6 @@ class RevisionService:
 
 
 # -- helpers (pure) ------------------------------------------------------------------------
-
-
-def summary(row: DocumentVersion) -> schemas.VersionSummary:
-    return schemas.VersionSummary(
-        number=row.number,
-        label=row.label,
-        kind=row.kind,  # type: ignore[arg-type]
-        session_id=row.session_id,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        bytes=len(row.state),
-        paragraphs=row.paragraphs,
-    )
 
 
 def _live_paragraphs(doc: pycrdt.Doc[Any]) -> int:

@@ -21,8 +21,8 @@ from server.auth.permissions import Action, require
 from server.auth.principal import Principal
 from server.errors import Conflict, InvalidTransition, NotFound
 from server.groups.models import Delegation, GroupDocument, WorkingGroup
+from server.revisions.reading import summary as version_summary
 from server.revisions.service import RevisionService
-from server.revisions.service import summary as version_summary
 from server.rooms.manager import RoomManager
 from server.sessions import schemas
 from server.sessions.live import SessionPublisher
