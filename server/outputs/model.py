@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from pycrdt import Doc
-
-from crdt import schema, updates
+from crdt import schema
+from server.revisions.reading import read_doc
 
 
 @dataclass(frozen=True)
@@ -133,9 +132,7 @@ class DocumentAt:
 
 def read_state(state: bytes) -> tuple[dict[str, Any], list[ParagraphAt], list[OpinionAt]]:
     """Meta, paragraphs (document order, deleted included) and opinions of a state."""
-    doc: Doc[Any] = updates.doc_from_updates([state])
-    if schema.is_v1(doc):
-        schema.upgrade_v1(doc)  # an old version reads as model v2, like a live room
+    doc = read_doc(state)  # an old version reads as model v2, like a live room
     paragraphs = [
         ParagraphAt(
             id=p.id,
