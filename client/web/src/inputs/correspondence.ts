@@ -3,14 +3,14 @@
 // and its mapping table of areas (area, existing mechanisms, gaps, contributions),
 // co-edited live: each row is edited with its revision (a stale edit is refused and the
 // current row shown) and every viewer sees each change as it happens.
-import { ApiError, getJson, sendJson } from "../api/http";
+import { getJson, sendJson } from "../api/http";
 import { type Answer, type Me, may } from "../api/types";
 import { KeyedList, append, h } from "../lib/dom";
 import { t } from "../lib/i18n";
 import { link } from "../lib/nav";
 import { errorText, localTime, statusLine } from "./common";
 import { GroupLive, type LiveState } from "./live";
-import { Rows } from "./rows";
+import { Rows, saveRow } from "./rows";
 import type { CorrespondenceGroup, MappingArea, MappingAreas } from "./types";
 
 const FIELDS = [
@@ -89,26 +89,8 @@ export async function correspondencePage(me: Me, cidText: string): Promise<HTMLE
   const empty = h("p", { class: "rt-empty" }, t("noAreas"));
 
   const save = (area: MappingArea, values: Record<Field, string>, done: () => void): void => {
-    sendJson<MappingArea>("PATCH", `${base}/areas/${area.id}`, { ...values, revision: area.revision })
-      .then((got) => {
-        editing.delete(area.id);
-        rows.put(got);
-        render();
-        status.textContent = t("areaSaved", { n: got.number });
-        done();
-      })
-      .catch((err: unknown) => {
-        if (err instanceof ApiError && err.code === "stale_revision") {
-          const current = (err.details as { current?: MappingArea }).current;
-          editing.delete(area.id);
-          if (current) rows.put(current, true);
-          render();
-          status.textContent = t("staleArea", { n: area.number });
-          done();
-          return;
-        }
-        status.textContent = errorText(err);
-      });
+    const on = { rows, editing, key: area.id, render, status, saved: (got: MappingArea) => t("areaSaved", { n: got.number }), stale: () => t("staleArea", { n: area.number }) };
+    saveRow(`${base}/areas/${area.id}`, { ...values, revision: area.revision }, on, done);
   };
 
   const editRow = (area: MappingArea): HTMLElement => {

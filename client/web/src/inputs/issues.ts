@@ -3,14 +3,14 @@
 // it; counts (items, merged, remaining); members edit a row inline (with its revision: a
 // stale edit is refused and the current row shown), merge the selected rows, and add
 // items. Everyone viewing it sees every change live (the group's live topic).
-import { ApiError, getJson, sendJson } from "../api/http";
+import { getJson, sendJson } from "../api/http";
 import { type Me, may } from "../api/types";
 import { KeyedList, append, h } from "../lib/dom";
 import { t } from "../lib/i18n";
 import { link } from "../lib/nav";
 import { errorText, exportLinks, groupingSelect, statusLine } from "./common";
 import { GroupLive, type LiveState } from "./live";
-import { Rows } from "./rows";
+import { Rows, saveRow } from "./rows";
 import { citeForm, uncite } from "./cite";
 import type { IssueCounts, IssueItem, IssueTable } from "./types";
 
@@ -90,26 +90,8 @@ export async function issuesPage(me: Me, gidText: string): Promise<HTMLElement> 
     // `grouping: null` would mean "unchanged": removing it is said with clear_grouping.
     const { grouping, ...rest } = fields;
     const body = grouping ? { ...rest, grouping, revision: item.revision } : { ...rest, clear_grouping: true, revision: item.revision };
-    sendJson<IssueItem>("PATCH", `${base}/${item.number}`, body)
-      .then((got) => {
-        editing.delete(item.number);
-        rows.put(got);
-        render();
-        status.textContent = t("itemSaved", { n: got.number });
-        done();
-      })
-      .catch((err: unknown) => {
-        if (err instanceof ApiError && err.code === "stale_revision") {
-          const current = (err.details as { current?: IssueItem }).current;
-          editing.delete(item.number);
-          if (current) rows.put(current, true);
-          render();
-          status.textContent = t("staleItem", { n: item.number });
-          done();
-          return;
-        }
-        status.textContent = errorText(err);
-      });
+    const on = { rows, editing, key: item.number, render, status, saved: (got: IssueItem) => t("itemSaved", { n: got.number }), stale: () => t("staleItem", { n: item.number }) };
+    saveRow(`${base}/${item.number}`, body, on, done);
   };
 
   const editRow = (item: IssueItem): HTMLElement => {
