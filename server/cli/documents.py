@@ -30,13 +30,20 @@ def document_options() -> argparse.ArgumentParser:
     return common
 
 
-async def document_call(args: argparse.Namespace, method: str, path: str, body: Any = None) -> Any:
-    """``method`` on ``path`` below the document (``/api/documents/<document>``) of the
-    server at ``--url``; the JSON answer, or ``ServerError`` with the server's error."""
+def cli_token(args: argparse.Namespace) -> str:
+    """Who a command acts as: ``--token``, else ``$ROLLINGTEXT_TOKEN``, else the operator
+    cli (a five-minute secretariat token signed with the server's secret)."""
     token = args.token or os.environ.get("ROLLINGTEXT_TOKEN")
     if not token:
         settings = Settings.from_env()
         token = TokenSigner(settings.secret_resolved()).issue("cli", Role.SECRETARIAT, 300)
+    return token
+
+
+async def document_call(args: argparse.Namespace, method: str, path: str, body: Any = None) -> Any:
+    """``method`` on ``path`` below the document (``/api/documents/<document>``) of the
+    server at ``--url``; the JSON answer, or ``ServerError`` with the server's error."""
+    token = cli_token(args)
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     url = args.url.rstrip("/") + f"/api/documents/{quote(args.document, safe='')}" + path
     kwargs: dict[str, Any] = {} if body is None else {"json": body}

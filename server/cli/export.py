@@ -11,7 +11,6 @@ whole or not at all.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -19,23 +18,18 @@ from urllib.parse import quote, urlencode
 
 import aiohttp
 
-from server.auth.tokens import Role, TokenSigner
 from server.cli.common import Result, execute, reaching
-from server.cli.documents import document_options
+from server.cli.documents import cli_token, document_options
 from server.cli.sessions import ServerError, checked_body
 from server.outputs.parts import PARTS
 from server.outputs.schemas import FORMATS, ExportQuery
-from server.settings import Settings
 
 _FILENAME = re.compile(r'filename="([^"/\\]+)"')
 
 
 async def fetch(args: argparse.Namespace, query: dict[str, Any]) -> tuple[bytes, str]:
     """The exported file's bytes and the name the server suggests for it."""
-    token = args.token or os.environ.get("ROLLINGTEXT_TOKEN")
-    if not token:
-        settings = Settings.from_env()
-        token = TokenSigner(settings.secret_resolved()).issue("cli", Role.SECRETARIAT, 300)
+    token = cli_token(args)
     url = (
         args.url.rstrip("/")
         + f"/api/documents/{quote(args.document, safe='')}/export?"

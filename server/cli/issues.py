@@ -11,18 +11,16 @@ print ``error: <code>: <message>`` (exit status 2).
 from __future__ import annotations
 
 import argparse
-import os
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 
-from server.auth.tokens import Role, TokenSigner
 from server.cli.common import run_remote, table
+from server.cli.documents import cli_token
 from server.cli.sessions import ServerError, checked_body
 from server.correspondence import schemas as cs
 from server.issuetable import schemas as s
-from server.settings import Settings
 
 
 def _options() -> argparse.ArgumentParser:
@@ -37,10 +35,7 @@ def _options() -> argparse.ArgumentParser:
 async def call(args: argparse.Namespace, method: str, path: str, body: Any = None) -> Any:
     """``method`` on ``path`` of the server at ``--url``: the JSON answer (or the text of
     a file), or ``ServerError`` with the server's error."""
-    token = args.token or os.environ.get("ROLLINGTEXT_TOKEN")
-    if not token:
-        settings = Settings.from_env()
-        token = TokenSigner(settings.secret_resolved()).issue("cli", Role.SECRETARIAT, 300)
+    token = cli_token(args)
     headers = {"Authorization": f"Bearer {token}"}
     kwargs: dict[str, Any] = {} if body is None else {"json": body}
     async with (

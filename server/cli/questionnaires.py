@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,20 +19,16 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from server.auth.tokens import Role, TokenSigner
 from server.cli.common import Result, execute, reaching, table
+from server.cli.documents import cli_token
 from server.cli.sessions import ServerError, checked_body
 from server.questionnaires import schemas
-from server.settings import Settings
 
 
 async def call(args: argparse.Namespace, method: str, path: str, body: Any = None) -> Any:
     """``method`` on ``path`` of the server at ``--url``: the JSON answer, or the bytes
     of a file; ``ServerError`` with the server's error."""
-    token = args.token or os.environ.get("ROLLINGTEXT_TOKEN")
-    if not token:
-        settings = Settings.from_env()
-        token = TokenSigner(settings.secret_resolved()).issue("cli", Role.SECRETARIAT, 300)
+    token = cli_token(args)
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     kwargs: dict[str, Any] = {} if body is None else {"json": body}
     async with (
