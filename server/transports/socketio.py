@@ -221,6 +221,22 @@ class SocketIOTransport:
         self.sio.on("connect", self._on_connect, namespace="*")
         self.sio.on("disconnect", self._on_disconnect, namespace="*")
         self.sio.on("*", self._on_event, namespace="*")
+        self.sio.eio.on("disconnect", self._on_eio_disconnect)
+
+    async def _on_eio_disconnect(self, eio_sid: str, reason: Any = None) -> None:
+        """python-socketio's own clean-up, then wake a long-poll still waiting.
+
+        Engine.IO answers a polling client's CLOSE without waking the GET that client
+        has pending, so that GET (and a client awaiting its own disconnect) would hang
+        for a whole ping interval plus timeout: a delegate on long-polling leaving, or
+        a restart, would hold a request open for ~25 s for nothing. ``None`` in the
+        socket's queue ends that GET at once with an empty payload."""
+        try:
+            await self.sio._handle_eio_disconnect(eio_sid, reason)
+        finally:
+            socket = self.sio.eio.sockets.get(eio_sid)
+            if socket is not None and not socket.upgraded:
+                socket.queue.put_nowait(None)
 
     def attach(self, app: web.Application) -> None:
         """Serve Engine.IO at ``/socket.io/``; long-polling POSTs may carry a whole

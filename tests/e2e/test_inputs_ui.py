@@ -310,7 +310,7 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
     await brazil.locator(".rt-item-composer", has_text="Item 1 created.").wait_for()
 
     # Kenya's table shows it, live.
-    await row(kenya, 1).wait_for(timeout=10000)
+    await row(kenya, 1).wait_for()
     assert PASSAGE in await row(kenya, 1).locator(".rt-c-issue").inner_text()
     assert await row(kenya, 1).locator(".rt-c-grouping").inner_text() == "A"
     table = (await api.ok("GET", group.path("/issues"), group.token("member")))["items"]
@@ -335,7 +335,7 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
     items = (await api.ok("GET", group.path("/issues"), group.token("member")))["items"]
     (src2,) = next(i for i in items if i["number"] == 2)["sources"]
     assert (src2["response_id"], src2["exact"], src2["suffix"]) == (second, OTHER, ".")
-    await row(kenya, 2).wait_for(timeout=10000)
+    await row(kenya, 2).wait_for()
     assert await kenya.locator(".rt-counts").inner_text() == "2 items, 0 merged, 2 remaining"
 
     # Brazil merges the two into item 1 in the issue table.
@@ -351,7 +351,7 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
 
     # Kenya: counts and rows change live; the kept item reaches both sources.
     counts = kenya.locator(".rt-counts")
-    await counts.filter(has_text="2 items, 1 merged, 1 remaining").wait_for(timeout=10000)
+    await counts.filter(has_text="2 items, 1 merged, 1 remaining").wait_for()
     await row(kenya, 2).wait_for(state="detached")
     assert "keeps 2" in await row(kenya, 1).inner_text()
     assert "2 sources" in await row(kenya, 1).locator(".rt-sources summary").inner_text()
@@ -362,7 +362,7 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
     await issue.fill("A permanent forum for enhanced cooperation")
     await brazil.locator("tr.rt-editing .rt-row-save").click()
     await brazil.locator(".rt-status-line", has_text="Item 1 saved.").wait_for()
-    await row(kenya, 1).locator(".rt-c-issue", has_text="A permanent forum").wait_for(timeout=10000)
+    await row(kenya, 1).locator(".rt-c-issue", has_text="A permanent forum").wait_for()
     # A stale edit (Kenya edits from the revision before a change of Brazil's) is refused
     # and the current row shown.
     await kenya.get_by_role("button", name="Edit item 1").click()
@@ -386,7 +386,7 @@ async def test_issue_item_from_a_selected_passage_is_merged_and_seen_live(
     await brazil.get_by_label("No", exact=True).fill("1")
     await brazil.get_by_label("Paragraph", exact=True).select_option("op1")
     await brazil.get_by_role("button", name="Cite", exact=True).click()
-    await row(kenya, 1).locator(".rt-citations", has_text="OP1").wait_for(timeout=10000)
+    await row(kenya, 1).locator(".rt-citations", has_text="OP1").wait_for()
     cites = await api.ok("GET", f"/api/documents/{group.document}/citations", group.token("member"))
     assert [(p["label"], p["items"]) for p in cites["paragraphs"]] == [("OP1", [1])]
 
@@ -438,7 +438,7 @@ async def test_questionnaire_is_drafted_published_and_extended_in_the_editor(
     await chair.get_by_label("OP2:").check()
     await chair.get_by_role("button", name="Import selected").click()
     await chair.locator(".rt-status-line", has_text="2 questions imported.").wait_for()
-    await preview.nth(3).wait_for(timeout=10000)
+    await preview.nth(3).wait_for()
     assert "Grouping A" in await preview.nth(1).inner_text()
     assert "Grouping B" in await preview.nth(2).inner_text()
 
@@ -446,6 +446,7 @@ async def test_questionnaire_is_drafted_published_and_extended_in_the_editor(
     await chair.get_by_role("button", name="Publish", exact=True).click()
     await chair.locator(".rt-q-published", has_text="Published questions (version 1)").wait_for()
     await chair.locator(".rt-status-line", has_text="Published (version 1).").wait_for()
+    await chair.locator(".rt-q-questions li").nth(3).wait_for()
     assert await chair.locator(".rt-q-questions li").count() == 4
     await chair.get_by_label("New deadline (UTC)").fill("2013-09-17T23:59")
     await chair.get_by_label("Decision (as recorded)").fill("WGEC-1 agreed to extend the deadline")
@@ -505,20 +506,12 @@ async def test_mapping_table_is_co_edited_live(
     # Brazil (the group's chair) adds an area; Kenya sees it live.
     await brazil.get_by_label("Area", exact=True).fill("Internet governance forums")
     await brazil.get_by_role("button", name="Add", exact=True).click()
-    await (
-        area_row(kenya, 1)
-        .locator(".rt-c-area", has_text="Internet governance")
-        .wait_for(timeout=10000)
-    )
+    await area_row(kenya, 1).locator(".rt-c-area", has_text="Internet governance").wait_for()
     # Kenya (a member of the group) fills in its mechanisms; Brazil sees them live.
     await kenya.get_by_role("button", name="Edit area 1").click()
     await kenya.get_by_label("Existing mechanisms (1)").fill("IGF, regional IGFs")
     await kenya.locator("tr.rt-editing .rt-row-save").click()
-    await (
-        area_row(brazil, 1)
-        .locator(".rt-c-mechanisms", has_text="IGF, regional IGFs")
-        .wait_for(timeout=10000)
-    )
+    await area_row(brazil, 1).locator(".rt-c-mechanisms", has_text="IGF, regional IGFs").wait_for()
     (area,) = (await api.ok("GET", f"/api/correspondence/{cg['id']}/areas", group.token("chair")))[
         "areas"
     ]
@@ -532,7 +525,7 @@ async def test_mapping_table_is_co_edited_live(
     await chair.goto(f"{server.url}/?correspondence={cg['id']}")
     await chair.get_by_role("button", name="Create the chair\u2019s report").click()
     await chair.locator(".rt-status-line", has_text="Document created").wait_for()
-    await kenya.locator(".rt-cg-facts", has_text="Chair\u2019s report").wait_for(timeout=10000)
+    await kenya.locator(".rt-cg-facts", has_text="Chair\u2019s report").wait_for()
     assert (await api.ok("GET", f"/api/correspondence/{cg['id']}", group.token("member")))[
         "report_document"
     ]
@@ -540,11 +533,9 @@ async def test_mapping_table_is_co_edited_live(
     secretariat = group.people["secretariat"]
     await chair.get_by_label("Add a member").select_option(str(secretariat.id))
     await chair.locator("form.rt-cg-add-member").get_by_role("button", name="Add").click()
-    await kenya.locator(".rt-cg-members li", has_text=secretariat.name).wait_for(timeout=10000)
+    await kenya.locator(".rt-cg-members li", has_text=secretariat.name).wait_for()
     await chair.get_by_role("button", name=f"Remove {secretariat.name} from the group").click()
-    await kenya.locator(".rt-cg-members li", has_text=secretariat.name).wait_for(
-        state="detached", timeout=10000
-    )
+    await kenya.locator(".rt-cg-members li", has_text=secretariat.name).wait_for(state="detached")
     for page in (brazil, kenya):
         assert await page.evaluate("() => window.rtNoReload === true")
     # At phone width the page does not overflow (the table scrolls in its own region).
