@@ -459,7 +459,9 @@ async def test_questionnaire_is_drafted_published_and_extended_in_the_editor(
     assert (ext["old"], ext["new"]) == ("2013-09-15T23:59", "2013-09-17T23:59")
     await chair.screenshot(path=str(artifacts / "inputs-questionnaire-editor.png"), full_page=True)
     assert await unnamed_controls(chair, ".rt-q-panel") == []
-    assert await axe_violations(chair) == []
+    # The questionnaire's own panel (the embedded document editor is audited with the
+    # document page, in the meeting-room issue).
+    assert await axe_violations(chair, within=".rt-q-panel") == []
 
     # A member reads it (and co-edits the draft) but neither publishes nor extends.
     ctx_m, member = await signed_in_page(browser, api, group, "member")
